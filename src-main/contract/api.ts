@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Exam, SaveAnswerInput, SavedAnswer } from './exam';
+import { SaveAnswerInputSchema } from './exam';
+import type { Result } from './result';
+import type { RiskState } from './risk';
+
+export type SessionPhase = 'active' | 'locked' | 'submitted';
+
+/** Everything the exam view needs to draw itself, sent on load and on every change. */
+export interface SessionSnapshot {
+  sessionId: string;
+  studentId: string;
+  exam: Exam;
+  answers: Record<string, SavedAnswer>;
+  phase: SessionPhase;
+  startedAt: number;
+  /** Epoch ms when time runs out. */
+  deadline: number;
+  risk: RiskState;
+  submission: SubmissionReceipt | null;
+  /** Problems the student should know about (e.g. "answers saved locally, server unreachable"). */
+  notices: string[];
+}
+
+export interface SubmissionReceipt {
+  submittedAt: number;
+  reason: 'student' | 'time_up' | 'risk_limit';
+  answerCount: number;
+  /** Whether the exam server has acknowledged it yet (it is queued locally until then). */
+  delivered: boolean;
+}
+
+/** Focus and clipboard observations the exam window reports about itself. */
+export const WindowEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('focus'), focused: z.boolean() }),
+  z.object({
+    kind: z.literal('clipboard'),
+    action: z.enum(['copy', 'paste']),
+    /** A paste whose text was not copied inside the exam. */
+    external: z.boolean(),
+  }),
+]);
+export type WindowEvent = z.infer<typeof WindowEventSchema>;
+
+export const SubmitInputSchema = z.object({ confirm: z.literal(true) });
+
+/**
+ * The exam engine's API. The preload exposes exactly this object as `window.vigil`;
+ * the Chromium e2e tests and `npm run dev:browser` expose the same via Playwright.
+ * Calls resolve to values, never reject (errors are `{ok:false}`).
+ */
+export interface VigilApi {
+  getSnapshot(): Promise<Result<SessionSnapshot>>;
+  saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>>;
+  reportWindowEvent(event: WindowEvent): Promise<Result<null>>;
+  submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>>;
+  /** Subscribe; the returned function unsubscribes. */
+  onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void;
+}
+
+/**
+ * The one IPC channel map: request channels with their payload schema. Main validates
+ * every payload with these before the engine sees it.
+ */
+export const INVOKE_CHANNELS = {
+  'vigil:get-snapshot': z.undefined(),
+  'vigil:save-answer': SaveAnswerInputSchema,
+  'vigil:report-window-event': WindowEventSchema,
+  'vigil:submit': SubmitInputSchema,
+} as const;
+export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
+
+/** Main -> renderer pushes. */
+export const EVENT_CHANNELS = { snapshot: 'vigil:snapshot' } as const;
+
+/** Which API verb each channel serves. */
+export const CHANNEL_FOR_VERB = {
+  getSnapshot: 'vigil:get-snapshot',
+  saveAnswer: 'vigil:save-answer',
+  reportWindowEvent: 'vigil:report-window-event',
+  submit: 'vigil:submit',
+} as const satisfies Record<Exclude<keyof VigilApi, 'onSnapshot'>, InvokeChannel>;

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { INTEGRITY_KINDS } from './risk';
+
+/**
+ * The exam policy IT deploys (signed). Every number that decides a flag, a warning or a
+ * lock lives here, with the seed's values as defaults.
+ */
+export const ClassifierWeightsSchema = z.object({
+  keystroke_anomaly: z.number().min(0).default(0.25),
+  network_activity: z.number().min(0).default(0.25),
+  focus_anomaly: z.number().min(0).default(0.15),
+  app_switching: z.number().min(0).default(0.1),
+  cpu_activity: z.number().min(0).default(0.08),
+  voice_stress: z.number().min(0).default(0.1),
+  keystroke_errors: z.number().min(0).default(0.05),
+  mouse_inactivity: z.number().min(0).default(0.02),
+});
+export type ClassifierWeights = z.infer<typeof ClassifierWeightsSchema>;
+
+/** Lower bounds of each level (clean is everything below `low`). */
+export const LevelThresholdsSchema = z
+  .object({
+    critical: z.number().default(0.8),
+    high: z.number().default(0.65),
+    medium: z.number().default(0.45),
+    low: z.number().default(0.25),
+  })
+  .refine((t) => t.critical > t.high && t.high > t.medium && t.medium > t.low && t.low > 0, {
+    message: 'thresholds must satisfy 0 < low < medium < high < critical',
+  });
+export type LevelThresholds = z.infer<typeof LevelThresholdsSchema>;
+
+const integrityPointsDefaults: Record<(typeof INTEGRITY_KINDS)[number], number> = {
+  focus_lost: 20,
+  external_paste: 25,
+  prohibited_app: 50,
+  second_display: 40,
+  synthetic_input: 50,
+  virtual_machine: 30,
+  remote_session: 60,
+  debugger: 60,
+};
+
+export const LedgerPolicySchema = z.object({
+  /** Fixed points per integrity violation. */
+  integrityPoints: z
+    .object(
+      Object.fromEntries(
+        INTEGRITY_KINDS.map((k) => [k, z.number().min(0).max(100).default(integrityPointsDefaults[k])]),
+      ) as { [K in (typeof INTEGRITY_KINDS)[number]]: z.ZodDefault<z.ZodNumber> },
+    )
+    .prefault({}),
+  /** Points a flagged package adds, by level. */
+  behaviourPoints: z
+    .object({
+      low: z.number().min(0).default(0),
+      medium: z.number().min(0).default(3),
+      high: z.number().min(0).default(8),
+      critical: z.number().min(0).default(15),
+    })
+    .prefault({}),
+  /** Behavioural points halve after this long without new behavioural evidence. */
+  behaviourHalfLifeSeconds: z.number().positive().default(300),
+  /** Behavioural evidence alone never takes the score past this (a statistical model alone must not end an exam). */
+  behaviourCap: z.number().min(0).max(99).default(60),
+  /** Scores at which the student is warned, with reasons. */
+  warnAt: z.array(z.number().min(0).max(100)).default([40, 70, 90]),
+});
+export type LedgerPolicy = z.infer<typeof LedgerPolicySchema>;
+
+export const PolicySchema = z.object({
+  schemaVersion: z.literal(1),
+  /** Length of one activity package window. */
+  windowSeconds: z.number().min(1).max(120).default(5),
+  /** Exam server base URL; absent = keep every upload queued locally. */
+  serverUrl: z.url().nullable().default(null),
+  classifier: z
+    .object({
+      weights: ClassifierWeightsSchema.prefault({}),
+      thresholds: LevelThresholdsSchema.prefault({}),
+      /** Packages at or above this level produce a flag file. */
+      flagAtLevel: z.enum(['low', 'medium', 'high', 'critical']).default('high'),
+    })
+    .prefault({}),
+  ledger: LedgerPolicySchema.prefault({}),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const defaultPolicy = (): Policy => PolicySchema.parse({ schemaVersion: 1 });
