@@ -72,3 +72,14 @@ export const ActivityPackageSchema = z.object({
   keystrokes: z.array(KeystrokeSampleSchema),
 });
 export type ActivityPackage = z.infer<typeof ActivityPackageSchema>;
+
+/**
+ * A producer of raw events (keyboard + mouse hook, system sampler, foreground watcher).
+ * The session starts and stops them; a source that cannot run throws from start() with a
+ * message a person can act on.
+ */
+export interface RawEventSource {
+  readonly name: string;
+  start(emit: (event: RawEvent) => void): void;
+  stop(): void;
+}
