@@ -1,0 +1,130 @@
+// The lint rules that keep the rooms apart (ARCHITECTURE.md, "Rules that keep the rooms
+// apart"). tsconfigs stop Node types leaking into the renderer; these rules stop the
+// imports themselves. test/unit/shell/lint-rules.test.ts proves each one still fires.
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '')))];
+const NATIVE_AND_NODE_PACKAGES = ['better-sqlite3', 'uiohook-napi', 'systeminformation'];
+
+/** Import sources a rule forbids: exact names, plus regexes over the import string. */
+const ban = {
+  electron: {
+    paths: [{ name: 'electron', message: 'Only src-main/shell (and test/electron) may import electron.' }],
+    patterns: [{ regex: '^electron/', message: 'Only src-main/shell (and test/electron) may import electron.' }],
+  },
+  platform: {
+    paths: [...NODE_BUILTINS, ...NATIVE_AND_NODE_PACKAGES].map((name) => ({
+      name,
+      message: 'contract/ and detection/ are pure: no Node, no native modules, no I/O.',
+    })),
+    patterns: [
+      { regex: '^node:', message: 'contract/ and detection/ are pure: no Node built-ins.' },
+      { regex: '^electron(/|$)', message: 'contract/ and detection/ are pure: no electron.' },
+    ],
+  },
+  rendererReach: {
+    paths: [...NODE_BUILTINS, ...NATIVE_AND_NODE_PACKAGES].map((name) => ({
+      name,
+      message: 'The renderer has no Node: ask main through window.vigil.',
+    })),
+    patterns: [
+      { regex: '^node:', message: 'The renderer has no Node: ask main through window.vigil.' },
+      { regex: '^electron(/|$)', message: 'The renderer never imports electron: use window.vigil.' },
+      {
+        // Anything under src-main except contract/, including `contract/../session` tricks.
+        regex: '(^|/)src-main(/(?!contract(/|$))|$)|(^|/)src-main/contract/(.*/)?\\.\\.(/|$)',
+        message: 'src-renderer may import only src-main/contract.',
+      },
+    ],
+  },
+  ipcRenderer: {
+    paths: [
+      {
+        name: 'electron',
+        importNames: ['ipcRenderer'],
+        message: 'Raw ipcRenderer lives only in src-main/shell/preload.ts; expose verbs instead.',
+      },
+    ],
+  },
+};
+
+/** no-restricted-imports options replace (not merge) between config objects, so compose. */
+function restrict(...groups) {
+  const paths = groups.flatMap((g) => g.paths ?? []);
+  const patterns = groups.flatMap((g) => g.patterns ?? []);
+  const sources = [
+    // A path limited to some importNames (ipcRenderer) bans only those names, not the module.
+    ...paths.filter((p) => !p.importNames).map((p) => `^${p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    ...patterns.map((p) => p.regex),
+  ]
+    .join('|')
+    // esquery ends a regex literal at the first '/', even an escaped one.
+    .replaceAll('/', '\\x2F');
+  const rules = { 'no-restricted-imports': ['error', { paths, patterns }] };
+  if (!sources) return rules;
+  return {
+    ...rules,
+    // no-restricted-imports does not see require() or import(); catch those too.
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: `ImportExpression > Literal.source[value=/${sources}/]`,
+        message: 'This module is off limits here (see ARCHITECTURE.md, the rooms).',
+      },
+      {
+        selector: `CallExpression[callee.name='require'] > Literal.arguments[value=/${sources}/]`,
+        message: 'This module is off limits here (see ARCHITECTURE.md, the rooms).',
+      },
+    ],
+  };
+}
+
+const RENDERER = ['src-renderer/**'];
+const PURE = ['src-main/contract/**', 'src-main/detection/**'];
+const PRELOAD = ['src-main/shell/preload.ts'];
+const SHELL = ['src-main/shell/**'];
+const ELECTRON_TESTS = ['test/electron/**'];
+
+export default defineConfig([
+  { ignores: ['out/**', 'node_modules/**', 'release/**', 'dist/**', 'native/build/**', 'coverage/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+    languageOptions: { parser: tseslint.parser, sourceType: 'module' },
+  },
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: { 'no-debugger': 'error' },
+  },
+  // Everywhere but the shell and its Playwright tests: no electron at all.
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    ignores: [...RENDERER, ...PURE, ...SHELL, ...ELECTRON_TESTS],
+    rules: restrict(ban.electron),
+  },
+  { files: RENDERER, rules: restrict(ban.rendererReach) },
+  { files: PURE, rules: restrict(ban.platform) },
+  // The shell may import electron, but not hand ipcRenderer around outside the preload.
+  {
+    files: SHELL,
+    ignores: PRELOAD,
+    rules: {
+      ...restrict(ban.ipcRenderer),
+      'no-restricted-properties': [
+        'error',
+        { object: 'electron', property: 'ipcRenderer', message: 'Raw ipcRenderer lives only in preload.ts.' },
+      ],
+    },
+  },
+  {
+    files: ELECTRON_TESTS,
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'electron', property: 'ipcRenderer', message: 'Tests drive window.vigil, never ipcRenderer.' },
+      ],
+    },
+  },
+]);

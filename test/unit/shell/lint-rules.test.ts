@@ -1,0 +1,135 @@
+// Lint rules that nobody sees fire tend to rot (a renamed folder, a typo in a glob) and
+// then pass everything. This runs ESLint on small in-memory sources placed at real paths
+// and checks both that the forbidden imports are reported and that the allowed ones are not.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** Rule ids reported for `source` as if it lived at `file` (relative to the repo). */
+async function violations(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: path.join(root, file) });
+  if (!result) throw new Error('ESLint returned no result');
+  const fatal = result.messages.filter((m) => m.fatal);
+  if (fatal.length > 0) throw new Error(`parse error: ${fatal.map((m) => m.message).join('; ')}`);
+  return result.messages.map((m) => m.ruleId ?? 'unknown');
+}
+
+const BOUNDARY = expect.arrayContaining(['no-restricted-imports']);
+
+describe('the renderer imports only src-main/contract', () => {
+  const file = 'src-renderer/lint-probe.ts';
+  it.each([
+    "import { x } from '../src-main/session/exam-session';",
+    "import { x } from '../../src-main/audit/store';",
+    "import { x } from '../src-main/contract/../session/exam-session';",
+    "import { ipcRenderer } from 'electron';",
+    "import fs from 'node:fs';",
+    "import fs from 'fs';",
+    "import Database from 'better-sqlite3';",
+    "export { x } from '../src-main/capture/input-hook';",
+  ])('reports %s', async (src) => {
+    expect(await violations(file, src)).toEqual(BOUNDARY);
+  });
+
+  it('reports a dynamic import of main-process code', async () => {
+    expect(await violations(file, "void import('../src-main/session/exam-session');")).toContain(
+      'no-restricted-syntax',
+    );
+  });
+
+  it.each([
+    "import type { VigilApi } from '../src-main/contract/api';",
+    "import { ok } from '../src-main/contract';",
+    "import { create } from 'zustand';",
+    "import { useState } from 'react';",
+  ])('allows %s', async (src) => {
+    expect(await violations(file, src)).toEqual([]);
+  });
+
+  it('applies to .tsx files too', async () => {
+    const src = "import { x } from '../src-main/session/exam-session';\nexport const A = () => <div />;";
+    expect(await violations('src-renderer/components/probe.tsx', src)).toEqual(BOUNDARY);
+  });
+});
+
+describe('only src-main/shell and test/electron import electron', () => {
+  it.each([
+    'src-main/session/lint-probe.ts',
+    'src-main/audit/lint-probe.ts',
+    'src-main/cli/lint-probe.ts',
+    'scripts/lint-probe.ts',
+    'scripts/lint-probe.mjs',
+    'test/unit/session/lint-probe.test.ts',
+    'test/e2e/lint-probe.test.ts',
+  ])('reports electron in %s', async (file) => {
+    expect(await violations(file, "import { app } from 'electron';")).toEqual(BOUNDARY);
+  });
+
+  it('reports require("electron") and electron/ subpaths', async () => {
+    expect(await violations('src-main/session/probe.ts', "const e = require('electron');")).toContain(
+      'no-restricted-syntax',
+    );
+    expect(await violations('src-main/session/probe.ts', "import 'electron/main';")).toEqual(BOUNDARY);
+  });
+
+  it.each(['src-main/shell/lint-probe.ts', 'test/electron/lint-probe.test.ts'])(
+    'allows electron in %s',
+    async (file) => {
+      expect(await violations(file, "import { app } from 'electron';")).toEqual([]);
+    },
+  );
+
+  it('still lets the rest of main use Node and native modules', async () => {
+    const src = "import fs from 'node:fs';\nimport Database from 'better-sqlite3';";
+    expect(await violations('src-main/audit/lint-probe.ts', src)).toEqual([]);
+  });
+});
+
+describe('contract/ and detection/ stay pure', () => {
+  it.each([
+    ['src-main/contract/lint-probe.ts', "import fs from 'node:fs';"],
+    ['src-main/contract/lint-probe.ts', "import path from 'path';"],
+    ['src-main/contract/lint-probe.ts', "import { app } from 'electron';"],
+    ['src-main/detection/lint-probe.ts', "import { readFileSync } from 'fs';"],
+    ['src-main/detection/lint-probe.ts', "import os from 'node:os';"],
+    ['src-main/detection/lint-probe.ts', "import Database from 'better-sqlite3';"],
+    ['src-main/detection/sub/lint-probe.ts', "import { uIOhook } from 'uiohook-napi';"],
+    ['src-main/detection/lint-probe.ts', "import si from 'systeminformation';"],
+  ])('%s: reports %s', async (file, src) => {
+    expect(await violations(file, src)).toEqual(BOUNDARY);
+  });
+
+  it('reports require() of a built-in', async () => {
+    expect(await violations('src-main/detection/probe.ts', "const fs = require('node:fs');")).toContain(
+      'no-restricted-syntax',
+    );
+  });
+
+  it('allows zod and sibling imports', async () => {
+    const src = "import { z } from 'zod';\nimport type { Clock } from '../contract/clock';";
+    expect(await violations('src-main/detection/lint-probe.ts', src)).toEqual([]);
+  });
+});
+
+describe('raw ipcRenderer stays in the preload', () => {
+  it('reports ipcRenderer elsewhere in the shell', async () => {
+    expect(await violations('src-main/shell/lint-probe.ts', "import { ipcRenderer } from 'electron';")).toEqual(
+      BOUNDARY,
+    );
+    const viaNamespace = "import * as electron from 'electron';\nelectron.ipcRenderer.send('x');";
+    expect(await violations('src-main/shell/lint-probe.ts', viaNamespace)).toContain('no-restricted-properties');
+  });
+
+  it('allows it in preload.ts', async () => {
+    const src = "import { contextBridge, ipcRenderer } from 'electron';";
+    expect(await violations('src-main/shell/preload.ts', src)).toEqual([]);
+  });
+});
