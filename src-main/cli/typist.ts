@@ -1,0 +1,206 @@
+/**
+ * Typist model command line.
+ *
+ *   typist score --enroll ENROLL.jsonl[.gz] --probe PROBE.jsonl[.gz]
+ *     One line per probe window, in input order: {"window":"<id>","score":<number>}.
+ *     Higher = less like the enrolled typist. Nothing else goes to stdout.
+ *   typist eval --data FILE [--enroll-keys N] [--reference-full-keys]
+ *     The evaluation protocol (src-main/detection/typist/evaluation.ts): EER per window
+ *     length on two halves of the users (A tuned on, B reported).
+ *
+ * Input: one JSON object per line, {"user","window","key","down","up"} (the Aalto format in
+ * ../shared/data/keystroke/README.md). Keys are reduced to category and zone on reading,
+ * exactly as capture does; the model never sees a key name. The probe `user` field is
+ * ignored on purpose: it carries no information.
+ */
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { z } from 'zod';
+import { classifyKeyName } from '../capture/key-classes';
+import type { KeystrokeSample } from '../contract/activity';
+import { evaluateSplit, type ModelUnderTest, type UserTyping } from '../detection/typist/evaluation';
+import type { TimedKey } from '../detection/typist/timing-events';
+import {
+  enrollTimedKeys,
+  enrollTypist,
+  sampleToTimedKey,
+  scoreTimedKeys,
+  scoreTypist,
+  TYPIST_DECISION_THRESHOLD,
+  type TypistProfile,
+} from '../detection/typist/typist-model';
+
+const RowSchema = z.object({
+  user: z.union([z.string(), z.number()]).optional(),
+  window: z.union([z.string(), z.number()]),
+  key: z.string(),
+  down: z.number().finite(),
+  up: z.number().finite(),
+});
+type Row = z.infer<typeof RowSchema>;
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  typist score --enroll ENROLL.jsonl[.gz] --probe PROBE.jsonl[.gz]
+  typist eval --data FILE.jsonl[.gz] [--enroll-keys N] [--reference-full-keys]`;
+
+async function readRows(path: string): Promise<Row[]> {
+  try {
+    await access(path);
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file or not readable`);
+  }
+  const stream = createReadStream(path);
+  const input = path.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const rows: Row[] = [];
+  let lineNo = 0;
+  for await (const line of lines) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new UsageError(`${path}:${lineNo}: not valid JSON`);
+    }
+    const row = RowSchema.safeParse(parsed);
+    if (!row.success) {
+      const issue = row.error.issues[0];
+      throw new UsageError(`${path}:${lineNo}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`);
+    }
+    rows.push(row.data);
+  }
+  return rows;
+}
+
+/** The capture boundary, applied to recorded data: key name -> category + zone. */
+function toSample(row: Row): KeystrokeSample {
+  const { category, zone } = classifyKeyName(row.key);
+  return { category, zone, down: row.down, up: row.up };
+}
+
+function parseFlags(args: readonly string[], allowed: Record<string, 'value' | 'switch'>): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const kind = allowed[arg];
+    if (!kind) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    if (kind === 'switch') {
+      flags.set(arg, 'true');
+      continue;
+    }
+    const value = args[++i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+    flags.set(arg, value);
+  }
+  return flags;
+}
+
+async function score(args: readonly string[]): Promise<void> {
+  const flags = parseFlags(args, { '--enroll': 'value', '--probe': 'value' });
+  const enrollPath = flags.get('--enroll');
+  const probePath = flags.get('--probe');
+  if (!enrollPath || !probePath) throw new UsageError('score needs --enroll and --probe');
+  const enrollRows = await readRows(enrollPath);
+  if (enrollRows.length === 0) throw new UsageError(`${enrollPath}: no keystrokes to enrol on`);
+  const users = new Set(enrollRows.map((r) => String(r.user ?? '')));
+  if (users.size > 1) process.stderr.write(`typist: warning: ${enrollPath} mixes ${users.size} users; enrolling on all\n`);
+  if (enrollRows.length < 100) {
+    process.stderr.write(`typist: warning: only ${enrollRows.length} enrolment keystrokes (100+ expected)\n`);
+  }
+  const profile = enrollTypist(enrollRows.map(toSample));
+  const probeRows = await readRows(probePath);
+  const windows = new Map<string, KeystrokeSample[]>();
+  for (const row of probeRows) {
+    const id = String(row.window);
+    let list = windows.get(id);
+    if (!list) windows.set(id, (list = []));
+    list.push(toSample(row));
+  }
+  const out: string[] = [];
+  for (const [id, samples] of windows) {
+    const s = scoreTypist(profile, samples);
+    out.push(JSON.stringify({ window: id, score: Number.isFinite(s) ? Number(s.toFixed(4)) : 0 }));
+  }
+  process.stdout.write(out.length ? `${out.join('\n')}\n` : '');
+}
+
+function groupByUser(rows: readonly Row[], toKey: (row: Row) => TimedKey): UserTyping[] {
+  const users = new Map<string, Map<string, TimedKey[]>>();
+  for (const row of rows) {
+    const user = String(row.user ?? '');
+    let windows = users.get(user);
+    if (!windows) users.set(user, (windows = new Map()));
+    const id = String(row.window);
+    let list = windows.get(id);
+    if (!list) windows.set(id, (list = []));
+    list.push(toKey(row));
+  }
+  const out: UserTyping[] = [];
+  for (const [user, windows] of users) {
+    // Typing order: windows by their first press.
+    const ordered = [...windows.values()].sort((a, b) => a[0]!.down - b[0]!.down);
+    out.push({ user, windows: ordered });
+  }
+  return out.sort((a, b) => a.user.localeCompare(b.user, 'en', { numeric: true }));
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a';
+}
+
+async function evaluate(args: readonly string[]): Promise<void> {
+  const flags = parseFlags(args, { '--data': 'value', '--enroll-keys': 'value', '--reference-full-keys': 'switch' });
+  const dataPath = flags.get('--data');
+  if (!dataPath) throw new UsageError('eval needs --data FILE');
+  const enrollKeys = Number(flags.get('--enroll-keys') ?? 300);
+  if (!Number.isInteger(enrollKeys) || enrollKeys < 10) throw new UsageError('--enroll-keys must be an integer >= 10');
+  const fullKeys = flags.has('--reference-full-keys');
+  const rows = await readRows(dataPath);
+  // Reference only: the same model on full key identity, to price the zones. Not used by `score`.
+  const toKey = fullKeys
+    ? (r: Row): TimedKey => ({ unit: r.key, group: classifyKeyName(r.key).category, down: r.down, up: r.up })
+    : (r: Row): TimedKey => sampleToTimedKey(toSample(r));
+  const users = groupByUser(rows, toKey);
+  const model: ModelUnderTest<TypistProfile> = { enroll: (k) => enrollTimedKeys(k), score: (p, k) => scoreTimedKeys(p, k) };
+  const started = performance.now();
+  const groups = evaluateSplit(users, model, { enrollKeys, lengths: [25, 50, 100, 200], threshold: TYPIST_DECISION_THRESHOLD });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `typist eval: ${dataPath}, ${users.length} users, enrol on first windows up to >= ${enrollKeys} keys, ` +
+      `keys as ${fullKeys ? 'FULL KEY IDENTITY (reference only)' : 'category + zone (shipped)'}`,
+  );
+  console.log(`decision threshold ${TYPIST_DECISION_THRESHOLD}: FRR = genuine windows flagged, FAR = impostor windows passed`);
+  for (const g of groups) {
+    console.log(`group ${g.group}: ${g.users} users`);
+    console.log('  keys   EER     genuine  impostor  FRR@thr  FAR@thr  EER-threshold');
+    for (const r of g.results) {
+      console.log(
+        `  ${String(r.length).padStart(4)}   ${pct(r.eer).padStart(6)}  ${String(r.genuine).padStart(7)}  ${String(r.impostor).padStart(8)}  ` +
+          `${pct(r.falseRejectAtThreshold).padStart(7)}  ${pct(r.falseAcceptAtThreshold).padStart(7)}  ${r.eerThreshold.toFixed(2)}`,
+      );
+    }
+  }
+  console.log(`(${seconds.toFixed(1)} s)`);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'score') return score(rest);
+  if (command === 'eval') return evaluate(rest);
+  throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`typist: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`typist: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+});
