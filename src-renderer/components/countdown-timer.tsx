@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import { describeRemaining, formatRemaining } from '../format';
+
+// Screen readers hear the time at these marks only, not every second.
+const ANNOUNCE_AT_MINUTES = [30, 10, 5, 1];
+
+export function CountdownTimer({ deadline }: { deadline: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+
+  const remaining = deadline - now;
+  const minutesLeft = Math.ceil(remaining / 60_000);
+  const urgency = remaining <= 0 ? 'over' : remaining <= 5 * 60_000 ? 'urgent' : remaining <= 15 * 60_000 ? 'soon' : 'normal';
+  // The text stays the same for that whole minute, so the live region speaks once.
+  const announce = remaining > 0 && ANNOUNCE_AT_MINUTES.includes(minutesLeft) ? describeRemaining(remaining) : '';
+
+  return (
+    <div className={`countdown countdown--${urgency}`}>
+      <span className="countdown__label" id="countdown-label">
+        Time left
+      </span>
+      <span className="countdown__value" role="timer" aria-labelledby="countdown-label" aria-describedby="countdown-words">
+        {remaining <= 0 ? 'Time is up' : formatRemaining(remaining)}
+      </span>
+      <span id="countdown-words" className="visually-hidden">
+        {remaining <= 0 ? 'Time is up; your answers are being submitted.' : describeRemaining(remaining)}
+      </span>
+      <span className="visually-hidden" aria-live="polite">
+        {announce}
+      </span>
+    </div>
+  );
+}

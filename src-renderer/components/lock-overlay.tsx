@@ -1,0 +1,91 @@
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { SessionSnapshot } from '../../src-main/contract/api';
+
+/**
+ * Covers the exam once the session is locked. Focus stays inside (the exam behind is
+ * `inert`), and the student is told why, and that nothing they wrote is lost.
+ */
+export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+    // Anything that moves focus out (a click on the browser chrome and back, a script)
+    // brings it back to the dialog.
+    const keepFocus = (event: FocusEvent): void => {
+      if (dialog.current && event.target instanceof Node && !dialog.current.contains(event.target)) {
+        heading.current?.focus();
+      }
+    };
+    document.addEventListener('focusin', keepFocus);
+    return () => document.removeEventListener('focusin', keepFocus);
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Tab') return;
+    const focusable = dialog.current?.querySelectorAll<HTMLElement>('[tabindex], button, a[href]');
+    const items = focusable ? [...focusable] : [];
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  const { risk } = snapshot;
+  const answered = Object.keys(snapshot.answers).length;
+  return (
+    <div className="lock-overlay" role="presentation">
+      <div
+        ref={dialog}
+        className="lock-overlay__dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="lock-heading"
+        aria-describedby="lock-why lock-kept"
+        onKeyDown={onKeyDown}
+      >
+        <div className="lock-overlay__icon" aria-hidden="true">
+          <svg viewBox="0 0 24 24" width="40" height="40">
+            <path
+              d="M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h1zm2 0h6V7a3 3 0 0 0-6 0v3z"
+              fill="currentColor"
+            />
+          </svg>
+        </div>
+        <h1 id="lock-heading" ref={heading} tabIndex={-1} className="lock-overlay__heading">
+          This exam has been locked
+        </h1>
+        <div id="lock-why" className="lock-overlay__why">
+          <p>
+            The integrity score reached {Math.round(risk.score)} of 100, the limit set for this exam.
+            {risk.warning ? ` ${risk.warning}` : ''}
+          </p>
+          {risk.reasons.length > 0 ? (
+            <>
+              <p className="lock-overlay__subheading">What was recorded:</p>
+              <ul className="lock-overlay__reasons">
+                {risk.reasons.map((r) => (
+                  <li key={`${r.at}-${r.code}`}>{r.message}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
+        <p id="lock-kept" className="lock-overlay__kept">
+          Your answers are kept ({answered} saved). They are being submitted now; you do not need to do
+          anything. A proctor will review what was recorded.
+        </p>
+        <p className="lock-overlay__progress" role="status">
+          <span className="spinner" aria-hidden="true" /> Submitting your answers…
+        </p>
+      </div>
+    </div>
+  );
+}

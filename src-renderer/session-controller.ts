@@ -1,0 +1,84 @@
+import type { VigilApi, WindowEvent } from '../src-main/contract/api';
+import type { Result } from '../src-main/contract/result';
+import { AnswerAutosave } from './answer-autosave';
+import { startClipboardMonitor } from './clipboard-monitor';
+import { startFocusMonitor } from './focus-monitor';
+import { useSession } from './session-store';
+
+/** What the components call; it owns every conversation with the engine. */
+export interface SessionController {
+  changeAnswer(questionId: string, value: string): void;
+  /** Save one answer now (blur, a radio choice). */
+  commitAnswer(questionId: string): void;
+  /** Flush every answer, then submit. Resolves to an error message, or null on success. */
+  submit(): Promise<string | null>;
+  reload(): Promise<void>;
+  stop(): void;
+}
+
+export function startSession(api: VigilApi): SessionController {
+  const store = useSession.getState;
+  const autosave = new AnswerAutosave({
+    save: (input) => api.saveAnswer(input),
+    onState: (questionId, state) => store().setSaveState(questionId, state),
+  });
+
+  const report = (event: WindowEvent): void => {
+    void call(() => api.reportWindowEvent(event)).then((r) => {
+      if (!r.ok && r.error.code !== 'session_locked' && r.error.code !== 'session_submitted') {
+        store().addError(`The exam could not record a window event: ${r.error.message}`);
+      }
+    });
+  };
+
+  const load = async (): Promise<void> => {
+    const r = await call(() => api.getSnapshot());
+    if (r.ok) store().applySnapshot(r.value);
+    else store().setLoadError(r.error.message);
+  };
+
+  const unsubscribe = api.onSnapshot((snapshot) => store().applySnapshot(snapshot));
+  const stopFocus = startFocusMonitor((focused) => report({ kind: 'focus', focused }));
+  const stopClipboard = startClipboardMonitor((action, external) => report({ kind: 'clipboard', action, external }));
+  // Leaving the page (reload, close) sends whatever is typed without waiting for the debounce.
+  const onHide = (): void => void autosave.flushAll();
+  window.addEventListener('pagehide', onHide);
+  void load();
+
+  return {
+    changeAnswer(questionId, value) {
+      store().setDraft(questionId, value);
+      autosave.change(questionId, value);
+    },
+    commitAnswer(questionId) {
+      void autosave.flush(questionId);
+    },
+    async submit() {
+      const allSaved = await autosave.flushAll();
+      if (!allSaved) {
+        return 'Some answers are not saved yet, so the exam was not submitted. Your text is still in the fields; try again in a moment.';
+      }
+      const r = await call(() => api.submit({ confirm: true }));
+      if (!r.ok) return r.error.message;
+      return null;
+    },
+    reload: load,
+    stop() {
+      unsubscribe();
+      stopFocus();
+      stopClipboard();
+      window.removeEventListener('pagehide', onHide);
+      autosave.dispose();
+    },
+  };
+}
+
+/** The API promises values, but a broken bridge can still throw; the student hears about it either way. */
+async function call<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await fn();
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return { ok: false, error: { code: 'internal', message: `The exam engine did not answer (${message}).` } };
+  }
+}
