@@ -5,3 +5,4 @@ export * from './result';
 export * from './risk';
 export * from './policy';
 export * from './clock';
+export * from './flag-file';

@@ -30,6 +30,29 @@ export const LevelThresholdsSchema = z
   });
 export type LevelThresholds = z.infer<typeof LevelThresholdsSchema>;
 
+/** Settings of the six pattern detectors and the orchestrator around them. */
+export const DetectorSettingsSchema = z.object({
+  /** Each detector learns the student's baseline over this much exam time before judging. */
+  baselineSeconds: z.number().min(0).max(3600).default(120),
+  /** A baseline needs at least this many packages carrying the signal it learns. */
+  baselineMinPackages: z.number().int().min(2).max(1000).default(6),
+  /** How strongly a fired pattern (severity 0..1) raises the probability (noisy-OR weight). */
+  patternInfluence: z.number().min(0).max(1).default(0.6),
+  /** Keystrokes the typist model enrols on (the student's first keystrokes of the exam). */
+  typistEnrollKeystrokes: z.number().int().min(50).max(5000).default(200),
+  /** Most recent keystrokes scored against the enrolled typist. */
+  typistProbeKeystrokes: z.number().int().min(10).max(500).default(100),
+  /** Consecutive over-threshold typist scores before biometric_drift fires (false flags cost exams). */
+  typistConsecutive: z.number().int().min(1).max(10).default(2),
+  /** Robust z-score a signal must exceed (against the student's own baseline) to count as unusual. */
+  zThreshold: z.number().min(1).max(20).default(3.5),
+  /** Flag files kept in memory by the orchestrator (bounded cache). */
+  recentFlagLimit: z.number().int().min(1).max(10000).default(200),
+  /** Per-session detector states kept; the least recently used session is dropped beyond this. */
+  maxSessions: z.number().int().min(1).max(100000).default(1000),
+});
+export type DetectorSettings = z.infer<typeof DetectorSettingsSchema>;
+
 const integrityPointsDefaults: Record<(typeof INTEGRITY_KINDS)[number], number> = {
   focus_lost: 20,
   external_paste: 25,
@@ -80,6 +103,8 @@ export const PolicySchema = z.object({
       thresholds: LevelThresholdsSchema.prefault({}),
       /** Packages at or above this level produce a flag file. */
       flagAtLevel: z.enum(['low', 'medium', 'high', 'critical']).default('high'),
+      /** Detector settings (pattern detectors, baselines, caches). */
+      detectors: DetectorSettingsSchema.prefault({}),
     })
     .prefault({}),
   ledger: LedgerPolicySchema.prefault({}),

@@ -1,0 +1,99 @@
+import type { DetectorSettings } from '../../contract/policy';
+import { Baseline, clampUnit, round } from '../baseline';
+import type { Detector, DetectorOutput, Observation } from './detector';
+
+/** Focus losses are counted over this much recent exam time ("repeated leaving"). */
+const RECENT_MS = 60_000;
+/** Losses in RECENT_MS that saturate the app-switching feature. */
+const SWITCHES_FOR_FULL_SCORE = 4;
+/** Packages in a row with engagement far below the student's own baseline before it counts as a collapse. */
+const COLLAPSE_PACKAGES = 3;
+/** Engagement below this fraction of the baseline counts as collapsed. */
+const COLLAPSE_FRACTION = 0.1;
+
+/**
+ * focus_collapse: repeated leaving of the exam window, long absences, or a sustained drop
+ * in engagement (keys + mouse per second) against the student's own baseline. An
+ * engagement drop alone is weak evidence (students read and think), so it is capped low.
+ */
+export class FocusCollapseDetector implements Detector {
+  readonly name = 'focus_collapse' as const;
+  private readonly engagement: Baseline;
+  /** Recent focus losses as (window end, count), oldest first. */
+  private readonly recent: { at: number; losses: number }[] = [];
+  private lowStreak = 0;
+
+  constructor(private readonly s: DetectorSettings) {
+    this.engagement = new Baseline(s.baselineMinPackages, 0.05, s.zThreshold);
+  }
+
+  observe(o: Observation): DetectorOutput {
+    const { pkg, bad, durationMs } = o;
+    const signals: DetectorOutput['signals'] = {};
+    const seconds = durationMs / 1000;
+
+    const away = bad.unfocusedMs ? null : pkg.unfocusedMs / durationMs;
+    signals.focus_anomaly = away;
+    signals.mouse_inactivity = bad.inactivityMs ? null : clampUnit(pkg.inactivityMs / durationMs);
+
+    let lossesRecent: number | null = null;
+    if (!bad.focusLosses) {
+      if (pkg.focusLosses > 0) this.recent.push({ at: pkg.endedAt, losses: pkg.focusLosses });
+      while (this.recent.length > 0 && this.recent[0]!.at <= pkg.endedAt - RECENT_MS) this.recent.shift();
+      lossesRecent = 0;
+      for (const r of this.recent) lossesRecent += r.losses;
+      signals.app_switching = clampUnit(lossesRecent / SWITCHES_FOR_FULL_SCORE);
+    } else signals.app_switching = null;
+
+    // Engagement learns only from time the exam window had focus.
+    const rate =
+      bad.keystrokeCount || bad.mouseMoveCount ? null : (pkg.keystrokeCount + pkg.mouseMoveCount / 10) / seconds;
+    const ready = this.engagement.ready(o.learningOver);
+    const base = this.engagement.average;
+    if (rate !== null && (away === null || away < 0.5)) {
+      if (ready && base >= 0.5 && rate < base * COLLAPSE_FRACTION) this.lowStreak++;
+      else this.lowStreak = 0;
+      this.engagement.observe(rate, o.learningOver);
+    }
+
+    if (lossesRecent !== null && lossesRecent >= 2) {
+      const severity = clampUnit(0.3 + 0.2 * (lossesRecent - 1) + 0.3 * (away ?? 0));
+      return {
+        signals,
+        finding: {
+          pattern: this.name,
+          severity,
+          explanation:
+            `Left the exam window ${lossesRecent} times in the last ${RECENT_MS / 1000} s` +
+            (away !== null ? `, away ${Math.round(away * 100)}% of this ${round(seconds, 1)} s window.` : '.'),
+          evidence: { focusLossesRecent: lossesRecent, focusLossesWindow: pkg.focusLosses, awayFraction: round(away ?? 0) },
+        },
+      };
+    }
+    if (away !== null && away >= 0.5) {
+      return {
+        signals,
+        finding: {
+          pattern: this.name,
+          severity: clampUnit(0.2 + 0.5 * away),
+          explanation: `Away from the exam window ${Math.round(away * 100)}% of this ${round(seconds, 1)} s window (${Math.round(pkg.unfocusedMs)} ms).`,
+          evidence: { awayFraction: round(away), unfocusedMs: Math.round(pkg.unfocusedMs) },
+        },
+      };
+    }
+    if (this.lowStreak >= COLLAPSE_PACKAGES && rate !== null) {
+      return {
+        signals,
+        finding: {
+          pattern: this.name,
+          severity: 0.25,
+          explanation:
+            `Engagement fell to ${round(rate)} events/s for ${this.lowStreak} windows in a row, ` +
+            `below ${COLLAPSE_FRACTION * 100}% of this student's baseline of ${round(base)} events/s.`,
+          evidence: { engagementPerSecond: round(rate), baselinePerSecond: round(base), windowsLow: this.lowStreak },
+        },
+      };
+    }
+    return { signals, finding: null };
+  }
+}

@@ -1,0 +1,249 @@
+import type { ActivityPackage } from '../contract/activity';
+import type { Clock } from '../contract/clock';
+import { FEATURE_NAMES, type FlagFile } from '../contract/flag-file';
+import type { Policy } from '../contract/policy';
+import type { RiskLevel } from '../contract/risk';
+import { classify, combineWithPatterns } from './classifier';
+import { BiometricDriftDetector } from './detectors/biometric-drift';
+import type { Detector, FeatureName, Observation, PatternFinding, PatternName } from './detectors/detector';
+import { FocusCollapseDetector } from './detectors/focus-collapse';
+import { NetworkAnomalyDetector } from './detectors/network-anomaly';
+import { ResourceExhaustionDetector } from './detectors/resource-exhaustion';
+import { StressSpikeDetector } from './detectors/stress-spike';
+import { TemporalInconsistencyDetector } from './detectors/temporal-inconsistency';
+import { buildFlagFile } from './flag-file-builder';
+import { checkPackage } from './input-validation';
+import { atLeast, levelFor } from './risk-levels';
+
+export type { PatternFinding, PatternName } from './detectors/detector';
+
+export interface DetectionResult {
+  shouldFlag: boolean;
+  riskLevel: RiskLevel;
+  probability: number;
+  confidence: number;
+  patterns: PatternFinding[];
+  featureScores: Record<string, number | null>;
+  flagFile?: FlagFile;
+  /** Why the package was rejected, or which of its values were clamped or ignored. */
+  inputIssues: string[];
+}
+
+export interface OrchestratorStats {
+  packagesSeen: number;
+  packagesRejected: number;
+  flags: number;
+  /** Flag files produced, by level. */
+  flagsByLevel: Record<RiskLevel, number>;
+  /** Every scored package, by level. */
+  packagesByLevel: Record<RiskLevel, number>;
+  meanProcessingMicros: number;
+  activeSessions: number;
+}
+
+export interface OrchestratorOptions {
+  policy: Policy['classifier'];
+  clock: Clock;
+  /** High-resolution milliseconds for the processing-time statistic (performance.now); defaults to the clock. */
+  timer?: () => number;
+}
+
+interface SessionState {
+  firstStartedAt: number;
+  lastEndedAt: number | undefined;
+  detectors: Detector[];
+}
+
+const zeroLevels = (): Record<RiskLevel, number> => ({ clean: 0, low: 0, medium: 0, high: 0, critical: 0 });
+
+/**
+ * The local flag orchestrator: checks each activity package, runs the six pattern
+ * detectors against the session's own baselines, scores the 8-feature classifier, picks a
+ * level and builds a flag file when the level reaches the policy's flag level.
+ * Pure and deterministic: time comes from the clock, state is per session.
+ */
+export class FlagOrchestrator {
+  private readonly policy: Policy['classifier'];
+  private readonly clock: Clock;
+  private readonly timer: () => number;
+  /** Insertion order = least recently used first (re-inserted on every package). */
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly flagRing: FlagFile[] = [];
+  private flagHead = 0;
+  private seen = 0;
+  private rejected = 0;
+  private flagCount = 0;
+  private readonly flagsByLevel = zeroLevels();
+  private readonly packagesByLevel = zeroLevels();
+  private totalMs = 0;
+
+  constructor(opts: OrchestratorOptions) {
+    this.policy = opts.policy;
+    this.clock = opts.clock;
+    this.timer = opts.timer ?? (() => opts.clock.now());
+  }
+
+  processPackage(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
+    const t0 = this.timer();
+    let result: DetectionResult;
+    try {
+      result = this.detect(pkg, sessionId, studentId);
+    } catch (e) {
+      // A detector bug must not take the exam down or flag a student: report it, score nothing.
+      result = rejectedResult([`internal detection error: ${e instanceof Error ? e.message : String(e)}`]);
+      this.rejected++;
+    }
+    this.seen++;
+    this.totalMs += this.timer() - t0;
+    return result;
+  }
+
+  /** Forgets a session's baselines (the exam ended). */
+  endSession(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+
+  stats(): OrchestratorStats {
+    return {
+      packagesSeen: this.seen,
+      packagesRejected: this.rejected,
+      flags: this.flagCount,
+      flagsByLevel: { ...this.flagsByLevel },
+      packagesByLevel: { ...this.packagesByLevel },
+      meanProcessingMicros: this.seen > 0 ? (this.totalMs * 1000) / this.seen : 0,
+      activeSessions: this.sessions.size,
+    };
+  }
+
+  /** Most recent flag files, oldest first, at most `detectors.recentFlagLimit`. */
+  recentFlags(): readonly FlagFile[] {
+    const n = this.flagRing.length;
+    if (n < this.policy.detectors.recentFlagLimit) return this.flagRing.slice();
+    return [...this.flagRing.slice(this.flagHead), ...this.flagRing.slice(0, this.flagHead)];
+  }
+
+  private detect(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
+    if (typeof sessionId !== 'string' || sessionId.length === 0) return this.reject(['rejected: empty session id']);
+    const session = this.session(sessionId);
+    const checked = checkPackage(pkg, session.lastEndedAt);
+    if (!checked.ok) return this.reject(checked.issues);
+    const p = checked.pkg;
+    session.lastEndedAt = p.endedAt;
+    if (Number.isNaN(session.firstStartedAt)) session.firstStartedAt = p.startedAt;
+
+    const settings = this.policy.detectors;
+    const learningOver = p.endedAt - session.firstStartedAt >= settings.baselineSeconds * 1000;
+    const obs: Observation = { pkg: p, bad: checked.bad, durationMs: p.endedAt - p.startedAt, learningOver };
+
+    const scores: Record<FeatureName, number | null> = {
+      keystroke_anomaly: null,
+      network_activity: null,
+      focus_anomaly: null,
+      app_switching: null,
+      cpu_activity: null,
+      voice_stress: null, // no voice input exists: always absent, never invented
+      keystroke_errors: null,
+      mouse_inactivity: null,
+    };
+    const patterns: PatternFinding[] = [];
+    for (const d of session.detectors) {
+      const out = d.observe(obs);
+      if (out.finding) patterns.push(out.finding);
+      for (const k in out.signals) {
+        const v = out.signals[k as FeatureName];
+        if (v === null || v === undefined) continue;
+        const cur = scores[k as FeatureName];
+        scores[k as FeatureName] = cur === null || v > cur ? v : cur;
+      }
+    }
+
+    const c = classify(scores, this.policy.weights);
+    const severities = patterns.map((f) => f.severity);
+    const probability = combineWithPatterns(c.featureProbability, severities, settings.patternInfluence);
+    // Confidence: how much of the weighted evidence had input, discounted while baselines learn.
+    const confidence = c.coverage * (learningOver ? 1 : 0.5);
+    const riskLevel = levelFor(probability, this.policy.thresholds);
+    this.packagesByLevel[riskLevel]++;
+    const shouldFlag = riskLevel !== 'clean' && atLeast(riskLevel, this.policy.flagAtLevel);
+
+    const result: DetectionResult = {
+      shouldFlag,
+      riskLevel,
+      probability,
+      confidence,
+      patterns,
+      featureScores: scores,
+      inputIssues: checked.issues,
+    };
+    if (shouldFlag) {
+      const flagFile = buildFlagFile({
+        sessionId,
+        studentId,
+        createdAt: this.clock.now(),
+        pkg: p,
+        level: riskLevel,
+        probability,
+        featureProbability: c.featureProbability,
+        confidence,
+        thresholds: this.policy.thresholds,
+        weights: this.policy.weights,
+        patterns,
+        featureScores: scores,
+        effectiveWeights: c.effectiveWeights,
+        inputIssues: checked.issues,
+      });
+      result.flagFile = flagFile;
+      this.remember(flagFile);
+      this.flagCount++;
+      this.flagsByLevel[riskLevel]++;
+    }
+    return result;
+  }
+
+  private reject(issues: string[]): DetectionResult {
+    this.rejected++;
+    return rejectedResult(issues);
+  }
+
+  private session(sessionId: string): SessionState {
+    let s = this.sessions.get(sessionId);
+    if (s) {
+      this.sessions.delete(sessionId); // re-insert: most recently used last
+    } else {
+      const d = this.policy.detectors;
+      s = {
+        firstStartedAt: Number.NaN,
+        lastEndedAt: undefined,
+        detectors: [
+          new BiometricDriftDetector(d),
+          new FocusCollapseDetector(d),
+          new StressSpikeDetector(d),
+          new NetworkAnomalyDetector(d),
+          new ResourceExhaustionDetector(d),
+          new TemporalInconsistencyDetector(d),
+        ],
+      };
+      if (this.sessions.size >= d.maxSessions) {
+        const oldest = this.sessions.keys().next().value;
+        if (oldest !== undefined) this.sessions.delete(oldest);
+      }
+    }
+    this.sessions.set(sessionId, s);
+    return s;
+  }
+
+  private remember(f: FlagFile): void {
+    const limit = this.policy.detectors.recentFlagLimit;
+    if (this.flagRing.length < limit) this.flagRing.push(f);
+    else {
+      this.flagRing[this.flagHead] = f;
+      this.flagHead = (this.flagHead + 1) % limit;
+    }
+  }
+}
+
+function rejectedResult(issues: string[]): DetectionResult {
+  const featureScores: Record<string, number | null> = {};
+  for (const f of FEATURE_NAMES) featureScores[f] = null;
+  return { shouldFlag: false, riskLevel: 'clean', probability: 0, confidence: 0, patterns: [], featureScores, inputIssues: issues };
+}

@@ -1,0 +1,116 @@
+import Ajv2020 from 'ajv/dist/2020';
+import { describe, expect, it } from 'vitest';
+import { flagFileJsonSchema, FlagFileSchema } from '../../../src-main/contract/flag-file';
+import { defaultPolicy } from '../../../src-main/contract/policy';
+import { FlagOrchestrator } from '../../../src-main/detection/orchestrator';
+import { honestPackages, makePackage, robotKeys } from './package-factory';
+
+const clock = { now: () => 42 };
+const make = (mut?: (p: ReturnType<typeof defaultPolicy>['classifier']) => void) => {
+  const policy = defaultPolicy().classifier;
+  mut?.(policy);
+  return new FlagOrchestrator({ policy, clock });
+};
+const validate = new Ajv2020({ strict: false, allErrors: true }).compile(flagFileJsonSchema());
+
+describe('FlagOrchestrator', () => {
+  it('scores an honest session clean, with voice absent and the weights renormalised', () => {
+    const o = make();
+    const results = honestPackages(60).map((p) => o.processPackage(p, 's1', 'u1'));
+    expect(results.every((r) => !r.shouldFlag)).toBe(true);
+    const last = results.at(-1)!;
+    expect(last.featureScores.voice_stress).toBeNull();
+    expect(last.riskLevel).toBe('clean');
+    expect(last.probability).toBeLessThan(0.25);
+    // Voice (0.10 of 1.00) is absent, everything else present once baselines are learnt.
+    expect(last.confidence).toBeCloseTo(0.9, 5);
+    expect(o.stats()).toMatchObject({ packagesSeen: 60, packagesRejected: 0, flags: 0, activeSessions: 1 });
+  });
+
+  it('flags scripted typing after the baseline with a schema-valid flag file naming temporal_inconsistency', () => {
+    const o = make();
+    const honest = honestPackages(40);
+    for (const p of honest) o.processPackage(p, 's1', 'u1');
+    const start = honest.at(-1)!.endedAt;
+    const keys = robotKeys(start, 100);
+    const pkg = makePackage(40, { keystrokes: keys, keystrokeCount: keys.length, startedAt: start, endedAt: start + 5000 });
+    const r = o.processPackage(pkg, 's1', 'u1');
+    const names = r.patterns.map((p) => p.pattern);
+    expect(names).toContain('temporal_inconsistency');
+    const finding = r.patterns.find((p) => p.pattern === 'temporal_inconsistency')!;
+    expect(finding.explanation).toMatch(/coefficient of variation/);
+    expect(finding.evidence.intervalCv).toBe(0);
+    expect(r.shouldFlag).toBe(true);
+    expect(r.flagFile).toBeDefined();
+    expect(validate(r.flagFile), JSON.stringify(validate.errors)).toBe(true);
+    expect(FlagFileSchema.safeParse(r.flagFile).success).toBe(true);
+    expect(r.flagFile!.flagId).toBe('s1:40');
+    expect(r.flagFile!.createdAt).toBe(42);
+    expect(JSON.stringify(r.flagFile)).not.toMatch(/"keystrokes"|"category"|"zone"/);
+    expect(o.recentFlags()).toHaveLength(1);
+    expect(o.stats().flagsByLevel[r.riskLevel]).toBe(1);
+  });
+
+  it('raises network_anomaly and resource_exhaustion against the student baseline, not a constant', () => {
+    const o = make();
+    const honest = honestPackages(40);
+    for (const p of honest) o.processPackage(p, 's1', 'u1');
+    let seq = 40;
+    let last;
+    for (let i = 0; i < 5; i++, seq++) {
+      last = o.processPackage(
+        makePackage(seq, { cpuLoadPercent: 97, netRxBytesPerSec: 2_000_000, netTxBytesPerSec: 900_000 }),
+        's1',
+        'u1',
+      );
+    }
+    const names = last!.patterns.map((p) => p.pattern);
+    expect(names).toEqual(expect.arrayContaining(['network_anomaly', 'resource_exhaustion']));
+    expect(last!.riskLevel === 'high' || last!.riskLevel === 'critical').toBe(true);
+    expect(validate(last!.flagFile)).toBe(true);
+  });
+
+  it('keeps separate baselines per session', () => {
+    const o = make();
+    for (const p of honestPackages(40)) o.processPackage(p, 'a', 'u1');
+    // Session b has no baseline yet: the same burst is not judged against a's.
+    const r = o.processPackage(makePackage(0, { netRxBytesPerSec: 2_000_000 }), 'b', 'u2');
+    expect(r.featureScores.network_activity).toBeNull();
+    expect(o.stats().activeSessions).toBe(2);
+  });
+
+  it('rejects or repairs bad input with reasons, never throws and never flags', () => {
+    const o = make();
+    for (const p of honestPackages(40)) o.processPackage(p, 's1', 'u1');
+    const base = makePackage(40);
+    const bad: unknown[] = [
+      null,
+      { ...base, startedAt: undefined },
+      { ...base, endedAt: base.startedAt - 10 },
+      { ...base, endedAt: base.startedAt + 3_600_000 },
+      { ...base, startedAt: 0, endedAt: 10 }, // out of order
+      { ...base, sequence: 41, meanDwellMs: Number.NaN, backspaceRatio: 7, cpuLoadPercent: -3, unfocusedMs: 1e9, focusLosses: -1 },
+      { ...base, sequence: 42, startedAt: base.startedAt + 5000, endedAt: base.endedAt + 5000, keystrokes: 'x' },
+    ];
+    for (const p of bad) {
+      const r = o.processPackage(p as never, 's1', 'u1');
+      expect(r.shouldFlag).toBe(false);
+      expect(r.inputIssues.length).toBeGreaterThan(0);
+    }
+    const stats = o.stats();
+    expect(stats.packagesRejected).toBe(5);
+    expect(stats.flags).toBe(0);
+  });
+
+  it('bounds the flag cache and keeps the newest', () => {
+    const o = make((p) => {
+      p.detectors.recentFlagLimit = 3;
+      p.flagAtLevel = 'low';
+      p.thresholds = { critical: 0.004, high: 0.003, medium: 0.002, low: 0.001 };
+    });
+    for (const p of honestPackages(10)) o.processPackage(p, 's1', 'u1');
+    const flags = o.recentFlags();
+    expect(flags).toHaveLength(3);
+    expect(flags.map((f) => f.activitySnapshot.sequence)).toEqual([7, 8, 9]);
+  });
+});
