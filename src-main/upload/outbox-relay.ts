@@ -1,0 +1,196 @@
+import type { Scheduler } from '../contract/clock';
+import { fullJitterDelay } from './backoff';
+import type { OutboxItem, OutboxPort } from './outbox-port';
+import { classifyResponse, type DeliveryOutcome } from './server-response';
+
+export interface OutboxRelayOptions {
+  outbox: OutboxPort;
+  /** Exam server base URL; null keeps everything queued locally. */
+  serverUrl: string | null;
+  scheduler: Scheduler;
+  fetch?: typeof globalThis.fetch;
+  /** Source of jitter, [0, 1). */
+  random?: () => number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often the started relay looks for due items. */
+  pollMs?: number;
+  batchSize?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface RelayStatus {
+  pending: number;
+  lastError: string | null;
+  serverUrl: string | null;
+}
+
+/**
+ * Posts outbox items to the exam server, oldest first, each with its id as the
+ * Idempotency-Key. An item is marked delivered only after a 2xx that acknowledges its key;
+ * transient failures back off with full jitter (per item, and the whole relay pauses so a
+ * down server gets one probe, not one request per item); other 4xx are recorded as
+ * rejected with the server's message. Nothing is ever deleted. Never throws.
+ */
+export class OutboxRelay {
+  private readonly outbox: OutboxPort;
+  private readonly serverUrl: string | null;
+  private readonly scheduler: Scheduler;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly random: () => number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly requestTimeoutMs: number;
+
+  /** Cleared by the next delivery: the server is reachable again. */
+  private lastError: string | null = null;
+  /** Stays until the relay is recreated: a refused upload needs a person's attention. */
+  private lastRejection: string | null = null;
+  private consecutiveFailures = 0;
+  private pausedUntil = 0;
+  private cancelTimers: (() => void)[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private busy = false;
+  private passAbort: AbortController | null = null;
+
+  constructor(opts: OutboxRelayOptions) {
+    this.outbox = opts.outbox;
+    this.serverUrl = opts.serverUrl ? opts.serverUrl.replace(/\/+$/, '') : null;
+    this.scheduler = opts.scheduler;
+    this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+    this.random = opts.random ?? Math.random;
+    this.baseDelayMs = opts.baseDelayMs ?? 1000;
+    this.maxDelayMs = opts.maxDelayMs ?? 60_000;
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 25;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+  }
+
+  /** Starts polling for due items (no-op without a server, or when already started). */
+  start(): void {
+    if (this.cancelTimers.length > 0 || this.serverUrl === null) return;
+    this.cancelTimers.push(
+      this.scheduler.after(0, () => this.tick()),
+      this.scheduler.every(this.pollMs, () => this.tick()),
+    );
+  }
+
+  /** Stops polling and abandons an in-flight request (its item stays pending, attempts unchanged). */
+  stop(): void {
+    for (const cancel of this.cancelTimers) cancel();
+    this.cancelTimers = [];
+    this.passAbort?.abort();
+  }
+
+  /** Tries every due item now (after any pass already running). Resolves, never rejects. */
+  flush(): Promise<{ delivered: number; failed: number }> {
+    const run = this.queue.then(() => this.pass());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  status(): RelayStatus {
+    let pending = 0;
+    try {
+      pending = this.outbox.outboxCounts().pending;
+    } catch (error) {
+      this.lastError = `outbox unreadable: ${message(error)}`;
+    }
+    return { pending, lastError: this.lastError ?? this.lastRejection, serverUrl: this.serverUrl };
+  }
+
+  private tick(): void {
+    if (this.busy || this.scheduler.now() < this.pausedUntil) return;
+    void this.flush();
+  }
+
+  private async pass(): Promise<{ delivered: number; failed: number }> {
+    const counts = { delivered: 0, failed: 0 };
+    if (this.serverUrl === null) return counts;
+    this.busy = true;
+    const abort = new AbortController();
+    this.passAbort = abort;
+    const seen = new Set<string>();
+    try {
+      for (;;) {
+        const items = this.outbox.dueOutbox(this.scheduler.now(), this.batchSize).filter((i) => !seen.has(i.id));
+        if (items.length === 0) return counts;
+        for (const item of items) {
+          seen.add(item.id);
+          const outcome = await this.deliver(this.serverUrl, item, abort.signal);
+          if (abort.signal.aborted) return counts;
+          const at = this.scheduler.now();
+          switch (outcome.kind) {
+            case 'delivered':
+              this.outbox.markDelivered(item.id, at);
+              counts.delivered++;
+              this.consecutiveFailures = 0;
+              this.lastError = null;
+              break;
+            case 'rejected':
+              this.outbox.markRejected(item.id, at, outcome.error);
+              counts.failed++;
+              this.lastRejection = `${item.path} rejected: ${outcome.error}`;
+              break;
+            case 'retry': {
+              const backoff = { baseMs: this.baseDelayMs, maxMs: this.maxDelayMs, random: this.random };
+              const serverWait = Math.min(outcome.retryAfterMs ?? 0, this.maxDelayMs);
+              const itemDelay = Math.max(fullJitterDelay(item.attempts + 1, backoff), serverWait);
+              this.outbox.markFailed(item.id, at, outcome.error, at + itemDelay);
+              counts.failed++;
+              this.lastError = outcome.error;
+              this.consecutiveFailures++;
+              this.pausedUntil = at + Math.max(fullJitterDelay(this.consecutiveFailures, backoff), serverWait);
+              // The server is struggling: stop this pass instead of sending it everything else.
+              return counts;
+            }
+          }
+        }
+      }
+    } catch (error) {
+      // Storage trouble (disk, closed database): keep the message for status(), never throw.
+      this.lastError = `outbox storage: ${message(error)}`;
+      return counts;
+    } finally {
+      this.busy = false;
+      if (this.passAbort === abort) this.passAbort = null;
+    }
+  }
+
+  private async deliver(serverUrl: string, item: OutboxItem, stop: AbortSignal): Promise<DeliveryOutcome> {
+    const url = serverUrl + item.path;
+    const signal = AbortSignal.any([stop, AbortSignal.timeout(this.requestTimeoutMs)]);
+    try {
+      const response = await this.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': item.id },
+        body: JSON.stringify(item.body),
+        redirect: 'manual',
+        signal,
+      });
+      const text = await response.text();
+      return classifyResponse({ status: response.status, text, retryAfter: response.headers.get('retry-after') }, item.id);
+    } catch (error) {
+      const timedOut = signal.aborted && !stop.aborted;
+      return {
+        kind: 'retry',
+        error: timedOut ? `no answer from ${url} within ${this.requestTimeoutMs} ms` : `cannot reach ${url}: ${networkCause(error)}`,
+        retryAfterMs: null,
+      };
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** undici hides the useful part (ECONNREFUSED, ECONNRESET...) in `cause`. */
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return message(error);
+}
