@@ -1,0 +1,66 @@
+// `npm run audit -- verify <db>` / `npm run audit -- export <db> [--out FILE]`
+// Exit codes: 0 chain intact, 1 chain broken, 2 cannot read the file or bad usage.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AuditStore, AuditStoreError } from '../audit/audit-store';
+
+const USAGE = 'usage: npm run audit -- verify <db> | export <db> [--out FILE]';
+
+function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' } } });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const [command, file, ...extra] = parsed.positionals;
+  if ((command !== 'verify' && command !== 'export') || file === undefined || extra.length > 0) return fail(USAGE);
+  if (command === 'verify' && parsed.values.out !== undefined) return fail(`--out is for export only\n${USAGE}`);
+
+  let store: AuditStore;
+  try {
+    // Read-only: inspecting evidence must not migrate or otherwise change it.
+    store = AuditStore.open(file, { readonly: true });
+  } catch (error) {
+    return fail(error instanceof AuditStoreError ? error.message : `Cannot open ${file}: ${String(error)}`);
+  }
+  try {
+    const result = store.verify();
+    const summary = result.ok
+      ? `OK: ${result.rows} rows, hash chain intact`
+      : `BROKEN at row ${result.firstBrokenSeq}: ${result.reason}`;
+    if (command === 'verify') {
+      process.stdout.write(`${summary}\n`);
+      return result.ok ? 0 : 1;
+    }
+    const report = {
+      format: 'vigil-audit-export',
+      formatVersion: 1,
+      file,
+      schemaVersion: store.schemaVersion,
+      exportedAt: new Date().toISOString(),
+      verification: result,
+      rows: store.entries(),
+    };
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    if (parsed.values.out === undefined) {
+      process.stdout.write(json);
+      if (!result.ok) process.stderr.write(`${summary}\n`);
+    } else {
+      writeFileSync(parsed.values.out, json);
+      process.stdout.write(`Exported ${report.rows.length} rows to ${parsed.values.out}. ${summary}\n`);
+    }
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    store.close();
+  }
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 2;
+}
+
+process.exitCode = main(process.argv.slice(2));
