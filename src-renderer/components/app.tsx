@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { VigilApi } from '../../src-main/contract/api';
+import type { SessionSnapshot, VigilApi } from '../../src-main/contract/api';
 import { startSession, type SessionController } from '../session-controller';
 import { useSession } from '../session-store';
 import { ExamView } from './exam-view';
@@ -47,14 +47,20 @@ export function App({ api }: { api: VigilApi | undefined }) {
   }
   return (
     <SessionContext.Provider value={controller}>
-      {snapshot.phase === 'submitted' ? (
+      {isLocked(snapshot) ? (
+        <>
+          <ExamView snapshot={snapshot} inert />
+          <LockOverlay snapshot={snapshot} />
+        </>
+      ) : snapshot.phase === 'submitted' ? (
         <SubmittedScreen snapshot={snapshot} />
       ) : (
-        <>
-          <ExamView snapshot={snapshot} inert={snapshot.phase === 'locked'} />
-          {snapshot.phase === 'locked' ? <LockOverlay snapshot={snapshot} /> : null}
-        </>
+        <ExamView snapshot={snapshot} inert={false} />
       )}
     </SessionContext.Provider>
   );
 }
+
+/** Locked now, or submitted because of the lock: either way the lock overlay explains it. */
+const isLocked = (s: SessionSnapshot): boolean =>
+  s.phase === 'locked' || (s.phase === 'submitted' && s.submission?.reason === 'risk_limit');

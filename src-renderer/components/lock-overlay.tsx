@@ -1,9 +1,11 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { SessionSnapshot } from '../../src-main/contract/api';
+import { formatClock } from '../format';
 
 /**
- * Covers the exam once the session is locked. Focus stays inside (the exam behind is
- * `inert`), and the student is told why, and that nothing they wrote is lost.
+ * Covers the exam once the session is locked, and stays after the automatic submission
+ * (which follows the lock at once) so the student keeps seeing why. Focus stays inside
+ * (the exam behind is `inert`); it says that nothing they wrote is lost.
  */
 export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
   const dialog = useRef<HTMLDivElement>(null);
@@ -40,6 +42,7 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
 
   const { risk } = snapshot;
   const answered = Object.keys(snapshot.answers).length;
+  const receipt = snapshot.submission;
   return (
     <div className="lock-overlay" role="presentation">
       <div
@@ -79,12 +82,25 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
           ) : null}
         </div>
         <p id="lock-kept" className="lock-overlay__kept">
-          Your answers are kept ({answered} saved). They are being submitted now; you do not need to do
-          anything. A proctor will review what was recorded.
+          Your answers are kept ({answered} saved).{' '}
+          {receipt
+            ? 'They have been submitted; you do not need to do anything.'
+            : 'They are being submitted now; you do not need to do anything.'}{' '}
+          A proctor will review what was recorded.
         </p>
-        <p className="lock-overlay__progress" role="status">
-          <span className="spinner" aria-hidden="true" /> Submitting your answers…
-        </p>
+        {receipt ? (
+          <p className="lock-overlay__progress lock-overlay__progress--done" role="status">
+            Submitted at {formatClock(receipt.submittedAt)} with {receipt.answerCount}{' '}
+            {receipt.answerCount === 1 ? 'answer' : 'answers'}.{' '}
+            {receipt.delivered
+              ? 'Delivered to the exam server.'
+              : 'Queued on this computer; it will be sent as soon as the exam server can be reached. Please leave Vigil open.'}
+          </p>
+        ) : (
+          <p className="lock-overlay__progress" role="status">
+            <span className="spinner" aria-hidden="true" /> Submitting your answers…
+          </p>
+        )}
       </div>
     </div>
   );
