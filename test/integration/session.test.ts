@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditStore } from '../../src-main/audit/audit-store';
+import { defaultPolicy } from '../../src-main/contract';
+import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
+import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
+import type { ExamSession } from '../../src-main/session/exam-session';
+import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+function demoExam(): Exam {
+  return unwrap(loadExamFile(DEMO_EXAM_FILE));
+}
+
+describe('ExamSession', () => {
+  let dataDir: string;
+  let scheduler: VirtualScheduler;
+  const open: ExamSession[] = [];
+
+  async function start(overrides: { exam?: Exam } = {}): Promise<ExamSession> {
+    const session = await openExamSession({
+      exam: overrides.exam ?? demoExam(),
+      policy: defaultPolicy(),
+      dataDir,
+      studentId: 'student-7',
+      scheduler,
+      serverUrl: null,
+      log: () => {},
+    });
+    open.push(session);
+    return session;
+  }
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-session-'));
+    scheduler = new VirtualScheduler(T0);
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts active with a clean risk score and a deadline from the exam', async () => {
+    const session = await start();
+    const snap = unwrap(await session.getSnapshot());
+    expect(snap.phase).toBe('active');
+    expect(snap.risk.score).toBe(0);
+    expect(snap.deadline - snap.startedAt).toBe(45 * 60_000);
+    expect(snap.notices.join(' ')).toMatch(/queued/);
+  });
+
+  it('keeps every answer across a restart of the engine, in the same attempt', async () => {
+    const first = await start();
+    unwrap(await first.saveAnswer({ questionId: 'q1', value: 'c' }));
+    unwrap(await first.saveAnswer({ questionId: 'q3', value: 'F = m a' }));
+    unwrap(await first.saveAnswer({ questionId: 'q3', value: 'Force equals mass times acceleration.' }));
+    const sessionId = first.sessionId;
+    await first.close();
+
+    const second = await start();
+    const snap = unwrap(await second.getSnapshot());
+    expect(second.sessionId).toBe(sessionId);
+    expect(snap.answers.q1?.value).toBe('c');
+    expect(snap.answers.q3).toMatchObject({ value: 'Force equals mass times acceleration.', revision: 2 });
+  });
+
+  it('rejects bad answers with a clear error and keeps what was saved', async () => {
+    const session = await start();
+    unwrap(await session.saveAnswer({ questionId: 'q3', value: 'kept' }));
+    const unknown = await session.saveAnswer({ questionId: 'nope', value: 'x' });
+    const badOption = await session.saveAnswer({ questionId: 'q1', value: 'z' });
+    const tooLong = await session.saveAnswer({ questionId: 'q3', value: 'x'.repeat(301) });
+    const malformed = await session.saveAnswer({ questionId: 42 } as never);
+    for (const r of [unknown, badOption, tooLong, malformed]) expect(r.ok).toBe(false);
+    expect(!unknown.ok && unknown.error.message).toMatch(/no question "nope"/);
+    expect(!tooLong.ok && tooLong.error.message).toMatch(/limit is 300/);
+    expect(unwrap(await session.getSnapshot()).answers.q3?.value).toBe('kept');
+  });
+
+  it('scores an activity package every window and writes it to the audit log', async () => {
+    const session = await start();
+    scheduler.advanceBy(31_000);
+    await session.close();
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, 'demo-physics-101', 'student-7'));
+    const scored = store.entries({ limit: 1000 }).filter((e) => e.kind === 'package_scored');
+    store.close();
+    expect(scored.length).toBe(6); // 5 s windows over 31 s
+    expect(scored[0]?.payload).toMatchObject({ sequence: 0, keystrokeCount: 0, level: expect.any(String) });
+  });
+
+  it('locks and auto-submits at 100 from integrity events, with every answer and the reasons', async () => {
+    const session = await start();
+    const snapshots: SessionSnapshot[] = [];
+    session.onSnapshot((s) => snapshots.push(s));
+    unwrap(await session.saveAnswer({ questionId: 'q4', value: 'Because they are in free fall.' }));
+
+    for (let i = 0; i < 6 && snapshots.at(-1)?.phase !== 'submitted'; i++) {
+      scheduler.advanceBy(1000);
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: false }));
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: true }));
+    }
+    const last = snapshots.at(-1)!;
+    expect(last.risk.score).toBe(100);
+    expect(last.risk.locked).toBe(true);
+    expect(last.phase).toBe('submitted');
+    expect(last.submission).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+    expect(last.risk.reasons.some((r) => r.code === 'focus_lost')).toBe(true);
+    expect(snapshots.some((s) => s.phase === 'locked')).toBe(true);
+
+    const late = await session.saveAnswer({ questionId: 'q3', value: 'too late' });
+    expect(late.ok).toBe(false);
+    await session.close();
+
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, 'demo-physics-101', 'student-7'));
+    const kinds = store.entries({ limit: 1000 }).map((e) => e.kind);
+    const submission = store.entries({ limit: 1000 }).find((e) => e.kind === 'submission');
+    expect(store.verify().ok).toBe(true);
+    expect(store.outboxCounts().pending).toBeGreaterThanOrEqual(1); // no server: queued, not lost
+    store.close();
+    expect(kinds).toContain('session_locked');
+    expect(kinds.indexOf('session_locked')).toBeLessThan(kinds.indexOf('submission'));
+    expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+  });
+
+  it('resumes a submitted attempt as submitted', async () => {
+    const first = await start();
+    unwrap(await first.submit({ confirm: true }));
+    await first.close();
+    const second = await start();
+    const snap = unwrap(await second.getSnapshot());
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission?.reason).toBe('student');
+    expect((await second.saveAnswer({ questionId: 'q1', value: 'a' })).ok).toBe(false);
+  });
+
+  it('submits when time runs out', async () => {
+    const session = await start();
+    unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
+    scheduler.advanceBy(45 * 60_000 + 1);
+    const snap = unwrap(await session.getSnapshot());
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
+  });
+
+  it('fails to open with a message naming the database when it cannot be created', async () => {
+    const blocked = path.join(dataDir, 'not-a-dir');
+    writeFileSync(blocked, 'a file where the data folder should be');
+    await expect(
+      openExamSession({ exam: demoExam(), policy: defaultPolicy(), dataDir: blocked, studentId: 's', scheduler, log: () => {} }),
+    ).rejects.toThrow(/not-a-dir/);
+  });
+});
