@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian/Ubuntu machine with Node 20+,
+# then runs it. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: an X server and xdotool for real OS-level input, Chromium for the e2e tests.
+apt_packages=(xvfb xdotool chromium)
+missing=()
+command -v Xvfb >/dev/null || missing+=(xvfb)
+command -v xdotool >/dev/null || missing+=(xdotool)
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
+  if [ "$sudo" = "none" ]; then
+    echo "install-and-test: missing system packages: ${missing[*]}." >&2
+    echo "  Install them as root: apt-get update && apt-get install -y ${apt_packages[*]}" >&2
+    exit 1
+  fi
+  echo "install-and-test: installing ${missing[*]} with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "install-and-test: Node $(node -v) is too old; Vigil needs Node 20.19 or newer." >&2
+  exit 1
+fi
+
+npm ci --no-audit --no-fund
+npm test
