@@ -1,0 +1,11 @@
+import type { RawEventSource } from '../contract';
+import { InputHook } from '../capture/input-hook';
+
+/**
+ * The OS-level event producers for a real exam. The session starts them and reports any
+ * that cannot run (no X display, hook refused) as a notice and in the audit; the exam goes
+ * on without them.
+ */
+export function createCaptureSources(log: (line: string) => void): RawEventSource[] {
+  return [new InputHook({ log: (m) => log(`capture: ${m}`) })];
+}

@@ -1,0 +1,59 @@
+import { ipcMain } from 'electron';
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, err } from '../contract';
+import type { InvokeChannel, VigilApi } from '../contract';
+import { dispatchInvoke, refuseSender } from './ipc-validation';
+import type { SenderFacts } from './ipc-validation';
+
+export interface IpcAdapterOptions {
+  /** The engine; every verb of window.vigil lands here after validation. */
+  api: VigilApi;
+  /** The exam window's webContents, the only one allowed to call. */
+  examContents: () => WebContents | null;
+  log: (line: string) => void;
+}
+
+function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
+  const frame = event.senderFrame;
+  return {
+    webContentsId: event.sender.id,
+    // A frame without a parent is its page's top frame.
+    isMainFrame: frame !== null && frame.parent === null,
+    frameUrl: frame?.url ?? null,
+  };
+}
+
+/**
+ * One ipcMain.handle per channel of the channel map. Each call is checked for sender (our
+ * exam window's main frame on app://vigil, STYLE.md §4) and payload (the channel's zod
+ * schema) before the engine sees it; failures come back as `{ok:false}` values. Also
+ * pushes every engine snapshot to the exam window. Returns a function that removes it all.
+ */
+export function installIpcAdapter({ api, examContents, log }: IpcAdapterOptions): () => void {
+  const channels = Object.keys(INVOKE_CHANNELS) as InvokeChannel[];
+  for (const channel of channels) {
+    ipcMain.handle(channel, async (event, payload: unknown) => {
+      const refusal = refuseSender(senderFacts(event), examContents()?.id ?? null);
+      if (refusal) {
+        // The engine never hears of it; the caller learns nothing beyond "refused".
+        log(`ipc: dropped ${channel} from webContents ${event.sender.id}: ${refusal}`);
+        return err('invalid_input', 'This caller may not use the exam API.');
+      }
+      const result = await dispatchInvoke(api, channel, payload);
+      if (!result.ok && result.error.code === 'invalid_input') {
+        log(`ipc: rejected ${channel} payload: ${result.error.message}`);
+      } else if (!result.ok && result.error.code === 'internal') {
+        log(`ipc: ${channel} failed: ${result.error.message}`);
+      }
+      return result;
+    });
+  }
+  const unsubscribe = api.onSnapshot((snapshot) => {
+    const contents = examContents();
+    if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNELS.snapshot, snapshot);
+  });
+  return () => {
+    unsubscribe();
+    for (const channel of channels) ipcMain.removeHandler(channel);
+  };
+}

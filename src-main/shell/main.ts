@@ -1,0 +1,170 @@
+// The Electron main process: lifecycle, the app:// protocol, the exam window and the IPC
+// adapter around the ExamSession engine. Everything testable without Electron lives in the
+// small modules beside this one; this file only wires them.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BrowserWindow, Menu, app, dialog } from 'electron';
+import { defaultPolicy } from '../contract';
+import type { Policy, Result } from '../contract';
+import { defaultPolicyFile, demoExamFile, loadExamFile, loadPolicyFile } from '../exam/exam-files';
+import { openExamSession } from '../session/exam-session';
+import type { ExamSession } from '../session/exam-session';
+import { createAppLog } from './app-log';
+import type { AppLog } from './app-log';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
+import { createCaptureSources } from './capture-sources';
+import { installIpcAdapter } from './ipc-adapter';
+import { parseLaunchFlags } from './launch-flags';
+import type { LaunchFlags } from './launch-flags';
+import { renderStartupErrorPage } from './startup-error-page';
+import type { StartupError } from './startup-error-page';
+import { createWindow, hardenWebContents } from './window-factory';
+
+const flags = parseLaunchFlags(process.argv, process.cwd());
+// One profile (and one single-instance lock) per data folder, so a test run or a second
+// candidate account never fights an exam already open elsewhere. Must precede 'ready'.
+if (flags.ok && flags.value.dataDir) app.setPath('userData', path.join(flags.value.dataDir, 'electron-profile'));
+const dataDir = (flags.ok && flags.value.dataDir) || path.join(app.getPath('userData'), 'attempts');
+const log: AppLog = createAppLog(path.join(dataDir, 'vigil.log'));
+
+registerAppScheme();
+app.enableSandbox();
+
+let examWindow: BrowserWindow | null = null;
+let session: ExamSession | null = null;
+let startupError: StartupError | null = null;
+let sessionClosed = false;
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Vigil owns this data folder; it gets focus (below) and we leave quietly.
+  log('another Vigil instance is running for this data folder; exiting');
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (examWindow && !examWindow.isDestroyed()) {
+      if (examWindow.isMinimized()) examWindow.restore();
+      examWindow.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  // After a startup error the only window is the error page; closing it ends with status 1.
+  app.on('window-all-closed', () => (startupError ? app.exit(1) : app.quit()));
+  app.on('before-quit', (event) => {
+    if (!session || sessionClosed) return;
+    // Close the engine first: it stops capture and closes SQLite cleanly. Answers are
+    // already durable (synchronous=FULL); this only avoids a torn shutdown.
+    event.preventDefault();
+    const closing = session;
+    session = null;
+    log('quitting: closing the exam session');
+    closing
+      .close()
+      .catch((e: unknown) => log(`closing the session failed: ${describe(e)}`))
+      .finally(() => {
+        sessionClosed = true;
+        app.quit();
+      });
+  });
+  process.on('uncaughtException', (e) => log(`uncaught exception in main: ${e.stack ?? describe(e)}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection in main: ${describe(e)}`));
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => showStartupError('Vigil could not start', describe(e)));
+}
+
+async function start(): Promise<void> {
+  // No menu: no reload, DevTools or close accelerators from the default menu.
+  Menu.setApplicationMenu(null);
+  const appRoot = app.getAppPath();
+  const rendererDir = path.join(appRoot, 'out', 'renderer');
+  handleAppProtocol({
+    rendererDir,
+    startupErrorPage: () => (startupError ? renderStartupErrorPage(startupError) : null),
+    log,
+  });
+  log(`Vigil ${app.getVersion()} (Electron ${process.versions.electron}) starting; data in ${dataDir}`);
+
+  if (!flags.ok) return showStartupError('The command line is not valid', flags.error.message);
+  const launch = flags.value;
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);
+  }
+  const exam = loadExamFile(launch.examFile ?? demoExamFile(appRoot));
+  if (!exam.ok) return showStartupError('The exam file cannot be used', exam.error.message);
+  const policy = loadPolicy(launch, appRoot);
+  if (!policy.ok) return showStartupError('The exam policy cannot be used', policy.error.message);
+
+  try {
+    session = await openExamSession({
+      exam: exam.value,
+      policy: policy.value,
+      dataDir,
+      studentId: launch.studentId ?? 'student',
+      sources: createCaptureSources(log),
+      ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+      ...(launch.serverUrl ? { serverUrl: launch.serverUrl } : {}),
+      log,
+    });
+  } catch (e) {
+    return showStartupError('The exam database cannot be opened', describe(e));
+  }
+  const engine = session;
+  log(`exam ${exam.value.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.value.serverUrl ?? 'nowhere (kept queued locally)'}`);
+
+  examWindow = createWindow('exam', {
+    preloadPath: path.join(appRoot, 'out', 'preload', 'preload.cjs'),
+    // Exception: DevTools only in unpackaged runs (see WindowFactoryOptions.devTools).
+    devTools: !app.isPackaged,
+    log,
+  });
+  const window = examWindow;
+  installIpcAdapter({ api: engine, examContents: () => (window.isDestroyed() ? null : window.webContents), log });
+  watchRenderer(window);
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+function loadPolicy(launch: LaunchFlags, appRoot: string): Result<Policy> {
+  if (launch.policyFile) return loadPolicyFile(launch.policyFile);
+  const bundled = defaultPolicyFile(appRoot);
+  return existsSync(bundled) ? loadPolicyFile(bundled) : { ok: true, value: defaultPolicy() };
+}
+
+/**
+ * A crashed renderer is reloaded (the engine in main still holds every answer and the risk
+ * state); a renderer that keeps crashing is left for the proctor rather than looped on.
+ */
+function watchRenderer(window: BrowserWindow): void {
+  let reloads = 0;
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log(`exam page process gone: ${details.reason} (exit code ${details.exitCode})`);
+    if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+    if (++reloads > 3) return log('exam page crashed more than 3 times; not reloading again');
+    void window.loadURL(APP_ENTRY_URL).catch((e: unknown) => log(`reloading the exam page failed: ${describe(e)}`));
+  });
+  window.on('close', () => log('exam window closed'));
+}
+
+/** Logs the problem and shows it in a plain window; the app exits with status 1 when it closes. */
+function showStartupError(title: string, message: string): void {
+  startupError = { title, message, logFile: log.file };
+  log(`cannot start: ${title}: ${message}`);
+  try {
+    const window = createWindow('startup-error', { preloadPath: '', devTools: false, log });
+    window.loadURL(STARTUP_ERROR_URL).catch((e: unknown) => {
+      log(`cannot show the startup error window: ${describe(e)}`);
+      dialog.showErrorBox(title, message);
+      app.exit(1);
+    });
+  } catch (e) {
+    log(`cannot create the startup error window: ${describe(e)}`);
+    dialog.showErrorBox(title, message);
+    app.exit(1);
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

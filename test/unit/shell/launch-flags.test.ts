@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseLaunchFlags } from '../../../src-main/shell/launch-flags';
+
+const cwd = '/home/exam';
+
+describe('parseLaunchFlags', () => {
+  it('reads every flag in both --flag value and --flag=value forms', () => {
+    const r = parseLaunchFlags(
+      [
+        '/opt/vigil/vigil',
+        '--server-url',
+        'http://127.0.0.1:8787/',
+        '--exam=exams/math.json',
+        '--policy',
+        '/etc/vigil/policy.json',
+        '--data-dir=data',
+        '--student-id',
+        's-42',
+        '--native-binding=/x/better_sqlite3.node',
+      ],
+      cwd,
+    );
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        serverUrl: 'http://127.0.0.1:8787',
+        examFile: '/home/exam/exams/math.json',
+        policyFile: '/etc/vigil/policy.json',
+        dataDir: '/home/exam/data',
+        studentId: 's-42',
+        nativeBinding: '/x/better_sqlite3.node',
+      },
+    });
+  });
+
+  it('ignores the switches Electron, Chromium and Playwright add', () => {
+    const r = parseLaunchFlags(
+      ['electron', '--inspect=0', '--remote-debugging-port=0', '.', '--no-sandbox', '--student-id', 'a1'],
+      cwd,
+    );
+    expect(r.ok && r.value.studentId).toBe('a1');
+    expect(r.ok && r.value.examFile).toBeNull();
+  });
+
+  it('defaults everything to null', () => {
+    const r = parseLaunchFlags(['electron', '.'], cwd);
+    expect(r.ok && Object.values(r.value).every((v) => v === null)).toBe(true);
+  });
+
+  it('lets a later occurrence win', () => {
+    const r = parseLaunchFlags(['--student-id=a', '--student-id=b'], cwd);
+    expect(r.ok && r.value.studentId).toBe('b');
+  });
+
+  it.each([
+    [['--exam'], /--exam needs a value/],
+    [['--exam', '--policy', 'p.json'], /--exam needs a value/],
+    [['--data-dir='], /empty/],
+    [['--server-url', 'not a url'], /not a URL/],
+    [['--server-url', 'file:///etc/passwd'], /must be http or https/],
+    [['--student-id', '../../etc'], /letters, digits/],
+    [['--student-id', 'x'.repeat(65)], /letters, digits/],
+  ])('refuses %j with a sentence', (argv, message) => {
+    const r = parseLaunchFlags(argv, cwd);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_input');
+      expect(r.error.message).toMatch(message);
+    }
+  });
+});
