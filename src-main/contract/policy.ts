@@ -37,14 +37,17 @@ export const DetectorSettingsSchema = z.object({
   /** A baseline needs at least this many packages carrying the signal it learns. */
   baselineMinPackages: z.number().int().min(2).max(1000).default(6),
   /** How strongly a fired pattern (severity 0..1) raises the probability (noisy-OR weight). */
-  patternInfluence: z.number().min(0).max(1).default(0.6),
+  patternInfluence: z.number().min(0).max(1).default(0.8),
   /** Keystrokes the typist model enrols on (the student's first keystrokes of the exam). */
-  typistEnrollKeystrokes: z.number().int().min(50).max(5000).default(200),
-  /** Most recent keystrokes scored against the enrolled typist. */
-  typistProbeKeystrokes: z.number().int().min(10).max(500).default(100),
-  /** Consecutive over-threshold typist scores before biometric_drift fires (false flags cost exams). */
-  typistConsecutive: z.number().int().min(1).max(10).default(2),
-  /** Robust z-score a signal must exceed (against the student's own baseline) to count as unusual. */
+  typistEnrollKeystrokes: z.number().int().min(100).max(5000).default(250),
+  /** New keystrokes per scored block (each block is scored against the enrolled typist). */
+  typistBlockKeystrokes: z.number().int().min(10).max(500).default(25),
+  /**
+   * CUSUM alarm level on block scores: evidence accumulates (minus half the model's decision
+   * threshold per block) and biometric_drift fires above this. Higher = fewer false flags, later detection.
+   */
+  typistAlarm: z.number().min(1).max(100).default(8),
+  /** z-score a signal must exceed (against the student's own baseline) to count as unusual. */
   zThreshold: z.number().min(1).max(20).default(3.5),
   /** Flag files kept in memory by the orchestrator (bounded cache). */
   recentFlagLimit: z.number().int().min(1).max(10000).default(200),

@@ -1,101 +1,102 @@
 import type { KeystrokeSample } from '../../contract/activity';
 import type { DetectorSettings } from '../../contract/policy';
-import { Baseline, clampUnit, round } from '../baseline';
+import { clampUnit, round } from '../baseline';
 import { enrollTypist, scoreTypist, TYPIST_DECISION_THRESHOLD, type TypistProfile } from '../typist/typist-model';
 import type { Detector, DetectorOutput, Observation } from './detector';
 
-/** Probe scores the per-student calibration needs before it may raise the threshold. */
-const CALIBRATION_SCORES = 4;
+/**
+ * CUSUM reference value: half the model's decision threshold. The model's score is about
+ * N(0, 1) for the enrolled typist, so a genuine block pulls the sum down and only a run of
+ * unlike blocks builds it up.
+ */
+const DRIFT = TYPIST_DECISION_THRESHOLD / 2;
 
 /**
  * biometric_drift: the typist changed. Enrols the typist model on the student's first
- * keystrokes, then scores the most recent keystrokes (a rolling probe) every time enough
- * new ones arrived. The decision threshold is the model's own, raised for a student whose
- * early genuine scores are unusually spread (their baseline), and a finding needs several
- * consecutive over-threshold probes: a false flag can cost a student an exam.
+ * keystrokes (the per-student baseline), then scores every new block of keystrokes against
+ * it and accumulates the evidence (CUSUM: S = max(0, S + score - drift)). It fires when S
+ * passes the policy alarm level: one odd sentence does not flag a student, a different
+ * typist does within a few blocks. After firing the sum restarts, so a lasting change keeps
+ * being reported with fresh evidence.
+ *
+ * Measured on the 280 development typists (test/integration/replay-fairness.test.ts).
  */
 export class BiometricDriftDetector implements Detector {
   readonly name = 'biometric_drift' as const;
   private readonly enrollBuffer: KeystrokeSample[] = [];
   private profile: TypistProfile | null = null;
-  private probe: KeystrokeSample[] = [];
-  private sinceScore = 0;
-  private over = 0;
-  private lastScore: number | null = null;
-  private keysSinceEnrol = 0;
-  /** Genuine-looking scores right after enrolment: this student's own score baseline. */
-  private readonly scores: Baseline;
-  private readonly scoreEvery: number;
+  private block: KeystrokeSample[] = [];
+  /** The key before the current block, so the block's first digraph is scored too. */
+  private previous: KeystrokeSample | null = null;
+  private cusum = 0;
+  private blocks = 0;
+  private blocksInRun = 0;
+  private runMax = 0;
 
-  constructor(private readonly s: DetectorSettings) {
-    this.scores = new Baseline(CALIBRATION_SCORES, 1, s.zThreshold);
-    this.scoreEvery = Math.max(5, Math.round(s.typistProbeKeystrokes / 4));
-  }
-
-  /** The current decision threshold for this student. */
-  threshold(): number {
-    if (!this.scores.ready(true)) return TYPIST_DECISION_THRESHOLD;
-    return Math.max(TYPIST_DECISION_THRESHOLD, this.scores.average + this.s.zThreshold * this.scores.std);
-  }
+  constructor(private readonly s: DetectorSettings) {}
 
   observe(o: Observation): DetectorOutput {
     const ks = o.pkg.keystrokes;
     if (ks.length === 0) return { signals: { keystroke_anomaly: null }, finding: null };
     if (this.profile === null) {
       for (const k of ks) this.enrollBuffer.push(k);
-      if (this.enrollBuffer.length >= this.s.typistEnrollKeystrokes) {
-        this.profile = enrollTypist(this.enrollBuffer);
-        // The enrolment keys also seed the probe, so the first probe is comparable at once.
-        this.probe = this.enrollBuffer.slice(-this.s.typistProbeKeystrokes);
-        this.enrollBuffer.length = 0;
+      if (this.enrollBuffer.length < this.s.typistEnrollKeystrokes) return { signals: { keystroke_anomaly: null }, finding: null };
+      this.profile = enrollTypist(this.enrollBuffer);
+      this.previous = this.enrollBuffer[this.enrollBuffer.length - 1] ?? null;
+      this.enrollBuffer.length = 0;
+      return this.output(null, 0);
+    }
+
+    let fired: { score: number; sum: number; run: number; runMax: number } | null = null;
+    for (const k of ks) {
+      this.block.push(k);
+      if (this.block.length < this.s.typistBlockKeystrokes) continue;
+      const probe = this.previous ? [this.previous, ...this.block] : this.block;
+      const score = scoreTypist(this.profile, probe);
+      this.previous = this.block[this.block.length - 1]!;
+      this.block = [];
+      this.blocks++;
+      this.cusum = Math.max(0, this.cusum + score - DRIFT);
+      if (this.cusum > 0) {
+        this.blocksInRun++;
+        this.runMax = Math.max(this.runMax, score);
+      } else {
+        this.blocksInRun = 0;
+        this.runMax = 0;
       }
-      return { signals: { keystroke_anomaly: null }, finding: null };
+      if (this.cusum > this.s.typistAlarm) {
+        fired = { score, sum: this.cusum, run: this.blocksInRun, runMax: this.runMax };
+        this.cusum = 0;
+        this.blocksInRun = 0;
+        this.runMax = 0;
+      }
     }
-
-    for (const k of ks) this.probe.push(k);
-    const size = this.s.typistProbeKeystrokes;
-    if (this.probe.length > 2 * size) this.probe = this.probe.slice(-size);
-    this.sinceScore += ks.length;
-    this.keysSinceEnrol += ks.length;
-    if (this.sinceScore < this.scoreEvery) return this.state(null);
-    this.sinceScore = 0;
-
-    const window = this.probe.length > size ? this.probe.slice(-size) : this.probe;
-    const score = scoreTypist(this.profile, window);
-    const thr = this.threshold();
-    this.lastScore = score;
-    if (score > thr) this.over++;
-    else {
-      this.over = 0;
-      // Only probes made entirely of post-enrolment keys calibrate the student's score baseline.
-      if (this.keysSinceEnrol >= size) this.scores.observe(score, true);
-    }
-    if (this.over < this.s.typistConsecutive) return this.state(null);
-    const severity = clampUnit(0.5 + 0.5 * ((score - thr) / thr));
-    return this.state({
+    if (!fired) return this.output(null, this.cusum);
+    const alarm = this.s.typistAlarm;
+    const n = this.s.typistBlockKeystrokes;
+    return this.output({
       pattern: this.name,
-      severity,
+      severity: clampUnit(0.7 + 0.3 * ((fired.sum - alarm) / alarm)),
       explanation:
-        `The last ${window.length} keystrokes type unlike the typist enrolled on this student's first ` +
-        `${this.profile.keystrokes}: typist score ${round(score, 2)} against a threshold of ${round(thr, 2)} ` +
-        `(model ${TYPIST_DECISION_THRESHOLD}, student's own genuine scores ${round(this.scores.average, 2)} ± ${round(this.scores.std, 2)}), ` +
-        `${this.over} probes in a row.`,
+        `The last ${fired.run} blocks of ${n} keystrokes type unlike the typist enrolled on this student's first ` +
+        `${this.profile.keystrokes} keystrokes: accumulated evidence ${round(fired.sum, 2)} passed the alarm level ${alarm} ` +
+        `(typist scores above ${DRIFT} add to it; latest block ${round(fired.score, 2)}, highest ${round(fired.runMax, 2)}; ` +
+        `the enrolled typist scores about 0 ± 1).`,
       evidence: {
-        typistScore: round(score, 3),
-        threshold: round(thr, 3),
-        probeKeystrokes: window.length,
+        cusum: round(fired.sum, 3),
+        alarm,
+        latestBlockScore: round(fired.score, 3),
+        maxBlockScore: round(fired.runMax, 3),
+        blocksInRun: fired.run,
+        blockKeystrokes: n,
         enrolledKeystrokes: this.profile.keystrokes,
-        consecutiveProbes: this.over,
-        baselineScoreMean: round(this.scores.average, 3),
-        baselineScoreStd: round(this.scores.std, 3),
+        blocksScored: this.blocks,
       },
-    });
+    }, fired.sum);
   }
 
-  private state(finding: DetectorOutput['finding']): DetectorOutput {
-    const thr = this.threshold();
-    // Half-way (0.5) at the decision threshold, saturating at twice it.
-    const signal = this.lastScore === null ? null : clampUnit(this.lastScore / (2 * thr));
-    return { signals: { keystroke_anomaly: signal }, finding };
+  /** `evidence` is the accumulated sum this package reached: 0 for the enrolled typist, 1 at the alarm level. */
+  private output(finding: DetectorOutput['finding'], evidence: number): DetectorOutput {
+    return { signals: { keystroke_anomaly: clampUnit(evidence / this.s.typistAlarm) }, finding };
   }
 }

@@ -6,8 +6,12 @@ import type { Detector, DetectorOutput, Observation } from './detector';
 const RECENT_MS = 60_000;
 /** Losses in RECENT_MS that saturate the app-switching feature. */
 const SWITCHES_FOR_FULL_SCORE = 4;
-/** Packages in a row with engagement far below the student's own baseline before it counts as a collapse. */
-const COLLAPSE_PACKAGES = 3;
+/**
+ * Engagement must stay collapsed this long before it counts on its own (students read and
+ * think for minutes); right after leaving the exam window a shorter collapse counts.
+ */
+const COLLAPSE_ALONE_MS = 180_000;
+const COLLAPSE_AFTER_LEAVING_MS = 15_000;
 /** Engagement below this fraction of the baseline counts as collapsed. */
 const COLLAPSE_FRACTION = 0.1;
 
@@ -21,7 +25,7 @@ export class FocusCollapseDetector implements Detector {
   private readonly engagement: Baseline;
   /** Recent focus losses as (window end, count), oldest first. */
   private readonly recent: { at: number; losses: number }[] = [];
-  private lowStreak = 0;
+  private lowSince: number | null = null;
 
   constructor(private readonly s: DetectorSettings) {
     this.engagement = new Baseline(s.baselineMinPackages, 0.05, s.zThreshold);
@@ -51,8 +55,8 @@ export class FocusCollapseDetector implements Detector {
     const ready = this.engagement.ready(o.learningOver);
     const base = this.engagement.average;
     if (rate !== null && (away === null || away < 0.5)) {
-      if (ready && base >= 0.5 && rate < base * COLLAPSE_FRACTION) this.lowStreak++;
-      else this.lowStreak = 0;
+      if (ready && base >= 0.5 && rate < base * COLLAPSE_FRACTION) this.lowSince ??= pkg.startedAt;
+      else this.lowSince = null;
       this.engagement.observe(rate, o.learningOver);
     }
 
@@ -81,16 +85,19 @@ export class FocusCollapseDetector implements Detector {
         },
       };
     }
-    if (this.lowStreak >= COLLAPSE_PACKAGES && rate !== null) {
+    const lowMs = this.lowSince === null ? 0 : pkg.endedAt - this.lowSince;
+    const needed = lossesRecent !== null && lossesRecent > 0 ? COLLAPSE_AFTER_LEAVING_MS : COLLAPSE_ALONE_MS;
+    if (rate !== null && this.lowSince !== null && lowMs >= needed) {
       return {
         signals,
         finding: {
           pattern: this.name,
           severity: 0.25,
           explanation:
-            `Engagement fell to ${round(rate)} events/s for ${this.lowStreak} windows in a row, ` +
+            `Engagement fell to ${round(rate)} events/s for ${round(lowMs / 1000, 1)} s` +
+            (needed === COLLAPSE_AFTER_LEAVING_MS ? ' after leaving the exam window, ' : ', ') +
             `below ${COLLAPSE_FRACTION * 100}% of this student's baseline of ${round(base)} events/s.`,
-          evidence: { engagementPerSecond: round(rate), baselinePerSecond: round(base), windowsLow: this.lowStreak },
+          evidence: { engagementPerSecond: round(rate), baselinePerSecond: round(base), lowForMs: Math.round(lowMs), focusLossesRecent: lossesRecent ?? 0 },
         },
       };
     }
