@@ -1,6 +1,16 @@
-import { CHANNEL_FOR_VERB, EVENT_CHANNELS } from '../contract/api';
-import type { InvokeChannel, SessionSnapshot, VigilApi } from '../contract/api';
+import type { CHANNEL_FOR_VERB, EVENT_CHANNELS, InvokeChannel, SessionSnapshot, VigilApi } from '../contract/api';
 import type { Result } from '../contract/result';
+
+// The preload must not import the channel map's module at run time: it builds zod schemas
+// on load, which put ~400 KiB of zod into every page start. These literals mirror the map,
+// and their types are the map's own, so any drift (a renamed or added verb) fails to compile.
+const VERB_CHANNELS: typeof CHANNEL_FOR_VERB = {
+  getSnapshot: 'vigil:get-snapshot',
+  saveAnswer: 'vigil:save-answer',
+  reportWindowEvent: 'vigil:report-window-event',
+  submit: 'vigil:submit',
+};
+const SNAPSHOT_CHANNEL: (typeof EVENT_CHANNELS)['snapshot'] = 'vigil:snapshot';
 
 /** The two things the preload borrows from ipcRenderer, passed in so this file stays testable. */
 export interface BridgeTransport {
@@ -27,14 +37,14 @@ export function createVigilBridge(transport: BridgeTransport): VigilApi {
     }
   };
   return {
-    getSnapshot: () => call(CHANNEL_FOR_VERB.getSnapshot, undefined),
-    saveAnswer: (input) => call(CHANNEL_FOR_VERB.saveAnswer, input),
-    reportWindowEvent: (event) => call(CHANNEL_FOR_VERB.reportWindowEvent, event),
-    submit: (input) => call(CHANNEL_FOR_VERB.submit, input),
+    getSnapshot: () => call(VERB_CHANNELS.getSnapshot, undefined),
+    saveAnswer: (input) => call(VERB_CHANNELS.saveAnswer, input),
+    reportWindowEvent: (event) => call(VERB_CHANNELS.reportWindowEvent, event),
+    submit: (input) => call(VERB_CHANNELS.submit, input),
     onSnapshot(listener) {
       const relay = (snapshot: unknown): void => listener(snapshot as SessionSnapshot);
-      transport.on(EVENT_CHANNELS.snapshot, relay);
-      return () => transport.off(EVENT_CHANNELS.snapshot, relay);
+      transport.on(SNAPSHOT_CHANNEL, relay);
+      return () => transport.off(SNAPSHOT_CHANNEL, relay);
     },
   };
 }
