@@ -26,11 +26,12 @@ export interface RelayStatus {
 }
 
 /**
- * Posts outbox items to the exam server, oldest first, each with its id as the
+ * Posts due outbox items to the exam server, oldest first, each with its id as the
  * Idempotency-Key. An item is marked delivered only after a 2xx that acknowledges its key;
  * transient failures back off with full jitter (per item, and the whole relay pauses so a
  * down server gets one probe, not one request per item); other 4xx are recorded as
- * rejected with the server's message. Nothing is ever deleted. Never throws.
+ * rejected with the server's message. Nothing is ever deleted. Never throws. Order is not
+ * promised across failures: an item in backoff can be overtaken by a newer one.
  */
 export class OutboxRelay {
   private readonly outbox: OutboxPort;
