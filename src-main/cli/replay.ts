@@ -22,6 +22,7 @@ import { createGunzip } from 'node:zlib';
 import { ActivityWindower } from '../activity/activity-windower';
 import { classifyKeyName } from '../capture/key-classes';
 import type { ActivityPackage } from '../contract/activity';
+import type { FlagFile } from '../contract/flag-file';
 import { defaultPolicy, type Policy } from '../contract/policy';
 import type { RiskLevel } from '../contract/risk';
 import { FlagOrchestrator, type PatternName } from '../detection/orchestrator';
@@ -108,6 +109,11 @@ export class ReplaySession {
     this.windower.push({ kind: 'key', sample: { category, zone, down: rec.down, up: rec.up } });
     this.summary.keystrokes++;
     this.lastTime = Math.max(this.lastTime, rec.up);
+  }
+
+  /** The flag files the orchestrator produced (its bounded cache). */
+  recentFlags(): readonly FlagFile[] {
+    return this.orchestrator.recentFlags();
   }
 
   skip(): void {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseKeyRecord, readLines, ReplaySession, type KeyRecord, type ReplayLine, type ReplaySummary } from '../../src-main/cli/replay';
+import type { FlagFile } from '../../src-main/contract/flag-file';
 import type { Policy } from '../../src-main/contract/policy';
 
 /** The development data, read where it lives (never copied into the repository). */
@@ -21,11 +22,15 @@ export async function loadUsers(path = DEV_DATA): Promise<Map<string, KeyRecord[
   return users;
 }
 
-export function replayRecords(records: readonly KeyRecord[], policy?: Policy): { lines: ReplayLine[]; summary: ReplaySummary } {
+export function replayRecords(
+  records: readonly KeyRecord[],
+  policy?: Policy,
+): { lines: ReplayLine[]; summary: ReplaySummary; flagFiles: readonly FlagFile[] } {
   const lines: ReplayLine[] = [];
   const s = new ReplaySession((l) => lines.push(l), policy);
   for (const r of records) s.push(r);
-  return { lines, summary: s.finish() };
+  const summary = s.finish();
+  return { lines, summary, flagFiles: s.recentFlags() };
 }
 
 /**
