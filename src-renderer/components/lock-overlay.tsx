@@ -66,10 +66,8 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
           This exam has been locked
         </h1>
         <div id="lock-why" className="lock-overlay__why">
-          <p>
-            The integrity score reached {Math.round(risk.score)} of 100, the limit set for this exam.
-            {risk.warning ? ` ${risk.warning}` : ''}
-          </p>
+          {/* The engine's warning already names the score and the reasons when it has one. */}
+          <p>{risk.warning ?? `The integrity score reached ${Math.round(risk.score)} of 100, the limit set for this exam.`}</p>
           {risk.reasons.length > 0 ? (
             <>
               <p className="lock-overlay__subheading">What was recorded:</p>
