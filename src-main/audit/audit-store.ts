@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SavedAnswer } from '../contract/exam';
-import type { OutboxItem, OutboxPort, OutboxState } from '../upload/outbox-port';
+import type { OutboxItem, OutboxPort, OutboxRecord, OutboxState } from '../upload/outbox-port';
 import { AuditStoreError, describeCause } from './audit-store-error';
 import { canonicalJson } from './canonical-json';
 import { GENESIS_HASH, rowHash, sha256Hex } from './hash-chain';
@@ -396,6 +396,41 @@ export class AuditStore implements OutboxPort {
       this.db.prepare('SELECT state, attempts, last_error FROM outbox WHERE id = ?').get(id),
     ) as { state: OutboxState; attempts: number; last_error: string | null } | undefined;
     return row ? { state: row.state, attempts: row.attempts, lastError: row.last_error } : null;
+  }
+
+  /** Every upload and where it stands, oldest first (for export and review). */
+  outboxItems(): OutboxRecord[] {
+    this.requireOutbox();
+    return this.read('read the outbox', () =>
+      (
+        this.db
+          .prepare(
+            `SELECT id, audit_seq, path, state, attempts, created_at, last_attempt_at, last_error, delivered_at
+             FROM outbox ORDER BY created_at, rowid`,
+          )
+          .all() as {
+          id: string;
+          audit_seq: number;
+          path: string;
+          state: OutboxState;
+          attempts: number;
+          created_at: number;
+          last_attempt_at: number | null;
+          last_error: string | null;
+          delivered_at: number | null;
+        }[]
+      ).map((r) => ({
+        id: r.id,
+        auditSeq: r.audit_seq,
+        path: r.path,
+        state: r.state,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+        lastAttemptAt: r.last_attempt_at,
+        lastError: r.last_error,
+        deliveredAt: r.delivered_at,
+      })),
+    );
   }
 
   close(): void {

@@ -41,6 +41,8 @@ function main(argv: string[]): number {
       exportedAt: new Date().toISOString(),
       verification: result,
       rows: store.entries(),
+      // What the exam server was sent and whether it acknowledged it (schema 20 and later).
+      outbox: store.schemaVersion >= 20 ? store.outboxItems() : null,
     };
     const json = `${JSON.stringify(report, null, 2)}\n`;
     if (parsed.values.out === undefined) {

@@ -24,3 +24,16 @@ export interface OutboxPort {
   markRejected(id: string, at: number, error: string): void;
   outboxCounts(): { pending: number; delivered: number; rejected: number };
 }
+
+/** One outbox row as a proctor sees it (the body is left out: it is in the audit row). */
+export interface OutboxRecord {
+  id: string;
+  auditSeq: number;
+  path: string;
+  state: OutboxState;
+  attempts: number;
+  createdAt: number;
+  lastAttemptAt: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}

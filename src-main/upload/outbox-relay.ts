@@ -17,6 +17,11 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   batchSize?: number;
   requestTimeoutMs?: number;
+  /**
+   * Told when status().lastError changes (a failure starts, changes, or clears), so the
+   * session can log it and tell the student their answers are queued. Not per retry.
+   */
+  onStatusChange?: (status: RelayStatus) => void;
 }
 
 export interface RelayStatus {
@@ -44,6 +49,8 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly requestTimeoutMs: number;
+  private readonly onStatusChange: ((status: RelayStatus) => void) | undefined;
+  private reportedError: string | null = null;
 
   /** Cleared by the next delivery: the server is reachable again. */
   private lastError: string | null = null;
@@ -67,6 +74,7 @@ export class OutboxRelay {
     this.pollMs = opts.pollMs ?? 1000;
     this.batchSize = opts.batchSize ?? 25;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.onStatusChange = opts.onStatusChange;
   }
 
   /** Starts polling for due items (no-op without a server, or when already started). */
@@ -157,6 +165,18 @@ export class OutboxRelay {
     } finally {
       this.busy = false;
       if (this.passAbort === abort) this.passAbort = null;
+      this.reportChange();
+    }
+  }
+
+  private reportChange(): void {
+    const current = this.lastError ?? this.lastRejection;
+    if (current === this.reportedError || this.onStatusChange === undefined) return;
+    this.reportedError = current;
+    try {
+      this.onStatusChange(this.status());
+    } catch {
+      // A listener's bug must not stop uploads.
     }
   }
 

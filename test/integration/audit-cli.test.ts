@@ -67,6 +67,8 @@ describe('npm run audit', () => {
     expect(report.schemaVersion).toBe(SCHEMA_VERSION);
     expect(report.rows.map((row: { seq: number }) => row.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(report.rows[0]).toMatchObject({ kind: 'session_started', payload: { sessionId: 's1' } });
+    // Rows 2, 3, 5 and 6 queued uploads (row 4 saved an answer).
+    expect(report.outbox.map((o: { auditSeq: number; state: string }) => [o.auditSeq, o.state])).toEqual([[2, 'pending'], [3, 'pending'], [5, 'pending'], [6, 'pending']]);
     // To stdout when no --out.
     expect(JSON.parse(audit('export', file).out).rows).toHaveLength(6);
   });
@@ -114,5 +116,5 @@ describe('npm run audit', () => {
 
     expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> | export <db> [--out FILE]\n' });
     expect(audit('verify').code).toBe(2);
-  });
+  }, 90_000);
 });

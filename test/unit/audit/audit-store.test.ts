@@ -279,6 +279,11 @@ describe('AuditStore: outbox', () => {
     expect(last.kind).toBe('error');
     expect(last.payload).toEqual({ source: 'upload', outboxId: c, path: '/c', error: 'HTTP 400: submission needs answers' });
     expect(store.verify()).toEqual({ ok: true, rows: 4 });
+    expect(store.outboxItems().map((o) => [o.id, o.state, o.attempts, o.deliveredAt])).toEqual([
+      [a, 'pending', 1, null],
+      [b, 'delivered', 1, clock + 1],
+      [c, 'rejected', 1, null],
+    ]);
     // Delivered and rejected items are final.
     store.markFailed(b, clock, 'late', clock);
     expect(store.outboxState(b)!.state).toBe('delivered');

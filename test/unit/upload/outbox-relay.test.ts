@@ -191,6 +191,15 @@ describe('OutboxRelay', () => {
     expect(store.outboxState(a!)).toEqual({ state: 'pending', attempts: 0, lastError: null });
   });
 
+  it('reports when the error changes or clears, not on every retry', async () => {
+    enqueue(1);
+    const { fetch } = scriptedFetch(['network-error', 'network-error', { status: 503, body: '{"message":"busy"}' }]);
+    const seen: (string | null)[] = [];
+    const r = relay(fetch, { random: () => 0, onStatusChange: (s) => seen.push(s.lastError) });
+    for (let i = 0; i < 4; i++) await r.flush();
+    expect(seen).toEqual(['cannot reach http://exam.test/api/flagged-activity/s1/u1: ECONNREFUSED', 'HTTP 503: busy', null]);
+  });
+
   it('storage trouble is reported in status, never thrown', async () => {
     enqueue(1);
     const { fetch } = scriptedFetch();
