@@ -32,6 +32,12 @@ describe('reference exam server', () => {
     expect(await json(await fetch(`${server.url}/api/sessions/other`))).toEqual({ status: 200, body: { sessionId: 'other', flags: [], submissions: [] } });
   });
 
+  it('accepts URL-encoded ids such as e-mail addresses', async () => {
+    const student = 'a.nguyen@uni.example';
+    expect((await post(`/api/flagged-activity/sess-9/${encodeURIComponent(student)}`, '{"n":1}', 'e1')).status).toBe(201);
+    expect(server.sessions()['sess-9']!.flags[0]!.studentId).toBe(student);
+  });
+
   it('a repeated Idempotency-Key gets the first response and stores nothing twice', async () => {
     const first = await post('/api/flagged-activity/s1/u1', '{"n":1}', 'same');
     const again = await post('/api/flagged-activity/s1/u1', '{"n":1}', 'same');
@@ -50,7 +56,8 @@ describe('reference exam server', () => {
       ['/api/flagged-activity/s1/u1', 'not json{', 'g1', 400, 'request body is not valid JSON'],
       ['/api/flagged-activity/s1/u1', '[1,2]', 'g2', 400, 'request body must be a JSON object'],
       ['/api/submissions/s1/u1', '{"note":"no answers"}', 'g3', 400, 'a submission needs an "answers" array or object'],
-      ['/api/flagged-activity/s%20x/u1', '{}', 'g4', 400, 'session and student ids must be'],
+      ['/api/flagged-activity/s%0Ax/u1', '{}', 'g4', 400, 'session and student ids must be 1-128 characters'],
+      ['/api/flagged-activity/s%E0%A4%A/u1', '{}', 'g6', 400, 'malformed URL encoding'],
       ['/api/nowhere', '{}', 'g5', 404, 'no such endpoint: POST /api/nowhere'],
     ];
     for (const [path, body, key, status, message] of cases) {

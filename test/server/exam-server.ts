@@ -38,7 +38,9 @@ export interface ExamServer {
   requests(): { method: string; path: string; status: number; key: string | null }[];
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+// Ids arrive URL-encoded; real ones include e-mail addresses, so only control characters and '/' are refused.
+const ID = /^[^\u0000-\u001f\u007f/]{1,128}$/;
+const ID_RULE = '1-128 characters without "/" or control characters';
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const UPLOAD_ROUTE = /^\/api\/(flagged-activity|submissions)\/([^/]+)\/([^/]+)$/;
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)$/;
@@ -105,8 +107,8 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     const sessionMatch = SESSION_ROUTE.exec(path);
     if (sessionMatch) {
       if (method !== 'GET') throw new HttpError(405, `use GET ${path}`);
-      const sessionId = decodeURIComponent(sessionMatch[1]!);
-      if (!ID.test(sessionId)) throw new HttpError(400, 'session id must be 1-64 letters, digits, _ or -');
+      const sessionId = decodeId(sessionMatch[1]!);
+      if (!ID.test(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
       return { status: 200, body: store.snapshot()[sessionId] ?? { sessionId, flags: [], submissions: [] } };
     }
 
@@ -114,10 +116,10 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     if (!upload) throw new HttpError(404, `no such endpoint: ${method} ${path}`);
     if (method !== 'POST') throw new HttpError(405, `use POST ${path}`);
     const [, kind, rawSession, rawStudent] = upload;
-    const sessionId = decodeURIComponent(rawSession!);
-    const studentId = decodeURIComponent(rawStudent!);
+    const sessionId = decodeId(rawSession!);
+    const studentId = decodeId(rawStudent!);
     if (!ID.test(sessionId) || !ID.test(studentId)) {
-      throw new HttpError(400, 'session and student ids must be 1-64 letters, digits, _ or -');
+      throw new HttpError(400, `session and student ids must be ${ID_RULE}`);
     }
     if (key === null) throw new HttpError(400, 'the Idempotency-Key header is required');
     if (!KEY.test(key)) throw new HttpError(400, 'Idempotency-Key must be 1-200 printable ASCII characters');
@@ -197,6 +199,14 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     },
     requests: () => seen.map((r) => ({ ...r })),
   };
+}
+
+function decodeId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed URL encoding in "${segment}"`);
+  }
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {
