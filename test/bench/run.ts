@@ -1,0 +1,156 @@
+/**
+ * Orchestrator benchmark (not a timed test): `npm run bench`.
+ *
+ * Prints packages per second on one core (the orchestrator is synchronous single-threaded
+ * JS; pin it with `taskset -c 0 npm run bench` for a strict one-core figure), microseconds
+ * per package (median, p99), and heap retained per session after 10,000 packages.
+ * Packages are realistic 5 s windows (~25 keystrokes, mouse, CPU, network) with an anomaly
+ * every 20th window, so detectors fire and flag files are built on the way; a second pass
+ * flags every package to show the cost of flag-file generation alone.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ActivityPackage, KeystrokeSample } from '../../src-main/contract/activity';
+import { defaultPolicy, type Policy } from '../../src-main/contract/policy';
+import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const WINDOW_MS = 5000;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CATS = ['letter', 'letter', 'letter', 'letter', 'space', 'backspace', 'modifier'] as const;
+
+/** One session's packages: ordinary typing, with a burst of CPU + upload every 20th window. */
+function makeSession(n: number, seed: number): ActivityPackage[] {
+  const rand = rng(seed);
+  const out: ActivityPackage[] = [];
+  for (let i = 0; i < n; i++) {
+    const startedAt = 1_700_000_000_000 + i * WINDOW_MS;
+    const keys: KeystrokeSample[] = [];
+    let t = startedAt + rand() * 100;
+    const count = 18 + Math.floor(rand() * 15);
+    for (let k = 0; k < count; k++) {
+      const cat = CATS[Math.floor(rand() * CATS.length)]!;
+      const down = t;
+      keys.push({ category: cat, zone: cat === 'letter' ? 1 + Math.floor(rand() * 8) : 9, down, up: down + 60 + rand() * 70 });
+      t += 60 + rand() * 230;
+    }
+    const odd = i % 20 === 19;
+    out.push({
+      schemaVersion: 1,
+      sessionId: 'bench',
+      sequence: i,
+      startedAt,
+      endedAt: startedAt + WINDOW_MS,
+      keystrokeCount: keys.length,
+      meanDwellMs: 95,
+      stdDwellMs: 20,
+      meanFlightMs: 90 + rand() * 30,
+      stdFlightMs: 40 + rand() * 25,
+      backspaceRatio: keys.filter((k) => k.category === 'backspace').length / keys.length,
+      meanMouseSpeed: 250 + rand() * 150,
+      mouseMoveCount: 10 + Math.floor(rand() * 30),
+      inactivityMs: rand() < 0.2 ? 1500 : 0,
+      focusLosses: 0,
+      unfocusedMs: 0,
+      copyEvents: 0,
+      pasteEvents: 0,
+      externalPasteEvents: 0,
+      cpuLoadPercent: odd ? 98 : 15 + rand() * 15,
+      netRxBytesPerSec: odd ? 3_000_000 : 1500 + rand() * 2000,
+      netTxBytesPerSec: odd ? 2_000_000 : 300 + rand() * 500,
+      keystrokes: keys,
+    });
+  }
+  return out;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function run(label: string, policy: Policy['classifier'], sessions: ActivityPackage[][], rounds: number): void {
+  const clock = { now: () => 0 };
+  // Warm-up on separate sessions, so the JIT has settled before timing.
+  const warm = new FlagOrchestrator({ policy, clock });
+  for (let s = 0; s < 2; s++) for (const p of sessions[0]!) warm.processPackage(p, `warm-${s}`, 'w');
+
+  const o = new FlagOrchestrator({ policy, clock, timer: () => performance.now() });
+  const n = sessions[0]!.length * sessions.length * rounds;
+  const times = new Float64Array(n);
+  let i = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (let s = 0; s < sessions.length; s++) {
+      const id = `s${r}-${s}`;
+      for (const p of sessions[s]!) {
+        const a = performance.now();
+        o.processPackage(p, id, 'student');
+        times[i++] = performance.now() - a;
+      }
+      o.endSession(id);
+    }
+  }
+  const elapsed = performance.now() - t0;
+  times.sort();
+  const st = o.stats();
+  console.log(`${label}`);
+  console.log(`  ${Math.round(n / (elapsed / 1000))} packages/s on one core (${n} packages in ${Math.round(elapsed)} ms, timing included)`);
+  console.log(
+    `  per package: median ${(quantile(times, 0.5) * 1000).toFixed(1)} µs, p99 ${(quantile(times, 0.99) * 1000).toFixed(1)} µs, ` +
+      `mean ${st.meanProcessingMicros.toFixed(1)} µs (orchestrator stats)`,
+  );
+  console.log(`  flag files built: ${st.flags} (${((st.flags / n) * 100).toFixed(1)}% of packages), by level ${JSON.stringify(st.flagsByLevel)}`);
+}
+
+function retained(policy: Policy['classifier'], packages: ActivityPackage[], sessions: number): void {
+  const o = new FlagOrchestrator({ policy, clock: { now: () => 0 } });
+  // Fill the bounded flag cache first, so what remains is per-session state.
+  for (const p of packages) o.processPackage(p, 'fill', 'student');
+  o.endSession('fill');
+  const heap = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = heap();
+  for (let s = 0; s < sessions; s++) {
+    for (let k = 0; k < packages.length; k++) {
+      o.processPackage(packages[k]!, `m${s}`, 'student');
+    }
+  }
+  const after = heap();
+  // The same sessions again for 10,000 more packages each: growth here would be a leak.
+  const shifted = packages.map((p) => ({ ...p, startedAt: p.startedAt + packages.length * WINDOW_MS, endedAt: p.endedAt + packages.length * WINDOW_MS }));
+  for (let s = 0; s < sessions; s++) for (const p of shifted) o.processPackage(p, `m${s}`, 'student');
+  const after2 = heap();
+  console.log(
+    `retained memory per session after ${packages.length} packages: ${((after - before) / sessions / 1024).toFixed(1)} KiB ` +
+      `(${sessions} sessions); after ${2 * packages.length}: ${((after2 - before) / sessions / 1024).toFixed(1)} KiB ` +
+      `(flag cache bounded at ${policy.detectors.recentFlagLimit}, kept alive: ${o.recentFlags().length})`,
+  );
+}
+
+const policy = defaultPolicy().classifier;
+const sessions = [1, 2, 3, 4].map((s) => makeSession(2500, s));
+run('full orchestrator, realistic mix (default policy: flags at high and above)', policy, sessions, 5);
+
+const flagAll = defaultPolicy().classifier;
+flagAll.flagAtLevel = 'low';
+// low = 0 (below what the policy schema allows) so that even a package with no evidence at all gets a flag file.
+flagAll.thresholds = { critical: 0.9999, high: 0.9998, medium: 0.9997, low: 0 };
+run('full orchestrator, every package flagged (flag-file generation on each)', flagAll, sessions, 2);
+
+retained(policy, makeSession(10_000, 99), 20);
