@@ -1,0 +1,94 @@
+import type { VigilApi } from '../../src-main/contract';
+import { describe, expect, test } from 'vitest';
+import { answersOf, essayText, shortText, statusOf, useExamHarness } from './exam-harness';
+
+// The parts of the exam UI a student meets when something is not routine: submitting by
+// hand, the server being away, a save failing, no engine at all.
+
+const h = useExamHarness();
+
+describe('the exam UI at its edges', () => {
+  test('submitting takes a confirm step by keyboard; the receipt says queued, then delivered once the server is back', async () => {
+    const session = await h.startEngine('e2e-submit', { expectLog: /^upload: HTTP 503/ });
+    const { page } = await h.openExamPage(session);
+    await page.getByRole('radio', { name: '9.8 m/s' }).check();
+    await page.getByRole('textbox', { name: /Newton's second law/ }).fill(shortText);
+    for (const id of ['q1', 'q3']) await expect.poll(() => statusOf(page, id).textContent()).toMatch(/^Saved/);
+
+    const open = page.getByRole('button', { name: 'Submit exam…' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    // The safe choice has focus; Enter on it goes back to the exam, focus returns to the button.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep working');
+    expect(await page.getByRole('group', { name: /Submit your exam now/ }).textContent()).toMatch(/answered 2 of 4 questions \(2 unanswered\)/);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Submit exam…');
+
+    h.server.setAvailable(false);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, submit now');
+    await page.keyboard.press('Enter');
+
+    const heading = page.getByRole('heading', { name: 'Exam submitted' });
+    await expect.poll(() => heading.isVisible()).toBe(true);
+    const card = page.locator('.submitted__card');
+    expect(await card.textContent()).toMatch(/2 of 4 questions answered/);
+    expect(await card.textContent()).toMatch(/You submitted the exam/);
+    await expect.poll(() => card.textContent()).toMatch(/Queued on this computer/);
+
+    h.server.setAvailable(true);
+    // The relay retries with backoff until the server has it.
+    await expect
+      .poll(() => h.server.sessions()[session.sessionId]?.submissions.length ?? 0, { timeout: 30_000, interval: 250 })
+      .toBe(1);
+    // The engine marks the receipt delivered when it flushes the outbox (after submitting, and
+    // in the shell before quitting); a delivery by the relay's own retry does not emit a
+    // snapshot yet, so flush as the shell would. The screen follows the snapshot.
+    await session.flushUploads();
+    await expect.poll(() => card.textContent()).toMatch(/Delivered: the exam server has received your submission/);
+    expect(h.server.sessions()[session.sessionId]?.submissions).toHaveLength(1);
+  }, 45_000);
+
+  test('a failed save keeps the text on screen, says why, and is retried until it lands', async () => {
+    const session = await h.startEngine('e2e-save-failure');
+    // The engine refuses the first two saves as if its disk were failing, then recovers.
+    let failuresLeft = 2;
+    const flaky: VigilApi = {
+      getSnapshot: () => session.getSnapshot(),
+      reportWindowEvent: (e) => session.reportWindowEvent(e),
+      submit: (i) => session.submit(i),
+      onSnapshot: (l) => session.onSnapshot(l),
+      saveAnswer: async (input) => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          return { ok: false, error: { code: 'storage_failed', message: 'Vigil could not write to its local database' } };
+        }
+        return session.saveAnswer(input);
+      },
+    };
+    const { page } = await h.openExamPage(flaky);
+    const essay = page.getByRole('textbox', { name: /astronauts/i });
+    await essay.fill(essayText);
+    await essay.blur();
+
+    await expect.poll(() => statusOf(page, 'q4').textContent()).toMatch(/^Not saved: Vigil could not write to its local database/);
+    expect(await statusOf(page, 'q4').getAttribute('role')).toBe('alert');
+    expect(await essay.inputValue()).toBe(essayText);
+    await expect.poll(() => statusOf(page, 'q4').textContent(), { timeout: 10_000 }).toMatch(/^Saved/);
+    expect(await essay.inputValue()).toBe(essayText);
+    expect((await answersOf(session)).q4).toBe(essayText);
+  });
+
+  test('without a configured server the student is told that uploads are queued', async () => {
+    const session = await h.startEngine('e2e-offline', { serverUrl: null });
+    const { page } = await h.openExamPage(session);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'No exam server is configured' }).isVisible()).toBe(true);
+  });
+
+  test('opened outside Vigil (no window.vigil) the page says so instead of failing silently', async () => {
+    const { page } = await h.openBarePage();
+    await expect.poll(() => page.getByRole('heading', { name: 'The exam could not be opened' }).isVisible()).toBe(true);
+    expect(await page.getByRole('alert').textContent()).toMatch(/opened outside Vigil/);
+  });
+});

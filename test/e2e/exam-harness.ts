@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-main/contract';
+import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
+import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
+import { startExamServer, type ExamServer } from '../server/exam-server';
+import { exposeEngine } from './engine-bridge';
+import { buildRenderer, serveRenderer, type RendererServer } from './renderer-server';
+
+/** Debian's Chromium, never a downloaded one (`npx playwright install` is not used here). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const SCREENSHOT_DIR = process.env.VIGIL_SCREENSHOT_DIR ?? tmpdir();
+
+export interface ExamHarness {
+  readonly exam: Exam;
+  readonly policy: Policy;
+  readonly server: ExamServer;
+  /**
+   * The real engine on this file's data dir, uploading to the reference server unless told
+   * otherwise. Its log lines fail the test unless they match `expectLog`.
+   */
+  startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp }): Promise<ExamSession>;
+  /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
+  openExamPage(api: VigilApi): Promise<{ page: Page; context: BrowserContext }>;
+  /** A page with console checks and nothing bridged. */
+  openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
+}
+
+/**
+ * Per test file: builds the renderer, serves it on loopback, starts the reference exam
+ * server and Chromium; after each test closes what it opened and fails the test on any
+ * console error or warning, uncaught page error, or engine log line.
+ */
+export function useExamHarness(): ExamHarness {
+  let renderer: RendererServer;
+  let server: ExamServer;
+  let browser: Browser;
+  let exam: Exam;
+  let policy: Policy;
+  let dataDir: string;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    const loaded = loadExamFile(DEMO_EXAM_FILE);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    exam = loaded.value;
+    // One-second activity windows, and flag files from 'medium' up, so the few seconds of a
+    // test produce scored packages and flag files as a longer exam would.
+    policy = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 1, classifier: { flagAtLevel: 'medium' } });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
+    renderer = await serveRenderer(await buildRenderer());
+    server = await startExamServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await renderer?.close();
+    if (renderer) rmSync(renderer.outDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    const seen = problems;
+    problems = [];
+    expect(seen, 'console errors/warnings in the page, or engine log lines').toEqual([]);
+  });
+
+  const openBarePage = async (): Promise<{ page: Page; context: BrowserContext }> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    cleanups.push(() => context.close());
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    return { page, context };
+  };
+
+  return {
+    get exam() {
+      return exam;
+    },
+    get policy() {
+      return policy;
+    },
+    get server() {
+      return server;
+    },
+    async startEngine(studentId, opts = {}) {
+      const session = await openExamSession({
+        exam,
+        policy,
+        dataDir,
+        studentId,
+        serverUrl: opts.serverUrl === undefined ? server.url : opts.serverUrl,
+        log: (line) => {
+          if (!opts.expectLog?.test(line)) problems.push(`engine log: ${line}`);
+        },
+      });
+      cleanups.push(() => session.close());
+      return session;
+    },
+    async openExamPage(api) {
+      const { page, context } = await openBarePage();
+      await exposeEngine(page, api);
+      // The student's window has the focus, as an exam window has when it opens.
+      await page.bringToFront();
+      await page.goto(renderer.url);
+      // Playwright tells every page it has focus; without that, switching pages really blurs.
+      // After goto: the navigation moves the page to a new renderer process, which resets it.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+      await expect.poll(() => page.getByRole('heading', { level: 1, name: exam.title }).isVisible()).toBe(true);
+      return { page, context };
+    },
+    async openBarePage() {
+      const opened = await openBarePage();
+      await opened.page.goto(renderer.url);
+      return opened;
+    },
+  };
+}
+
+export const essayText =
+  'Astronauts are in continuous free fall around the Earth. The station and everyone in it fall together, so nothing presses them against the floor.';
+export const shortText = 'The net force on a body equals its mass times its acceleration.';
+
+export const statusOf = (page: Page, questionId: string) => page.locator(`#q-${questionId}-status`);
+
+export async function expectAllSaved(page: Page, exam: Exam): Promise<void> {
+  for (const q of exam.questions) {
+    await expect.poll(() => statusOf(page, q.id).textContent(), { timeout: 5000 }).toMatch(/^Saved/);
+  }
+}
+
+export async function answersOf(session: VigilApi): Promise<Record<string, string>> {
+  const r = await session.getSnapshot();
+  if (!r.ok) throw new Error(r.error.message);
+  return Object.fromEntries(Object.values(r.value.answers).map((a) => [a.questionId, a.value]));
+}
