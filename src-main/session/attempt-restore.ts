@@ -9,6 +9,7 @@ export interface RestoredAttempt {
   startedAt: number;
   phase: SessionPhase;
   submission: SubmissionReceipt | null;
+  submissionSeq: number | null;
   ledger: RiskLedger;
 }
 
@@ -34,6 +35,7 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           startedAt: Number(p.at),
           phase: 'active',
           submission: null,
+          submissionSeq: null,
           ledger: new RiskLedger(policy.ledger),
         };
         continue;
@@ -56,11 +58,12 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           break;
         case 'submission':
           restored.phase = 'submitted';
+          restored.submissionSeq = entry.seq;
           restored.submission = {
             submittedAt: Number(p.submittedAt),
             reason: p.reason as SubmissionReceipt['reason'],
             answerCount: Number(p.answerCount),
-            delivered: store.outboxCounts().pending === 0,
+            delivered: store.outboxItems().some((o) => o.auditSeq === entry.seq && o.state === 'delivered'),
           };
           break;
         default:

@@ -84,6 +84,9 @@ export class ExamSession implements VigilApi {
   private phase: SessionPhase;
   private risk: RiskState;
   private submission: SubmissionReceipt | null;
+  /** The audit row of the submission, whose outbox item says whether the server has it. */
+  private submissionSeq: number | null;
+  private uploadNotice: string | null = null;
   private readonly answers = new Map<string, SavedAnswer>();
   private readonly notices = new Set<string>();
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
@@ -114,12 +117,14 @@ export class ExamSession implements VigilApi {
       this.startedAt = restored.startedAt;
       this.phase = restored.phase;
       this.submission = restored.submission;
+      this.submissionSeq = restored.submissionSeq;
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
     } else {
       this.sessionId = randomUUID();
       this.startedAt = now;
       this.phase = 'active';
       this.submission = null;
+      this.submissionSeq = null;
       store.append('session_started', {
         sessionId: this.sessionId,
         examId: exam.id,
@@ -134,9 +139,22 @@ export class ExamSession implements VigilApi {
     for (const a of store.answers()) this.answers.set(a.questionId, a);
 
     const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : policy.serverUrl;
-    this.relay = new OutboxRelay({ outbox: store, serverUrl, scheduler });
+    this.relay = new OutboxRelay({
+      outbox: store,
+      serverUrl,
+      scheduler,
+      onStatusChange: (status) => {
+        this.uploadNotice = status.lastError
+          ? 'The exam server cannot be reached right now. Your answers are saved on this computer and will be uploaded when it is back.'
+          : null;
+        if (status.lastError) this.log(`upload: ${status.lastError}`);
+        this.refreshDelivery();
+        this.emit();
+      },
+    });
     this.relay.start();
     if (!serverUrl) this.notices.add('No exam server is configured: your answers are saved on this computer and queued for upload.');
+    this.refreshDelivery();
 
     this.windower = new ActivityWindower({
       sessionId: this.sessionId,
@@ -223,11 +241,17 @@ export class ExamSession implements VigilApi {
   /** Delivers queued uploads now (tests, and the shell before quitting). */
   async flushUploads() {
     const result = await this.relay.flush();
-    if (this.submission && !this.submission.delivered && this.store.outboxCounts().pending === 0) {
-      this.submission = { ...this.submission, delivered: true };
-      this.emit();
-    }
+    if (!this.closed && this.refreshDelivery()) this.emit();
     return result;
+  }
+
+  /** Marks the receipt delivered once the server has acknowledged the submission; true if it changed. */
+  private refreshDelivery(): boolean {
+    if (!this.submission || this.submission.delivered || this.submissionSeq === null) return false;
+    const item = this.store.outboxItems().find((o) => o.auditSeq === this.submissionSeq);
+    if (item?.state !== 'delivered') return false;
+    this.submission = { ...this.submission, delivered: true };
+    return true;
   }
 
   /** Closes the windows that have ended and scores them. Called on the window cadence. */
@@ -320,14 +344,20 @@ export class ExamSession implements VigilApi {
       answers: answers.map(({ questionId, value, savedAt, revision }) => ({ questionId, value, savedAt, revision })),
       risk: { score: this.risk.score, level: this.risk.level, reasons: this.risk.reasons },
     };
-    this.store.append(
+    this.submissionSeq = this.store.append(
       'submission',
       { submittedAt, reason, answerCount: answers.length, riskScore: this.risk.score },
       { path: `/api/submissions/${enc(this.sessionId)}/${enc(this.opts.studentId)}`, body },
-    );
+    ).seq;
     this.submission = { submittedAt, reason, answerCount: answers.length, delivered: false };
     this.phase = 'submitted';
     this.emit();
+    // The relay delivers in the background; tell the student when the server has it.
+    const stopWatching = this.scheduler.every(2000, () => {
+      if (this.refreshDelivery()) this.emit();
+      if (this.submission?.delivered) stopWatching();
+    });
+    this.cancelTimers.push(stopWatching);
     void this.flushUploads().catch((e) => this.log(`upload after submission failed: ${String(e)}`));
     return this.submission;
   }
@@ -387,7 +417,7 @@ export class ExamSession implements VigilApi {
       deadline: this.deadline,
       risk: this.risk,
       submission: this.submission,
-      notices: [...this.notices],
+      notices: this.uploadNotice ? [...this.notices, this.uploadNotice] : [...this.notices],
     };
   }
 

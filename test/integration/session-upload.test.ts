@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../src-main/contract';
+import type { Result } from '../../src-main/contract';
+import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
+import { openExamSession } from '../../src-main/session/exam-session';
+import type { ExamSession } from '../../src-main/session/exam-session';
+import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { startExamServer } from '../server/exam-server';
+import type { ExamServer } from '../server/exam-server';
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+describe('ExamSession with the reference exam server', () => {
+  let dataDir: string;
+  let server: ExamServer;
+  let session: ExamSession | null = null;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-upload-'));
+    server = await startExamServer({ port: 0, log: () => {} });
+  });
+  afterEach(async () => {
+    await session?.close();
+    session = null;
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(scheduler: VirtualScheduler) {
+    const exam = loadExamFile(DEMO_EXAM_FILE);
+    if (!exam.ok) throw new Error(exam.error.message);
+    session = await openExamSession({
+      exam: exam.value,
+      policy: defaultPolicy(),
+      dataDir,
+      studentId: 'ada@example.edu',
+      scheduler,
+      serverUrl: server.url,
+      log: () => {},
+    });
+    return session;
+  }
+
+  it('delivers the submission with every answer, and the receipt says so', async () => {
+    const s = await open(new VirtualScheduler(Date.UTC(2026, 10, 22, 9)));
+    unwrap(await s.saveAnswer({ questionId: 'q1', value: 'c' }));
+    unwrap(await s.saveAnswer({ questionId: 'q3', value: 'F = ma' }));
+    unwrap(await s.saveAnswer({ questionId: 'q4', value: 'Free fall, all the way round.' }));
+    unwrap(await s.submit({ confirm: true }));
+    await s.flushUploads();
+
+    const onServer = server.sessions()[s.sessionId];
+    expect(onServer?.submissions).toHaveLength(1);
+    const body = onServer!.submissions[0]!.body as { answers: { questionId: string; value: string }[]; reason: string };
+    expect(body.reason).toBe('student');
+    expect(Object.fromEntries(body.answers.map((a) => [a.questionId, a.value]))).toEqual({
+      q1: 'c',
+      q3: 'F = ma',
+      q4: 'Free fall, all the way round.',
+    });
+    expect(unwrap(await s.getSnapshot()).submission?.delivered).toBe(true);
+  });
+
+  it('keeps the submission queued while the server is down, tells the student, then delivers once', async () => {
+    const scheduler = new VirtualScheduler(Date.UTC(2026, 10, 22, 9));
+    const s = await open(scheduler);
+    unwrap(await s.saveAnswer({ questionId: 'q2', value: 'b' }));
+    server.setAvailable(false);
+    unwrap(await s.submit({ confirm: true }));
+    await s.flushUploads();
+    let snap = unwrap(await s.getSnapshot());
+    expect(snap.submission?.delivered).toBe(false);
+    expect(snap.notices.join(' ')).toMatch(/cannot be reached/);
+    expect(server.sessions()[s.sessionId]?.submissions ?? []).toHaveLength(0);
+
+    server.setAvailable(true);
+    scheduler.advanceBy(10 * 60_000); // past any backoff
+    await s.flushUploads();
+    await s.flushUploads();
+    snap = unwrap(await s.getSnapshot());
+    expect(snap.submission?.delivered).toBe(true);
+    expect(snap.notices.join(' ')).not.toMatch(/cannot be reached/);
+    expect(server.sessions()[s.sessionId]?.submissions).toHaveLength(1);
+  });
+});
