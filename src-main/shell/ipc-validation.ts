@@ -19,8 +19,8 @@ export interface SenderFacts {
 export function refuseSender(sender: SenderFacts, examWebContentsId: number | null): string | null {
   if (examWebContentsId === null) return 'no exam window is open';
   if (sender.webContentsId !== examWebContentsId) return `unknown webContents ${sender.webContentsId}`;
-  if (!sender.isMainFrame) return 'message from a sub-frame';
   if (sender.frameUrl === null) return 'sending frame is gone';
+  if (!sender.isMainFrame) return 'message from a sub-frame';
   if (!isAppUrl(sender.frameUrl)) return `foreign origin ${sender.frameUrl}`;
   return null;
 }

@@ -63,8 +63,9 @@ export function createWindow(role: WindowRole, options: WindowFactoryOptions): B
   });
   if (exam) {
     window.setAlwaysOnTop(true, 'screen-saver');
-    // Keeps screen recorders and screenshot tools from capturing the exam (Windows, macOS).
-    window.setContentProtection(true);
+    // Keeps screen recorders and screenshot tools from capturing the exam. Windows and
+    // macOS only: Linux has no such window flag (the typings mark it darwin,win32).
+    if (process.platform === 'win32' || process.platform === 'darwin') window.setContentProtection(true);
   }
   window.once('ready-to-show', () => window.show());
   hardenWebContents(window.webContents, options.log);
@@ -77,7 +78,12 @@ export function createWindow(role: WindowRole, options: WindowFactoryOptions): B
  * made outside this factory is no weaker. The page is a single-page app: it never needs to
  * navigate, and main's loadURL does not go through these events.
  */
+const hardenedContents = new WeakSet<WebContents>();
+
 export function hardenWebContents(contents: WebContents, log: (line: string) => void): void {
+  // The factory and 'web-contents-created' both call this for our windows; once is enough.
+  if (hardenedContents.has(contents)) return;
+  hardenedContents.add(contents);
   contents.on('will-navigate', (event) => {
     event.preventDefault();
     log(`window: blocked navigation to ${event.url}`);

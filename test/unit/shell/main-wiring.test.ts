@@ -1,0 +1,330 @@
+// Runs the real bundled main process (out/main/main.js as scripts/build.mjs makes it) under
+// plain Node against a recording stand-in for the `electron` module. This is NOT an Electron
+// test (test/electron/ is): it checks our wiring, which would otherwise first run where an
+// Electron binary exists: the window options the factory really passes, the app:// handler
+// and its CSP, the IPC handlers with their sender and payload checks, snapshot pushes, the
+// startup-error path, and the engine closing on quit.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain .mjs build script without type declarations
+import { buildMain } from '../../../scripts/build.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+type Listener = (...args: any[]) => unknown;
+
+class Emitter {
+  readonly listeners = new Map<string, Listener[]>();
+  on(name: string, f: Listener): this {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), f]);
+    return this;
+  }
+  once(name: string, f: Listener): this {
+    return this.on(name, f);
+  }
+  emit(name: string, ...args: unknown[]): void {
+    for (const f of this.listeners.get(name) ?? []) f(...args);
+  }
+}
+
+let nextId = 1;
+class FakeWebContents extends Emitter {
+  readonly id = nextId++;
+  readonly sent: [string, unknown][] = [];
+  windowOpenHandler: Listener | null = null;
+  readonly session = {
+    permissionRequest: null as Listener | null,
+    permissionCheck: null as Listener | null,
+    setPermissionRequestHandler: (f: Listener) => (this.session.permissionRequest = f),
+    setPermissionCheckHandler: (f: Listener) => (this.session.permissionCheck = f),
+    setDevicePermissionHandler: () => undefined,
+  };
+  setWindowOpenHandler(f: Listener): void {
+    this.windowOpenHandler = f;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload]);
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+}
+
+/** A fresh recording `electron` for one run of main.js. */
+function createFakeElectron(appRoot: string, userData: string) {
+  const windows: FakeWindow[] = [];
+  const ipc = new Map<string, Listener>();
+  const protocolHandlers = new Map<string, Listener>();
+  const state = { schemes: [] as unknown[], exitCode: null as number | null, quits: 0 };
+  const app = Object.assign(new Emitter(), {
+    isPackaged: false,
+    whenReady: () => Promise.resolve(),
+    getAppPath: () => appRoot,
+    getPath: () => userData,
+    setPath: () => undefined,
+    getVersion: () => '0.0.0-wiring',
+    requestSingleInstanceLock: () => true,
+    enableSandbox: () => undefined,
+    quit() {
+      state.quits++;
+      let prevented = false;
+      app.emit('before-quit', { preventDefault: () => (prevented = true) });
+      return prevented;
+    },
+    exit(code: number) {
+      state.exitCode = code;
+    },
+  });
+  class FakeWindow extends Emitter {
+    readonly webContents = new FakeWebContents();
+    url: string | null = null;
+    alwaysOnTop: unknown[] = [];
+    constructor(readonly options: Record<string, any>) {
+      super();
+      windows.push(this);
+      app.emit('web-contents-created', {}, this.webContents);
+    }
+    setAlwaysOnTop(...args: unknown[]): void {
+      this.alwaysOnTop = args;
+    }
+    setContentProtection(): void {}
+    isDestroyed(): boolean {
+      return false;
+    }
+    async loadURL(url: string): Promise<void> {
+      this.url = url;
+    }
+  }
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    Menu: { setApplicationMenu: () => undefined },
+    dialog: { showErrorBox: (t: string, m: string) => console.error(`[dialog] ${t}: ${m}`) },
+    ipcMain: {
+      handle: (channel: string, f: Listener) => ipc.set(channel, f),
+      removeHandler: (channel: string) => ipc.delete(channel),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => state.schemes.push(...s),
+      handle: (scheme: string, f: Listener) => protocolHandlers.set(scheme, f),
+    },
+  };
+  return { electron, windows, ipc, protocolHandlers, state };
+}
+
+type Fake = ReturnType<typeof createFakeElectron>;
+
+let bundleDir: string;
+beforeAll(async () => {
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'vigil-main-wiring-'));
+  await buildMain(path.join(bundleDir, 'out'));
+  // The bundle resolves its externals from node_modules beside it: the real native
+  // packages, and a stand-in `electron` that hands out whatever the current test set up.
+  const modules = path.join(bundleDir, 'node_modules');
+  mkdirSync(path.join(modules, 'electron'), { recursive: true });
+  for (const pkg of ['better-sqlite3', 'uiohook-napi', 'systeminformation', 'zod']) {
+    symlinkSync(path.join(root, 'node_modules', pkg), path.join(modules, pkg), 'dir');
+  }
+  writeFileSync(path.join(modules, 'electron', 'package.json'), '{"name":"electron","type":"module","main":"index.js"}');
+  // ESM caches this module across runs, so each export forwards to the current fake.
+  writeFileSync(
+    path.join(modules, 'electron', 'index.js'),
+    [
+      'const current = (n) => globalThis.__vigilFakeElectron[n];',
+      'const forward = (n) => new Proxy(function () {}, {',
+      '  get: (_, k) => { const t = current(n); const v = Reflect.get(t, k); return typeof v === "function" ? v.bind(t) : v; },',
+      '  construct: (_, args) => Reflect.construct(current(n), args),',
+      '  apply: (_, self, args) => Reflect.apply(current(n), self, args),',
+      '});',
+      ...['app', 'BrowserWindow', 'Menu', 'dialog', 'ipcMain', 'protocol'].map(
+        (n) => `export const ${n} = forward(${JSON.stringify(n)});`,
+      ),
+    ].join('\n'),
+  );
+}, 120_000);
+
+let run = 0;
+/** Imports a fresh copy of main.js with `argv`, against a fresh fake; resolves once it loaded a window. */
+async function startMain(argv: string[]): Promise<Fake & { appRoot: string; dataDir: string }> {
+  const appRoot = mkdtempSync(path.join(tmpdir(), 'vigil-app-'));
+  cpSync(path.join(root, 'assets'), path.join(appRoot, 'assets'), { recursive: true });
+  mkdirSync(path.join(appRoot, 'out', 'renderer', 'assets'), { recursive: true });
+  writeFileSync(path.join(appRoot, 'out', 'renderer', 'index.html'), '<!doctype html><div id="root"></div>');
+  writeFileSync(path.join(appRoot, 'out', 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(appRoot, 'secret.txt'), 'outside the renderer folder');
+  const dataDir = path.join(appRoot, 'data');
+  const fake = createFakeElectron(appRoot, path.join(appRoot, 'user-data'));
+  (globalThis as Record<string, unknown>).__vigilFakeElectron = fake.electron;
+  const savedArgv = process.argv;
+  process.argv = ['electron', appRoot, `--data-dir=${dataDir}`, ...argv];
+  try {
+    await import(`${pathToFileURL(path.join(bundleDir, 'out', 'main', 'main.js')).href}?run=${++run}`);
+  } finally {
+    process.argv = savedArgv;
+  }
+  for (const started = Date.now(); !fake.windows.at(-1)?.url; ) {
+    if (Date.now() - started > 15_000) throw new Error('main.js loaded no window within 15 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { ...fake, appRoot, dataDir };
+}
+
+const mainFrameEvent = (sender: FakeWebContents, url = 'app://vigil/index.html') => ({
+  sender,
+  senderFrame: { parent: null, url },
+});
+
+describe('main.js wiring (recording stand-in for electron, real engine and SQLite)', () => {
+  let main: Awaited<ReturnType<typeof startMain>>;
+  const savedDisplay = process.env.DISPLAY;
+
+  beforeAll(async () => {
+    // Keep the OS input hook out of this test process; the session must cope without it.
+    delete process.env.DISPLAY;
+    main = await startMain(['--student-id=wiring']);
+  }, 60_000);
+  afterAll(() => {
+    if (savedDisplay !== undefined) process.env.DISPLAY = savedDisplay;
+  });
+
+  it('registers app:// as a standard, secure scheme before ready', () => {
+    expect(main.state.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+  });
+
+  it('opens one kiosk exam window with the secure webPreferences and the built preload', () => {
+    expect(main.windows).toHaveLength(1);
+    const [win] = main.windows;
+    expect(win!.url).toBe('app://vigil/index.html');
+    expect(win!.options).toMatchObject({ kiosk: true, fullscreen: true, alwaysOnTop: true, show: false });
+    expect(win!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      preload: path.join(main.appRoot, 'out', 'preload', 'preload.cjs'),
+    });
+    expect(win!.alwaysOnTop).toEqual([true, 'screen-saver']);
+  });
+
+  it('denies navigation, window.open, webviews and permissions on the window (once, not twice)', () => {
+    const wc = main.windows[0]!.webContents;
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
+      let prevented = 0;
+      wc.emit(name, { url: 'https://example.com/', preventDefault: () => prevented++ });
+      expect(prevented, name).toBe(1);
+    }
+    expect(wc.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    let granted: boolean | null = null;
+    wc.session.permissionRequest!(wc, 'media', (g: boolean) => (granted = g));
+    expect(granted).toBe(false);
+    expect(wc.session.permissionCheck!(wc, 'clipboard-read')).toBe(false);
+  });
+
+  it('serves out/renderer over app:// with the CSP and refuses to leave it', async () => {
+    const handler = main.protocolHandlers.get('app')!;
+    const index = (await handler({ url: 'app://vigil/index.html', method: 'GET' })) as Response;
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('content-security-policy')).toContain("connect-src 'none'");
+    expect(await index.text()).toContain('<div id="root">');
+    const js = (await handler({ url: 'app://vigil/assets/app.js', method: 'GET' })) as Response;
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const escape = (await handler({ url: 'app://vigil/..%2fsecret.txt', method: 'GET' })) as Response;
+    expect(escape.status).toBe(403);
+    expect(await escape.text()).not.toContain('outside');
+    const missing = (await handler({ url: 'app://vigil/nope.js', method: 'GET' })) as Response;
+    expect(missing.status).toBe(404);
+    const post = (await handler({ url: 'app://vigil/index.html', method: 'POST' })) as Response;
+    expect(post.status).toBe(405);
+  });
+
+  it('handles exactly the channel map, checking sender then payload', async () => {
+    expect([...main.ipc.keys()].sort()).toEqual([
+      'vigil:get-snapshot',
+      'vigil:report-window-event',
+      'vigil:save-answer',
+      'vigil:submit',
+    ]);
+    const wc = main.windows[0]!.webContents;
+    const snapshot = await main.ipc.get('vigil:get-snapshot')!(mainFrameEvent(wc), undefined);
+    expect(snapshot).toMatchObject({ ok: true, value: { studentId: 'wiring', exam: { id: 'demo-physics-101' } } });
+
+    const saved = await main.ipc.get('vigil:save-answer')!(mainFrameEvent(wc), { questionId: 'q3', value: 'F = ma' });
+    expect(saved).toMatchObject({ ok: true, value: { questionId: 'q3', value: 'F = ma', revision: 1 } });
+    await expect.poll(() => wc.sent.some(([c, s]) => c === 'vigil:snapshot' && (s as any).answers.q3)).toBe(true);
+
+    const bad = await main.ipc.get('vigil:save-answer')!(mainFrameEvent(wc), { questionId: 'q3', value: 7 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const stranger = new FakeWebContents();
+    for (const event of [
+      mainFrameEvent(stranger),
+      { sender: wc, senderFrame: { parent: {}, url: 'app://vigil/index.html' } },
+      mainFrameEvent(wc, 'https://evil.example/'),
+      { sender: wc, senderFrame: null },
+    ]) {
+      const r = await main.ipc.get('vigil:submit')!(event, { confirm: true });
+      expect(r).toEqual({ ok: false, error: { code: 'invalid_input', message: 'This caller may not use the exam API.' } });
+    }
+    // None of the refused calls reached the engine: the exam is still open.
+    const after = (await main.ipc.get('vigil:get-snapshot')!(mainFrameEvent(wc), undefined)) as any;
+    expect(after.value.phase).toBe('active');
+    // Capture could not start here (no DISPLAY): the exam runs on and says so.
+    expect(after.value.notices.join(' ')).toMatch(/input-hook/);
+    const log = readFileSync(path.join(main.dataDir, 'vigil.log'), 'utf8');
+    expect(log).toMatch(/ipc: dropped vigil:submit from webContents \d+: unknown webContents/);
+    expect(log).toMatch(/ipc: dropped vigil:submit .*sub-frame/);
+    expect(log).toMatch(/ipc: dropped vigil:submit .*foreign origin https:\/\/evil.example/);
+    expect(log).toMatch(/ipc: dropped vigil:submit .*sending frame is gone/);
+    expect(log).toMatch(/ipc: rejected vigil:save-answer payload/);
+  });
+
+  it('closes the engine before quitting, then quits', async () => {
+    expect(main.state.quits).toBe(0);
+    const prevented = main.electron.app.quit();
+    expect(prevented).toBe(true);
+    await expect.poll(() => main.state.quits, { timeout: 10_000 }).toBe(2);
+    const log = readFileSync(path.join(main.dataDir, 'vigil.log'), 'utf8');
+    expect(log).toContain('quitting: closing the exam session');
+    expect(existsSync(main.dataDir)).toBe(true);
+  });
+});
+
+describe('main.js startup errors', () => {
+  it('a malformed exam file gets an error window (no preload), a log line and exit status 1', async () => {
+    const badExam = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-bad-')), 'exam.json');
+    writeFileSync(badExam, '{"schemaVersion": 1, "questions": [');
+    const main = await startMain([`--exam=${badExam}`]);
+    expect(main.windows).toHaveLength(1);
+    const [win] = main.windows;
+    expect(win!.url).toBe('app://vigil/__startup-error');
+    expect(win!.options.kiosk).toBeUndefined();
+    expect(win!.options.webPreferences.preload).toBeUndefined();
+    expect(win!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, devTools: false });
+    const page = (await main.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
+    const html = await page.text();
+    expect(html).toContain('<h1>The exam file cannot be used</h1>');
+    expect(html).toContain('is not valid JSON');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(main.ipc.size).toBe(0);
+    expect(readFileSync(path.join(main.dataDir, 'vigil.log'), 'utf8')).toMatch(/cannot start: The exam file cannot be used/);
+    main.electron.app.emit('window-all-closed');
+    expect(main.state.exitCode).toBe(1);
+  });
+
+  it('a bad command line is shown the same way', async () => {
+    const main = await startMain(['--server-url=ftp://example.com']);
+    const page = (await main.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
+    expect(await page.text()).toContain('must be http or https');
+  });
+});
