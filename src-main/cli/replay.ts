@@ -47,6 +47,8 @@ export interface ReplayLine {
 export interface ReplaySummary {
   packages: number;
   keystrokes: number;
+  /** Distinct `user` values seen; the input is replayed as one session whatever it says. */
+  users: number;
   skippedLines: number;
   /** Packages per pattern that fired. */
   patternCounts: Partial<Record<PatternName, number>>;
@@ -73,9 +75,11 @@ export class ReplaySession {
   private readonly windowMs: number;
   private studentId = 'replay-student';
   private lastTime = Number.NEGATIVE_INFINITY;
+  private readonly users = new Set<string>();
   private readonly summary: ReplaySummary = {
     packages: 0,
     keystrokes: 0,
+    users: 0,
     skippedLines: 0,
     patternCounts: {},
     firstPatternAt: {},
@@ -104,6 +108,10 @@ export class ReplaySession {
     if (rec.down > this.lastTime) {
       this.lastTime = rec.down;
       this.drain(rec.down);
+    }
+    if (rec.user !== undefined && !this.users.has(rec.user)) {
+      this.users.add(rec.user);
+      this.summary.users = this.users.size;
     }
     const { category, zone } = classifyKeyName(rec.key);
     this.windower.push({ kind: 'key', sample: { category, zone, down: rec.down, up: rec.up } });
@@ -219,6 +227,7 @@ async function main(argv: string[]): Promise<number> {
     out.length = 0;
   };
   const warnings: string[] = [];
+  let summaryUsers = 0;
   try {
     const summary = await replayFile(
       path,
@@ -230,12 +239,16 @@ async function main(argv: string[]): Promise<number> {
     );
     flush();
     process.stdout.write(JSON.stringify({ summary }) + '\n');
+    summaryUsers = summary.users;
   } catch (e) {
     flush();
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message;
     process.stderr.write(`replay: cannot read ${path}: ${why}\n`);
     return 1;
+  }
+  if (summaryUsers > 1) {
+    process.stderr.write(`replay: the input holds ${summaryUsers} users; it was replayed as one session\n`);
   }
   if (warnings.length > 0) {
     process.stderr.write(`replay: skipped ${warnings.length} malformed line(s); first: ${warnings[0]}\n`);

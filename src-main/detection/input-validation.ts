@@ -65,13 +65,16 @@ export function checkPackage(raw: unknown, previousEndedAt: number | undefined):
   }
 
   const bad: BadFields = {};
-  const pkg = { ...(p as ActivityPackage), startedAt, endedAt, sequence };
+  // Copied only when something must be repaired: the input is never mutated, and the common
+  // (clean) package costs no allocation.
+  let pkg = p as ActivityPackage;
+  const own = (): ActivityPackage => (pkg === p ? (pkg = { ...(p as ActivityPackage) }) : pkg);
 
   for (const f of STAT_FIELDS) {
     const v = p[f];
     if (!isNum(v) || v < 0 || v > MAX_WINDOW_MS) {
       issues.push(`${f} ${describe(v)} replaced by 0 and ignored`);
-      pkg[f] = 0;
+      own()[f] = 0;
       bad[f] = true;
     }
   }
@@ -79,26 +82,26 @@ export function checkPackage(raw: unknown, previousEndedAt: number | undefined):
     const v = p[f];
     if (!isNum(v) || v < 0 || v > 1e6) {
       issues.push(`${f} ${describe(v)} replaced by 0 and ignored`);
-      pkg[f] = 0;
+      own()[f] = 0;
       bad[f] = true;
-    } else if (!Number.isInteger(v)) pkg[f] = Math.round(v);
+    } else if (!Number.isInteger(v)) own()[f] = Math.round(v);
   }
   for (const f of SPAN_FIELDS) {
     const v = p[f];
     if (!isNum(v) || v < 0) {
       issues.push(`${f} ${describe(v)} replaced by 0 and ignored`);
-      pkg[f] = 0;
+      own()[f] = 0;
       bad[f] = true;
     } else if (v > duration) {
       issues.push(`${f} ${v} ms longer than the ${duration} ms window, clamped and ignored`);
-      pkg[f] = duration;
+      own()[f] = duration;
       bad[f] = true;
     }
   }
   const br = p.backspaceRatio;
   if (!isNum(br) || br < 0 || br > 1) {
     issues.push(`backspaceRatio ${describe(br)} outside 0..1, replaced by 0 and ignored`);
-    pkg.backspaceRatio = 0;
+    own().backspaceRatio = 0;
     bad.backspaceRatio = true;
   }
   for (const f of NULLABLE_FIELDS) {
@@ -107,13 +110,13 @@ export function checkPackage(raw: unknown, previousEndedAt: number | undefined):
     const max = f === 'cpuLoadPercent' ? 100 : 1e10;
     if (!isNum(v) || v < 0 || v > max) {
       issues.push(`${f} ${describe(v)} not a plausible reading, treated as absent`);
-      pkg[f] = null;
+      own()[f] = null;
       bad[f] = true;
     }
   }
 
   const ks = checkKeystrokes(p.keystrokes, issues);
-  pkg.keystrokes = ks.samples;
+  if (ks.samples !== p.keystrokes) own().keystrokes = ks.samples;
   if (ks.bad) bad.keystrokes = true;
   return { ok: true, pkg, bad, issues };
 }

@@ -44,7 +44,7 @@ export interface OrchestratorStats {
 export interface OrchestratorOptions {
   policy: Policy['classifier'];
   clock: Clock;
-  /** High-resolution milliseconds for the processing-time statistic (performance.now); defaults to the clock. */
+  /** High-resolution milliseconds for the processing-time statistic; defaults to performance.now(), else the clock. */
   timer?: () => number;
 }
 
@@ -80,7 +80,7 @@ export class FlagOrchestrator {
   constructor(opts: OrchestratorOptions) {
     this.policy = opts.policy;
     this.clock = opts.clock;
-    this.timer = opts.timer ?? (() => opts.clock.now());
+    this.timer = opts.timer ?? defaultTimer(opts.clock);
   }
 
   processPackage(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
@@ -240,6 +240,16 @@ export class FlagOrchestrator {
       this.flagHead = (this.flagHead + 1) % limit;
     }
   }
+}
+
+/**
+ * The processing-time statistic wants sub-millisecond resolution: the platform's monotonic
+ * performance.now() where there is one (Node, browsers), else the clock. Only this statistic
+ * uses it; no decision depends on it, so detection stays deterministic.
+ */
+function defaultTimer(clock: Clock): () => number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? () => perf.now() : () => clock.now();
 }
 
 function rejectedResult(issues: string[]): DetectionResult {

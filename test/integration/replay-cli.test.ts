@@ -54,7 +54,7 @@ describe('npm run replay', () => {
       expect(l.probability).toBeGreaterThanOrEqual(0);
       expect(Array.isArray(l.patterns)).toBe(true);
     }
-    expect(summary).toMatchObject({ packages: out.length, keystrokes: 120, skippedLines: 0, autoSubmitted: false, flags: 0 });
+    expect(summary).toMatchObject({ packages: out.length, keystrokes: 120, users: 1, skippedLines: 0, autoSubmitted: false, flags: 0 });
     expect(typeof summary.maxRisk).toBe('number');
   }, 60_000);
 
