@@ -82,13 +82,14 @@ async function main(): Promise<void> {
   });
   const context = await browser.newContext({ viewport: args.headless ? { width: 1280, height: 900 } : null });
   const page = await context.newPage();
-  // Playwright pretends every page has focus; turn that off so leaving the window is real.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
   page.on('console', (m) => say(`page ${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => say(`page error: ${e.message}`));
   await exposeEngine(page, session);
   await page.goto(server.url);
+  // Playwright pretends every page has focus; turn that off so leaving the window is real.
+  // After goto: navigating to the server moves the page to a new renderer process, which resets it.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
   say('exam open. Answers autosave to SQLite; leaving the window or pasting from outside raises the risk score.');
 
   if (args.headless) {
