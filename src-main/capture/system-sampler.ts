@@ -1,20 +1,13 @@
-import { networkInterfaces } from 'node:os';
-import si from 'systeminformation';
 import type { RawEvent, RawEventSource } from '../contract/activity';
+import { createSystemProbe, type SystemProbe, type SystemReading } from './system-probe';
 
-/** One reading. `net` is null while the probe has no previous reading to make a rate from. */
-export interface SystemReading {
-  cpuLoadPercent: number;
-  net: { rxBytesPerSec: number; txBytesPerSec: number } | null;
-}
-
-/** Where readings come from (systeminformation by default; tests pass their own). */
-export type SystemProbe = () => Promise<SystemReading>;
+export type { SystemProbe, SystemReading } from './system-probe';
 
 export interface SystemSamplerOptions {
   /** Sampling period. Default 5000 ms. */
   intervalMs?: number;
   now?: () => number;
+  /** Default: createSystemProbe() (kernel counters on Linux, systeminformation elsewhere). */
   probe?: SystemProbe;
   /** Where the first failure of a run of failing samples is reported. Default console.error. */
   log?: (message: string) => void;
@@ -53,7 +46,7 @@ export class SystemSampler implements RawEventSource {
     }
     this.intervalMs = interval;
     this.now = options.now ?? Date.now;
-    this.probe = options.probe ?? systemInformationProbe;
+    this.probe = options.probe ?? createSystemProbe();
     this.log = options.log ?? ((m) => console.error(m));
   }
 
@@ -118,29 +111,3 @@ function toEvent(r: SystemReading, t: number): RawEvent | null {
     netTxBytesPerSec: Math.max(0, tx),
   };
 }
-
-/**
- * systeminformation: `currentLoad()` (all cores, since its previous call) and
- * `networkStats()` summed over every non-loopback interface, listed with os.networkInterfaces()
- * (si's own `'*'` would run its heavy per-interface inspection each time). A tether or a
- * second adapter counts as much as the default route. An interface seen for the first time
- * has no rate yet and adds nothing to this sample; net is null only when no interface has a
- * rate (the very first reading).
- */
-export const systemInformationProbe: SystemProbe = async () => {
-  const names = Object.entries(networkInterfaces())
-    .filter(([, addrs]) => (addrs ?? []).some((a) => !a.internal))
-    .map(([name]) => name);
-  const [load, stats] = await Promise.all([si.currentLoad(), names.length ? si.networkStats(names.join(',')) : []]);
-  let rx = 0;
-  let tx = 0;
-  let rated = names.length === 0; // no interface at all: honestly zero traffic
-  for (const s of stats) {
-    if (typeof s.rx_sec === 'number' && typeof s.tx_sec === 'number') {
-      rx += s.rx_sec;
-      tx += s.tx_sec;
-      rated = true;
-    }
-  }
-  return { cpuLoadPercent: load.currentLoad, net: rated ? { rxBytesPerSec: rx, txBytesPerSec: tx } : null };
-};
