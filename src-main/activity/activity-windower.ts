@@ -96,7 +96,8 @@ export class ActivityWindower {
 
   /** Closes, in order, every window whose end is <= now, empty ones included. */
   drain(now: number): ActivityPackage[] {
-    if (Number.isNaN(now)) throw new RangeError('ActivityWindower.drain: now is NaN');
+    // Infinity would close windows forever.
+    if (!Number.isFinite(now)) throw new RangeError(`ActivityWindower.drain: now must be finite, got ${now}`);
     const out: ActivityPackage[] = [];
     while (this.openStart + this.windowMs <= now) {
       const start = this.openStart;

@@ -189,7 +189,11 @@ export class InputHook implements RawEventSource {
     this.held.clear();
     this.lastMoveAt = Number.NEGATIVE_INFINITY;
     this.emit = null;
-    hook.stop();
+    try {
+      hook.stop();
+    } catch (err) {
+      this.log(`input-hook: uiohook-napi failed to stop: ${describe(err)}`);
+    }
   }
 
   // An exception escaping into uiohook-napi's native callback aborts the process

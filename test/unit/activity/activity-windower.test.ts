@@ -203,6 +203,13 @@ describe('ActivityWindower', () => {
     expect([p!.keystrokeCount, p!.mouseMoveCount, p!.focusLosses]).toEqual([0, 0, 0]);
   });
 
+  it('refuses to drain to a non-finite time instead of looping forever', () => {
+    const w = windower();
+    expect(() => w.drain(Number.POSITIVE_INFINITY)).toThrow(/finite/);
+    expect(() => w.drain(Number.NaN)).toThrow(/finite/);
+    expect(w.drain(10_000)[0]!.sequence).toBe(0);
+  });
+
   it('rejects bad options', () => {
     expect(() => new ActivityWindower({ sessionId: '', windowMs: 5, startAt: 0 })).toThrow(/sessionId/);
     expect(() => new ActivityWindower({ sessionId: 's', windowMs: 0, startAt: 0 })).toThrow(/windowMs/);
