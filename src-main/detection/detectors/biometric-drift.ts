@@ -10,11 +10,16 @@ import type { Detector, DetectorOutput, Observation } from './detector';
  * unlike blocks builds it up.
  */
 const DRIFT = TYPIST_DECISION_THRESHOLD / 2;
+/** Held-out enrolment blocks scored to learn the student's own genuine score level and spread. */
+const CALIBRATION_FOLDS = 10;
+/** Floor on that spread: ten blocks can look more alike than the student really is. */
+const MIN_SPREAD = 0.5;
 
 /**
  * biometric_drift: the typist changed. Enrols the typist model on the student's first
- * keystrokes (the per-student baseline), then scores every new block of keystrokes against
- * it and accumulates the evidence (CUSUM: S = max(0, S + score - drift)). It fires when S
+ * keystrokes (the per-student baseline) and learns how that student's own held-out blocks
+ * score against it; then scores every new block of keystrokes, in units of that genuine
+ * variation, and accumulates the evidence (CUSUM: S = max(0, S + score - drift)). It fires when S
  * passes the policy alarm level: one odd sentence does not flag a student, a different
  * typist does within a few blocks. After firing the sum restarts, so a lasting change keeps
  * being reported with fresh evidence.
@@ -32,6 +37,9 @@ export class BiometricDriftDetector implements Detector {
   private blocks = 0;
   private blocksInRun = 0;
   private runMax = 0;
+  /** The student's genuine block scores (held-out enrolment blocks): mean and spread. */
+  private genuineMean = 0;
+  private genuineSpread = 1;
 
   constructor(private readonly s: DetectorSettings) {}
 
@@ -42,6 +50,7 @@ export class BiometricDriftDetector implements Detector {
       for (const k of ks) this.enrollBuffer.push(k);
       if (this.enrollBuffer.length < this.s.typistEnrollKeystrokes) return { signals: { keystroke_anomaly: null }, finding: null };
       this.profile = enrollTypist(this.enrollBuffer);
+      this.calibrate(this.enrollBuffer);
       this.previous = this.enrollBuffer[this.enrollBuffer.length - 1] ?? null;
       this.enrollBuffer.length = 0;
       return this.output(null, 0);
@@ -52,7 +61,10 @@ export class BiometricDriftDetector implements Detector {
       this.block.push(k);
       if (this.block.length < this.s.typistBlockKeystrokes) continue;
       const probe = this.previous ? [this.previous, ...this.block] : this.block;
-      const score = scoreTypist(this.profile, probe);
+      const raw = scoreTypist(this.profile, probe);
+      // In units of this student's own genuine variation, so the alarm means the same for a
+      // steady typist and an erratic one (and whatever the model's raw scale).
+      const score = (raw - this.genuineMean) / this.genuineSpread;
       this.previous = this.block[this.block.length - 1]!;
       this.block = [];
       this.blocks++;
@@ -80,8 +92,8 @@ export class BiometricDriftDetector implements Detector {
       explanation:
         `The last ${fired.run} blocks of ${n} keystrokes type unlike the typist enrolled on this student's first ` +
         `${this.profile.keystrokes} keystrokes: accumulated evidence ${round(fired.sum, 2)} passed the alarm level ${alarm} ` +
-        `(typist scores above ${DRIFT} add to it; latest block ${round(fired.score, 2)}, highest ${round(fired.runMax, 2)}; ` +
-        `the enrolled typist scores about 0 ± 1).`,
+        `(block scores in units of this student's own variation, ${round(this.genuineMean, 2)} ± ${round(this.genuineSpread, 2)} ` +
+        `on the model's scale; each block above ${DRIFT} adds to it; latest ${round(fired.score, 2)}, highest ${round(fired.runMax, 2)}).`,
       evidence: {
         cusum: round(fired.sum, 3),
         alarm,
@@ -91,8 +103,36 @@ export class BiometricDriftDetector implements Detector {
         blockKeystrokes: n,
         enrolledKeystrokes: this.profile.keystrokes,
         blocksScored: this.blocks,
+        genuineMean: round(this.genuineMean, 3),
+        genuineSpread: round(this.genuineSpread, 3),
       },
     }, fired.sum);
+  }
+
+  /**
+   * Leave-one-block-out over the enrolment: each held-out block is scored against a profile
+   * built from the rest, which is how a later block of the same student scores.
+   */
+  private calibrate(enrolled: readonly KeystrokeSample[]): void {
+    const n = this.s.typistBlockKeystrokes;
+    const blocks = Math.floor(enrolled.length / n);
+    if (blocks < 3) return;
+    const folds = Math.min(CALIBRATION_FOLDS, blocks);
+    const scores: number[] = [];
+    for (let f = 0; f < folds; f++) {
+      const b = Math.floor((f * blocks) / folds);
+      const from = b * n;
+      const held = enrolled.slice(Math.max(0, from - 1), from + n);
+      const rest = enrolled.slice(0, from).concat(enrolled.slice(from + n));
+      scores.push(scoreTypist(enrollTypist(rest), held));
+    }
+    let mean = 0;
+    for (const x of scores) mean += x;
+    mean /= scores.length;
+    let sq = 0;
+    for (const x of scores) sq += (x - mean) * (x - mean);
+    this.genuineMean = mean;
+    this.genuineSpread = Math.max(MIN_SPREAD, Math.sqrt(sq / (scores.length - 1)));
   }
 
   /** `evidence` is the accumulated sum this package reached: 0 for the enrolled typist, 1 at the alarm level. */
