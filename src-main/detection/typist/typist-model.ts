@@ -6,14 +6,16 @@ import { extractObservations, orderKeys, type ObservationKind, type TimedKey } f
  * unlike that typist a later window is.
  *
  * Method (instance-based, rank statistics): enrolment keeps, for every timing feature (dwell
- * of a zone, press-to-press latency and flight of a zone pair, with coarser fall-backs),
- * the sorted enrolled values. Each probe observation is placed in the enrolled distribution
- * of the most specific feature that has enough enrolled values, giving a two-sided tail
- * probability p; -ln p is Exp(1) for the enrolled typist whatever the feature's scale, so
- * no per-feature scaling has to be guessed. The window score is the weighted mean surprise,
- * centred on its genuine value and multiplied by sqrt(observations): about N(0, 1) for the
- * enrolled typist at any window length, growing with length for anyone else. That is why a
- * single threshold serves windows of 10 to 500 keys.
+ * of a zone, press-to-press latency and flight of a zone pair, with coarser fall-backs by
+ * key category and overall), the sorted enrolled values. Each probe observation gets its
+ * signed rank 2u - 1 in the enrolled distribution of the most specific feature with enough
+ * enrolled values (and, with smaller weight, in the next coarser one and the overall one).
+ * Per feature, the probe's mean signed rank is standardised with its Mann-Whitney variance,
+ * so a consistent shift (this person is slower on this zone pair) adds up while scatter
+ * cancels, and no per-feature scale has to be guessed. The window score is the weighted
+ * chi-square of those shifts, centred and scaled by its calibrated genuine behaviour: near
+ * N(0, 1) for the enrolled typist at any window length and growing with length for anyone
+ * else, which is why one threshold serves windows of 10 to 500 keys.
  */
 export interface TypistProfile {
   version: 1;
@@ -23,28 +25,40 @@ export interface TypistProfile {
   features: Record<string, number[]>;
 }
 
-/** Tuning knobs; the defaults are what ships (chosen on half the dev users, see eval). */
+/** Tuning knobs; the defaults are what ships (chosen on dev users of group A, see eval). */
 export interface TypistModelOptions {
   /** A feature needs this many enrolled values before it is used instead of its fall-back. */
   minCount: number;
-  /** Weight of each observation kind in the window's mean surprise. */
+  /** Weight of each observation kind. */
   weights: Record<ObservationKind, number>;
-  /** Surprise of one observation is capped here (-ln p; 4.6 is p = 0.01). */
-  maxSurprise: number;
-  /** Mean surprise of the enrolled typist's own later windows (calibrated on dev data). */
+  /** Weight of also ranking each observation in the next coarser feature. */
+  alsoParent: number;
+  /** Weight of also ranking each observation in its kind's overall distribution (speed). */
+  alsoGlobal: number;
+  /**
+   * Variance of a feature's mean signed rank that persists however long the window: the
+   * same typist's rhythm drifts a little between enrolment and later. Without it, long
+   * genuine windows look ever less genuine.
+   */
+  driftVariance: number;
+  /** Genuine chi-square per degree of freedom (calibrated on dev data, group A). */
   genuineMean: number;
-  /** Spread of one observation's surprise for the enrolled typist (calibrated). */
+  /** Genuine spread relative to a chi-square's sqrt(2 dof) (calibrated). */
   genuineSpread: number;
   /** Most values kept per feature (quantiles), bounding profile size at 5,000 keys. */
   maxValuesPerFeature: number;
 }
 
 export const DEFAULT_TYPIST_OPTIONS: TypistModelOptions = {
-  minCount: 6,
-  weights: { dwell: 1, latency: 1, flight: 1 },
-  maxSurprise: 4.6,
-  genuineMean: 1,
-  genuineSpread: 1,
+  minCount: 3,
+  weights: { dwell: 2, latency: 1, flight: 1 },
+  alsoParent: 0.5,
+  alsoGlobal: 0.5,
+  driftVariance: 0.005,
+  // Calibrated on group A's genuine windows of 10-400 keys (eval protocol): with these the
+  // genuine score has mean ~0 and sd ~1 at every length, on group B too.
+  genuineMean: 0.91,
+  genuineSpread: 1.45,
   maxValuesPerFeature: 400,
 };
 
@@ -94,46 +108,80 @@ export function scoreTimedKeys(
   keys: readonly TimedKey[],
   options: TypistModelOptions = DEFAULT_TYPIST_OPTIONS,
 ): number {
-  const { sum, weight } = surpriseTotals(profile, keys, options);
-  if (weight <= 0) return 0; // no comparable timing: no evidence either way
-  const mean = sum / weight;
-  return ((mean - options.genuineMean) * Math.sqrt(weight)) / options.genuineSpread;
+  const { chi, dof } = shiftStatistic(profile, keys, options);
+  if (dof <= 0) return 0; // no comparable timing: no evidence either way
+  return (chi - options.genuineMean * dof) / (options.genuineSpread * Math.sqrt(2 * dof));
 }
 
-/** Weighted sum of capped surprises and the total weight (for scoring and calibration). */
-export function surpriseTotals(
+interface FeatureShift {
+  sum: number;
+  n: number;
+  weight: number;
+  enrolled: number;
+}
+
+/** Weighted chi-square of per-feature rank shifts and its degrees of freedom. */
+export function shiftStatistic(
   profile: TypistProfile,
   keys: readonly TimedKey[],
   options: TypistModelOptions = DEFAULT_TYPIST_OPTIONS,
-): { sum: number; weight: number } {
-  let sum = 0;
-  let weight = 0;
+): { chi: number; dof: number } {
+  const shifts = new Map<string, FeatureShift>();
+  const add = (name: string, enrolled: readonly number[], x: number, weight: number): void => {
+    let f = shifts.get(name);
+    if (!f) shifts.set(name, (f = { sum: 0, n: 0, weight, enrolled: enrolled.length }));
+    f.sum += signedRank(enrolled, x);
+    f.n++;
+  };
   for (const obs of extractObservations(orderKeys(keys))) {
     const w = options.weights[obs.kind];
     if (w <= 0) continue;
-    const enrolled = pickFeature(profile, obs.names, options.minCount);
-    if (!enrolled) continue;
-    sum += w * Math.min(options.maxSurprise, surprise(enrolled, obs.value));
-    weight += w;
+    const picked = pickFeature(profile, obs.names, options.minCount);
+    if (!picked) continue;
+    add(picked.name, picked.values, obs.value, w);
+    const last = obs.names.length - 1;
+    const parent = obs.names[picked.level + 1];
+    if (options.alsoParent > 0 && parent && picked.level + 1 < last) {
+      const values = profile.features[parent];
+      if (values && values.length >= options.minCount) add(`+${parent}`, values, obs.value, w * options.alsoParent);
+    }
+    if (options.alsoGlobal > 0 && picked.level < last) {
+      const values = profile.features[obs.names[last]!];
+      if (values && values.length >= 2) add(`+${obs.names[last]!}`, values, obs.value, w * options.alsoGlobal);
+    }
   }
-  return { sum, weight };
+  let chi = 0;
+  let dof = 0;
+  for (const f of shifts.values()) {
+    // Mann-Whitney variance of a mean signed rank, k probe values against m enrolled ones:
+    // (m + k + 1) / (3 m k). The enrolled sample is finite too, which matters for rare pairs.
+    const mean = f.sum / f.n;
+    const variance = (f.enrolled + f.n + 1) / (3 * f.enrolled * f.n) + options.driftVariance;
+    chi += (f.weight * mean * mean) / variance;
+    dof += f.weight;
+  }
+  return { chi, dof };
 }
 
-function pickFeature(profile: TypistProfile, names: readonly string[], minCount: number): number[] | null {
+function pickFeature(
+  profile: TypistProfile,
+  names: readonly string[],
+  minCount: number,
+): { name: string; values: number[]; level: number } | null {
   for (let i = 0; i < names.length; i++) {
-    const list = profile.features[names[i]!];
-    // The global fall-back takes whatever there is, as long as ranks mean something.
-    if (list && list.length >= (i === names.length - 1 ? 2 : minCount)) return list;
+    const values = profile.features[names[i]!];
+    // The overall fall-back takes whatever there is, as long as ranks mean something.
+    if (values && values.length >= (i === names.length - 1 ? 2 : minCount)) return { name: names[i]!, values, level: i };
   }
   return null;
 }
 
-/** -ln of the two-sided tail probability of x in the sorted sample (mid-rank, smoothed). */
-export function surprise(sorted: readonly number[], x: number): number {
+/** Signed mid-rank 2u - 1 of x in a sorted sample, u smoothed away from 0 and 1. */
+export function signedRank(sorted: readonly number[], x: number): number {
   const below = lowerBound(sorted, x);
   const notAbove = upperBound(sorted, x);
   const u = (below + 0.5 * (notAbove - below) + 0.5) / (sorted.length + 1);
-  return -Math.log(2 * Math.min(u, 1 - u));
+  return 2 * u - 1;
 }
 
 function lowerBound(a: readonly number[], x: number): number {
