@@ -161,15 +161,19 @@ async function ensureElectronSqlite() {
 }
 
 /**
- * Node cannot load an addon built for another ABI, and says which one it was built for:
- * that refusal is our proof the file is Electron's and not Node's.
+ * Node cannot load an addon built for another ABI and names the ABI it was built for: that
+ * refusal is our evidence the file is Electron's. A file Node loads is Node's (wrong); one
+ * that names another ABI is wrong too; any other refusal proves nothing either way.
  */
 function builtForAbi(file, abi) {
   try {
     process.dlopen({ exports: {} }, file);
-    return false; // loads in Node: it is Node's ABI
+    return false;
   } catch (e) {
-    return new RegExp(`NODE_MODULE_VERSION ${abi}\\b`).test(String(e?.message));
+    const named = /was compiled against a different Node\.js version using\s+NODE_MODULE_VERSION (\d+)/.exec(
+      String(e?.message),
+    );
+    return named ? named[1] === abi : true;
   }
 }
 
