@@ -4,12 +4,14 @@ import { APP_SCHEME, STARTUP_ERROR_URL, resolveAppPath, responseHeaders } from '
 
 /**
  * Must run before app 'ready'. standard: real origin and relative URLs; secure: counts as
- * a secure context; supportFetchAPI: the page's fetch() of its own assets. No bypassCSP,
- * no corsEnabled, no service workers: nothing the exam page needs.
+ * a secure context; supportFetchAPI: the page's fetch() of its own assets; corsEnabled:
+ * vite emits `<script type="module" crossorigin>`, fetched in CORS mode, which Chromium
+ * allows only for CORS-enabled schemes (VS Code's vscode-file does the same). It opens
+ * nothing: responses carry no Access-Control-Allow-Origin. No bypassCSP, no service workers.
  */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   ]);
 }
 

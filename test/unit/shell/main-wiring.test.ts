@@ -192,7 +192,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
 
   it('registers app:// as a standard, secure scheme before ready', () => {
     expect(main.state.schemes).toEqual([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
     ]);
   });
 
@@ -236,6 +236,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('content-security-policy')).toContain("connect-src 'none'");
+    expect(index.headers.get('access-control-allow-origin')).toBeNull();
     expect(await index.text()).toContain('<div id="root">');
     const js = (await handler({ url: 'app://vigil/assets/app.js', method: 'GET' })) as Response;
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
