@@ -32,10 +32,12 @@ export function SubmittedScreen({ snapshot }: { snapshot: SessionSnapshot }) {
             <dt>How</dt>
             <dd>{REASON[receipt.reason]}</dd>
             <dt>Delivery</dt>
-            <dd className={receipt.delivered ? 'submitted__delivered' : 'submitted__queued'} role="status">
-              {receipt.delivered
-                ? 'Delivered: the exam server has received your submission.'
-                : 'Queued on this computer: it will be sent automatically as soon as the exam server can be reached. Please leave Vigil open.'}
+            <dd>
+              <span className={receipt.delivered ? 'submitted__delivered' : 'submitted__queued'} role="status">
+                {receipt.delivered
+                  ? 'Delivered: the exam server has received your submission.'
+                  : 'Queued on this computer: it will be sent automatically as soon as the exam server can be reached. Please leave Vigil open.'}
+              </span>
             </dd>
           </dl>
         ) : (

@@ -1,5 +1,6 @@
 import type { VigilApi } from '../../src-main/contract';
 import { describe, expect, test } from 'vitest';
+import { accessibilityViolations } from './accessibility-check';
 import { answersOf, essayText, shortText, statusOf, useExamHarness } from './exam-harness';
 
 // The parts of the exam UI a student meets when something is not routine: submitting by
@@ -21,6 +22,7 @@ describe('the exam UI at its edges', () => {
     // The safe choice has focus; Enter on it goes back to the exam, focus returns to the button.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep working');
     expect(await page.getByRole('group', { name: /Submit your exam now/ }).textContent()).toMatch(/answered 2 of 4 questions \(2 unanswered\)/);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Submit exam…');
 
@@ -48,6 +50,7 @@ describe('the exam UI at its edges', () => {
     await session.flushUploads();
     await expect.poll(() => card.textContent()).toMatch(/Delivered: the exam server has received your submission/);
     expect(h.server.sessions()[session.sessionId]?.submissions).toHaveLength(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
   }, 45_000);
 
   test('a failed save keeps the text on screen, says why, and is retried until it lands', async () => {
@@ -74,6 +77,7 @@ describe('the exam UI at its edges', () => {
 
     await expect.poll(() => statusOf(page, 'q4').textContent()).toMatch(/^Not saved: Vigil could not write to its local database/);
     expect(await statusOf(page, 'q4').getAttribute('role')).toBe('alert');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(await essay.inputValue()).toBe(essayText);
     await expect.poll(() => statusOf(page, 'q4').textContent(), { timeout: 10_000 }).toMatch(/^Saved/);
     expect(await essay.inputValue()).toBe(essayText);
@@ -90,5 +94,6 @@ describe('the exam UI at its edges', () => {
     const { page } = await h.openBarePage();
     await expect.poll(() => page.getByRole('heading', { name: 'The exam could not be opened' }).isVisible()).toBe(true);
     expect(await page.getByRole('alert').textContent()).toMatch(/opened outside Vigil/);
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   shortText,
   useExamHarness,
 } from './exam-harness';
+import { accessibilityViolations } from './accessibility-check';
 
 // The renderer in Debian's Chromium, driven by Playwright, against the real engine
 // (SQLite, ledger, outbox) and the reference exam server, bridged like the preload.
@@ -111,6 +112,7 @@ describe('the exam in Chromium against the real engine', () => {
     await expect.poll(() => page.locator('.risk__warning').isVisible()).toBe(true);
     expect(await page.locator('.risk__reasons').textContent()).toMatch(/left the exam window/i);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-exam.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     const before = await riskScore(page);
     await pasteInto(page, '#q-q4-input', 'A paragraph from a website.');
@@ -135,6 +137,7 @@ describe('the exam in Chromium against the real engine', () => {
     // The engine submits by itself and the relay delivers it; the overlay says so.
     await expect.poll(() => overlay.textContent(), { timeout: 15_000 }).toMatch(/Delivered to the exam server/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-lock.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     const uploads = h.server.sessions()[session.sessionId];
     expect(uploads?.submissions).toHaveLength(1);
