@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flagFileJsonSchema, FlagFileSchema } from '../../../src-main/contract/flag-file';
 import { defaultPolicy } from '../../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../../src-main/detection/orchestrator';
-import { honestPackages, makePackage, robotKeys } from './package-factory';
+import { honestPackages, makePackage, rng, robotKeys } from './package-factory';
 
 const clock = { now: () => 42 };
 const make = (mut?: (p: ReturnType<typeof defaultPolicy>['classifier']) => void) => {
@@ -112,5 +112,36 @@ describe('FlagOrchestrator', () => {
     const flags = o.recentFlags();
     expect(flags).toHaveLength(3);
     expect(flags.map((f) => f.activitySnapshot.sequence)).toEqual([7, 8, 9]);
+  });
+
+  it('is deterministic: the same packages give the same results and flag files', () => {
+    const run = () => {
+      const o = make((p) => (p.flagAtLevel = 'low'));
+      const pk = honestPackages(60, 7);
+      const start = pk.at(-1)!.endedAt;
+      const keys = robotKeys(start, 60);
+      pk.push(makePackage(60, { keystrokes: keys, keystrokeCount: 60, startedAt: start, endedAt: start + 5000, cpuLoadPercent: 99 }));
+      return pk.map((p) => o.processPackage(p, 's1', 'u1'));
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('never throws and never flags on garbage, whatever the field', () => {
+    const o = make((p) => (p.flagAtLevel = 'low'));
+    const rand = rng(11);
+    const junk = [Number.NaN, -1, 1e308, Number.POSITIVE_INFINITY, null, undefined, 'x', {}, [], true, -0];
+    const pick = () => junk[Math.floor(rand() * junk.length)];
+    const fields = Object.keys(makePackage(0)) as (keyof ReturnType<typeof makePackage>)[];
+    let flags = 0;
+    for (let i = 0; i < 2000; i++) {
+      const p: Record<string, unknown> = { ...makePackage(i) };
+      const n = 1 + Math.floor(rand() * 4);
+      for (let k = 0; k < n; k++) p[fields[Math.floor(rand() * fields.length)]!] = pick();
+      const r = o.processPackage(p as never, 'fuzz', 'u1');
+      if (r.shouldFlag) flags++;
+      if (r.inputIssues.length === 0) expect(r.riskLevel).toBe('clean');
+    }
+    expect(flags).toBe(0);
+    expect(o.stats().packagesSeen).toBe(2000);
   });
 });
