@@ -1,5 +1,5 @@
 import type { KeystrokeSample } from '../../contract/activity';
-import { extractObservations, orderKeys, type ObservationKind, type TimedKey } from './timing-events';
+import { extractObservations, featureNames, orderKeys, type ObservationKind, type Observation, type TimedKey } from './timing-events';
 
 /**
  * Typist model for biometric drift: enrol on a student's first keystrokes, then score how
@@ -89,7 +89,7 @@ export function enrollTimedKeys(
   const ordered = orderKeys(keys);
   const values = new Map<string, number[]>();
   for (const obs of extractObservations(ordered)) {
-    for (const name of obs.names) {
+    for (const name of featureNames(obs)) {
       let list = values.get(name);
       if (!list) values.set(name, (list = []));
       list.push(Math.round(obs.value * 10) / 10);
@@ -113,11 +113,93 @@ export function scoreTimedKeys(
   return (chi - options.genuineMean * dof) / (options.genuineSpread * Math.sqrt(2 * dof));
 }
 
-interface FeatureShift {
-  sum: number;
-  n: number;
-  weight: number;
-  enrolled: number;
+/**
+ * Scoring state compiled from a profile on first use and cached by identity: observations
+ * resolve to feature slots through numeric unit ids, so scoring builds no strings. Profiles
+ * are treated as immutable plain data.
+ */
+interface CompiledProfile {
+  options: TypistModelOptions;
+  slotValues: number[][];
+  slotWeight: number[];
+  slotByName: Map<string, number>;
+  unitIds: Map<string, number>;
+  /** (kind, unit pair) -> flat [slot, slot, ...] the observation contributes to. */
+  routes: Map<number, readonly number[]>;
+  sums: Float64Array;
+  counts: Float64Array;
+}
+
+const compiledProfiles = new WeakMap<TypistProfile, CompiledProfile>();
+const KIND_INDEX: Record<ObservationKind, number> = { dwell: 0, latency: 1, flight: 2 };
+const MAX_UNITS = 4096;
+
+function compile(profile: TypistProfile, options: TypistModelOptions): CompiledProfile {
+  const cached = compiledProfiles.get(profile);
+  if (cached && cached.options === options) return cached;
+  const compiled: CompiledProfile = {
+    options,
+    slotValues: [],
+    slotWeight: [],
+    slotByName: new Map(),
+    unitIds: new Map(),
+    routes: new Map(),
+    sums: new Float64Array(0),
+    counts: new Float64Array(0),
+  };
+  compiledProfiles.set(profile, compiled);
+  return compiled;
+}
+
+function slotFor(c: CompiledProfile, name: string, values: number[], weight: number): number {
+  const key = `${weight}|${name}`;
+  let slot = c.slotByName.get(key);
+  if (slot === undefined) {
+    slot = c.slotValues.length;
+    c.slotValues.push(values);
+    c.slotWeight.push(weight);
+    c.slotByName.set(key, slot);
+  }
+  return slot;
+}
+
+function unitId(c: CompiledProfile, unit: string): number {
+  let id = c.unitIds.get(unit);
+  if (id === undefined) {
+    id = c.unitIds.size % MAX_UNITS;
+    c.unitIds.set(unit, id);
+  }
+  return id;
+}
+
+/** Slots an observation contributes to: its most specific usable feature, then fall-backs. */
+function route(profile: TypistProfile, c: CompiledProfile, obs: Observation): readonly number[] {
+  const a = unitId(c, obs.first.unit);
+  const b = obs.second ? unitId(c, obs.second.unit) + 1 : 0;
+  const key = (KIND_INDEX[obs.kind] * (MAX_UNITS + 1) + b) * MAX_UNITS + a;
+  const known = c.routes.get(key);
+  // Unit ids wrap past MAX_UNITS; a clash only costs a re-resolve, never a wrong route.
+  if (known && c.unitIds.size <= MAX_UNITS) return known;
+  const { options } = c;
+  const names = featureNames(obs);
+  const w = options.weights[obs.kind];
+  const slots: number[] = [];
+  const picked = w > 0 ? pickFeature(profile, names, options.minCount) : null;
+  if (picked) {
+    slots.push(slotFor(c, picked.name, picked.values, w));
+    const last = names.length - 1;
+    const parent = names[picked.level + 1];
+    if (options.alsoParent > 0 && parent && picked.level + 1 < last) {
+      const values = profile.features[parent];
+      if (values && values.length >= options.minCount) slots.push(slotFor(c, parent, values, w * options.alsoParent));
+    }
+    if (options.alsoGlobal > 0 && picked.level < last) {
+      const values = profile.features[names[last]!];
+      if (values && values.length >= 2) slots.push(slotFor(c, names[last]!, values, w * options.alsoGlobal));
+    }
+  }
+  c.routes.set(key, slots);
+  return slots;
 }
 
 /** Weighted chi-square of per-feature rank shifts and its degrees of freedom. */
@@ -126,39 +208,37 @@ export function shiftStatistic(
   keys: readonly TimedKey[],
   options: TypistModelOptions = DEFAULT_TYPIST_OPTIONS,
 ): { chi: number; dof: number } {
-  const shifts = new Map<string, FeatureShift>();
-  const add = (name: string, enrolled: readonly number[], x: number, weight: number): void => {
-    let f = shifts.get(name);
-    if (!f) shifts.set(name, (f = { sum: 0, n: 0, weight, enrolled: enrolled.length }));
-    f.sum += signedRank(enrolled, x);
-    f.n++;
-  };
-  for (const obs of extractObservations(orderKeys(keys))) {
-    const w = options.weights[obs.kind];
-    if (w <= 0) continue;
-    const picked = pickFeature(profile, obs.names, options.minCount);
-    if (!picked) continue;
-    add(picked.name, picked.values, obs.value, w);
-    const last = obs.names.length - 1;
-    const parent = obs.names[picked.level + 1];
-    if (options.alsoParent > 0 && parent && picked.level + 1 < last) {
-      const values = profile.features[parent];
-      if (values && values.length >= options.minCount) add(`+${parent}`, values, obs.value, w * options.alsoParent);
-    }
-    if (options.alsoGlobal > 0 && picked.level < last) {
-      const values = profile.features[obs.names[last]!];
-      if (values && values.length >= 2) add(`+${obs.names[last]!}`, values, obs.value, w * options.alsoGlobal);
+  const c = compile(profile, options);
+  const touched: number[] = [];
+  const observations = extractObservations(orderKeys(keys));
+  const slotsSeen: (readonly number[])[] = observations.map((obs) => route(profile, c, obs));
+  if (c.sums.length < c.slotValues.length) {
+    c.sums = new Float64Array(c.slotValues.length * 2);
+    c.counts = new Float64Array(c.slotValues.length * 2);
+  }
+  const { sums, counts } = c;
+  for (let i = 0; i < observations.length; i++) {
+    const x = observations[i]!.value;
+    for (const slot of slotsSeen[i]!) {
+      if (counts[slot] === 0) touched.push(slot);
+      sums[slot]! += signedRank(c.slotValues[slot]!, x);
+      counts[slot]!++;
     }
   }
   let chi = 0;
   let dof = 0;
-  for (const f of shifts.values()) {
+  for (const slot of touched) {
+    const k = counts[slot]!;
+    const m = c.slotValues[slot]!.length;
+    const weight = c.slotWeight[slot]!;
     // Mann-Whitney variance of a mean signed rank, k probe values against m enrolled ones:
     // (m + k + 1) / (3 m k). The enrolled sample is finite too, which matters for rare pairs.
-    const mean = f.sum / f.n;
-    const variance = (f.enrolled + f.n + 1) / (3 * f.enrolled * f.n) + options.driftVariance;
-    chi += (f.weight * mean * mean) / variance;
-    dof += f.weight;
+    const mean = sums[slot]! / k;
+    const variance = (m + k + 1) / (3 * m * k) + options.driftVariance;
+    chi += (weight * mean * mean) / variance;
+    dof += weight;
+    sums[slot] = 0;
+    counts[slot] = 0;
   }
   return { chi, dof };
 }
