@@ -1,5 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { SessionSnapshot } from '../../src-main/contract/api';
+import type { RiskReason } from '../../src-main/contract/risk';
 import { formatClock } from '../format';
 
 /**
@@ -72,8 +73,11 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
             <>
               <p className="lock-overlay__subheading">What was recorded:</p>
               <ul className="lock-overlay__reasons">
-                {risk.reasons.map((r) => (
-                  <li key={`${r.at}-${r.code}`}>{r.message}</li>
+                {groupReasons(risk.reasons).map(({ message, count }) => (
+                  <li key={message}>
+                    {message}
+                    {count > 1 ? ` (${count} times)` : ''}
+                  </li>
                 ))}
               </ul>
             </>
@@ -102,4 +106,11 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
       </div>
     </div>
   );
+}
+
+/** The same finding repeated (three pastes) reads once, with how often, in order of first mention. */
+function groupReasons(reasons: RiskReason[]): { message: string; count: number }[] {
+  const groups = new Map<string, number>();
+  for (const r of reasons) groups.set(r.message, (groups.get(r.message) ?? 0) + 1);
+  return [...groups].map(([message, count]) => ({ message, count }));
 }

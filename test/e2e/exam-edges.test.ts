@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { VigilApi } from '../../src-main/contract';
 import { describe, expect, test } from 'vitest';
 import { accessibilityViolations } from './accessibility-check';
-import { answersOf, essayText, shortText, statusOf, useExamHarness } from './exam-harness';
+import { SCREENSHOT_DIR, answersOf, essayText, shortText, statusOf, useExamHarness } from './exam-harness';
 
 // The parts of the exam UI a student meets when something is not routine: submitting by
 // hand, the server being away, a save failing, no engine at all.
@@ -50,6 +51,7 @@ describe('the exam UI at its edges', () => {
     await session.flushUploads();
     await expect.poll(() => card.textContent()).toMatch(/Delivered: the exam server has received your submission/);
     expect(h.server.sessions()[session.sessionId]?.submissions).toHaveLength(1);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-submitted.png') });
     expect(await accessibilityViolations(page)).toEqual([]);
   }, 45_000);
 
