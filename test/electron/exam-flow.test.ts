@@ -50,7 +50,8 @@ if (skipReason) console.log(`skipped: ${skipReason}`);
 const shortText = 'The net force on a body equals its mass times its acceleration.';
 const essayText = 'The station and everyone in it are in free fall together, so nothing presses them to the floor.';
 
-describe.skipIf(skipReason !== null)('the exam in the Electron app', () => {
+// Each test launches Electron (once or twice) and waits on autosave and upload: minutes, not seconds.
+describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 180_000 }, () => {
   let server: ExamServer;
   let nativeBinding: string;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-electron-'));
