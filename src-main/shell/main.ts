@@ -34,7 +34,7 @@ app.enableSandbox();
 let examWindow: BrowserWindow | null = null;
 let session: ExamSession | null = null;
 let startupError: StartupError | null = null;
-let sessionClosed = false;
+let closing: Promise<void> | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // Another Vigil owns this data folder; it gets focus (below) and we leave quietly.
@@ -51,18 +51,19 @@ if (!app.requestSingleInstanceLock()) {
   // After a startup error the only window is the error page; closing it ends with status 1.
   app.on('window-all-closed', () => (startupError ? app.exit(1) : app.quit()));
   app.on('before-quit', (event) => {
-    if (!session || sessionClosed) return;
+    const open = session;
+    if (!open) return;
     // Close the engine first: it stops capture and closes SQLite cleanly. Answers are
-    // already durable (synchronous=FULL); this only avoids a torn shutdown.
+    // already durable (synchronous=FULL); this only avoids a torn shutdown. Quit requests
+    // arriving meanwhile wait for the same close.
     event.preventDefault();
-    const closing = session;
-    session = null;
+    if (closing) return;
     log('quitting: closing the exam session');
-    closing
+    closing = open
       .close()
       .catch((e: unknown) => log(`closing the session failed: ${describe(e)}`))
       .finally(() => {
-        sessionClosed = true;
+        session = null;
         app.quit();
       });
   });
