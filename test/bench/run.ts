@@ -13,6 +13,7 @@ import { runInNewContext } from 'node:vm';
 import type { ActivityPackage, KeystrokeSample } from '../../src-main/contract/activity';
 import { defaultPolicy, type Policy } from '../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
+import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -161,3 +162,31 @@ flagAll.thresholds = { critical: 0.9999, high: 0.9998, medium: 0.9997, low: 0 };
 run('full orchestrator, every package flagged (flag-file generation on each)', flagAll, sessions, 5);
 
 retained(policy, makeSession(10_000, 99), 20);
+
+/** How much of a package's time is the typist model's (biometric_drift scores every keystroke once). */
+function typistShare(packages: ActivityPackage[]): void {
+  const keys = packages.flatMap((p) => p.keystrokes);
+  const enrolKeys = keys.slice(0, 250);
+  let t0 = performance.now();
+  const rounds = 20;
+  let profile = enrollTypist(enrolKeys);
+  for (let r = 1; r < rounds; r++) profile = enrollTypist(enrolKeys);
+  const enrolMs = (performance.now() - t0) / rounds;
+  const rest = keys.slice(250, 250 + 25 * 400);
+  t0 = performance.now();
+  let scored = 0;
+  for (let r = 0; r < 3; r++) {
+    for (let i = 1; i + 25 <= rest.length; i += 25) {
+      scoreTypist(profile, rest.slice(i - 1, i + 25));
+      scored += 25;
+    }
+  }
+  const perKey = ((performance.now() - t0) * 1000) / scored;
+  const perPackage = keys.length / packages.length;
+  console.log(
+    `typist model inside that: ${perKey.toFixed(2)} µs per keystroke scored, i.e. ~${(perKey * perPackage).toFixed(1)} µs per package ` +
+      `at ${perPackage.toFixed(1)} keystrokes per package; enrolment of 250 keystrokes ${enrolMs.toFixed(2)} ms (x11 with calibration, once per session)`,
+  );
+}
+
+typistShare(sessions[0]!);
