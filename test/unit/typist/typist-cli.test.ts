@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import type { KeystrokeSample } from '../../../src-main/contract/activity';
+import { syntheticTypist } from './synthetic-typist';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'vigil-typist-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// One key name per (category, zone), as the data set spells keys.
+const NAME: Record<string, string> = {
+  letter1: 'a', letter2: 's', letter3: 'e', letter4: 'r', letter5: 't', letter6: 'h', letter7: 'u',
+  letter8: 'o', space9: 'space', backspace13: 'bksp', modifier14: 'shift',
+};
+
+function rows(samples: KeystrokeSample[], user: string, window: string): string[] {
+  return samples.map((s) =>
+    JSON.stringify({ user, window, key: NAME[`${s.category}${s.zone}`], down: s.down, up: s.up }),
+  );
+}
+
+function typist(args: string[]) {
+  return spawnSync('npm', ['run', '--silent', 'typist', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+describe('typist CLI', () => {
+  const alice = syntheticTypist(1);
+  const bob = syntheticTypist(2);
+  const enroll = join(dir, 'enroll.jsonl');
+  writeFileSync(enroll, `${rows(alice.type(400, 1), 'alice', '1').join('\n')}\n`);
+  // Window ids deliberately not sorted; the user field is noise and must be ignored.
+  const probe = join(dir, 'probe.jsonl.gz');
+  const probeLines = [
+    ...rows(bob.type(120, 2, 9_000_000), 'alice', 'w9'),
+    ...rows(alice.type(120, 3, 8_000_000), 'bob', 'w10'),
+    ...rows(alice.type(1, 4, 7_000_000), 'x', 'tiny'),
+  ];
+  writeFileSync(probe, gzipSync(`${probeLines.join('\n')}\n`));
+
+  it('prints one {"window","score"} line per probe window, in input order, nothing else', () => {
+    const r = typist(['score', '--enroll', enroll, '--probe', probe]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    const parsed = lines.map((l) => JSON.parse(l) as { window: string; score: number });
+    expect(parsed.map((p) => p.window)).toEqual(['w9', 'w10', 'tiny']);
+    for (const [i, p] of parsed.entries()) {
+      expect(Object.keys(p)).toEqual(['window', 'score']);
+      expect(Number.isFinite(p.score)).toBe(true);
+      expect(lines[i]).toBe(JSON.stringify(p));
+    }
+    // The impostor window scores higher than the enrolled typist's own.
+    expect(parsed[0]!.score).toBeGreaterThan(parsed[1]!.score);
+  });
+
+  it('fails clearly on a missing argument', () => {
+    const r = typist(['score', '--enroll', enroll]);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--probe/);
+  });
+
+  it('fails clearly on a missing file', () => {
+    const r = typist(['score', '--enroll', join(dir, 'nope.jsonl'), '--probe', probe]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/nope\.jsonl/);
+  });
+
+  it('names the line of a bad row', () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `${rows(alice.type(2, 5), 'a', '1').join('\n')}\n{"window":"1","key":"a","down":"soon","up":5}\n`);
+    const r = typist(['score', '--enroll', enroll, '--probe', bad]);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/bad\.jsonl:3: down/);
+    const notJson = join(dir, 'not-json.jsonl');
+    writeFileSync(notJson, 'hello\n');
+    expect(typist(['score', '--enroll', notJson, '--probe', probe]).stderr).toMatch(/not-json\.jsonl:1: not valid JSON/);
+  });
+
+  it('rejects an unknown command', () => {
+    const r = typist(['bogus']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/unknown command/);
+  });
+});
