@@ -101,3 +101,29 @@ function example(name: FlagName): string {
       return 'path';
   }
 }
+
+/**
+ * Switches that hand control of the app to another program: Chromium's DevTools protocol
+ * (`--remote-debugging-port`/`-pipe`) is not covered by any Electron fuse, and the Node
+ * inspector ones are only when the nodeCliInspect fuse is flipped. A packaged exam refuses
+ * to start with any of them; development and the Playwright suite need them.
+ */
+const DEBUGGING_SWITCHES = [
+  '--remote-debugging-port',
+  '--remote-debugging-pipe',
+  '--remote-debugging-address',
+  '--remote-allow-origins',
+  '--inspect',
+  '--inspect-brk',
+  '--inspect-port',
+  '--inspect-publish-uid',
+  '--debug',
+  '--debug-brk',
+];
+
+export function debuggingSwitches(argv: readonly string[]): string[] {
+  return argv.filter((arg) => {
+    const name = arg.split('=')[0] ?? '';
+    return DEBUGGING_SWITCHES.includes(name);
+  });
+}

@@ -15,7 +15,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
 import { createCaptureSources } from './capture-sources';
 import { installIpcAdapter } from './ipc-adapter';
-import { parseLaunchFlags } from './launch-flags';
+import { debuggingSwitches, parseLaunchFlags } from './launch-flags';
 import type { LaunchFlags } from './launch-flags';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
@@ -89,6 +89,13 @@ async function start(): Promise<void> {
   log(`Vigil ${app.getVersion()} (Electron ${process.versions.electron}) starting; data in ${dataDir}`);
 
   if (!flags.ok) return showStartupError('The command line is not valid', flags.error.message);
+  const debugging = debuggingSwitches(process.argv);
+  if (app.isPackaged && debugging.length > 0) {
+    return showStartupError(
+      'Vigil was started with debugging switches',
+      `${debugging.join(' ')} would let another program control the exam. Start Vigil without them.`,
+    );
+  }
   const launch = flags.value;
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);

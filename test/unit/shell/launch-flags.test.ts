@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLaunchFlags } from '../../../src-main/shell/launch-flags';
+import { debuggingSwitches, parseLaunchFlags } from '../../../src-main/shell/launch-flags';
 
 const cwd = '/home/exam';
 
@@ -67,5 +67,24 @@ describe('parseLaunchFlags', () => {
       expect(r.error.code).toBe('invalid_input');
       expect(r.error.message).toMatch(message);
     }
+  });
+});
+
+describe('debuggingSwitches', () => {
+  it('finds the switches that would let another program drive the exam', () => {
+    expect(
+      debuggingSwitches([
+        '/opt/Vigil/vigil',
+        '--remote-debugging-port=9222',
+        '--inspect=0',
+        '--student-id=a',
+        '--remote-debugging-pipe',
+        '--inspect-brk',
+      ]),
+    ).toEqual(['--remote-debugging-port=9222', '--inspect=0', '--remote-debugging-pipe', '--inspect-brk']);
+  });
+
+  it('ignores ours and lookalikes', () => {
+    expect(debuggingSwitches(['vigil', '--student-id=inspect', '--exam=--inspect.json', '--inspector-x'])).toEqual([]);
   });
 });

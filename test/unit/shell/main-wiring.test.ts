@@ -54,13 +54,13 @@ class FakeWebContents extends Emitter {
 }
 
 /** A fresh recording `electron` for one run of main.js. */
-function createFakeElectron(appRoot: string, userData: string) {
+function createFakeElectron(appRoot: string, userData: string, isPackaged: boolean) {
   const windows: FakeWindow[] = [];
   const ipc = new Map<string, Listener>();
   const protocolHandlers = new Map<string, Listener>();
   const state = { schemes: [] as unknown[], exitCode: null as number | null, quits: 0 };
   const app = Object.assign(new Emitter(), {
-    isPackaged: false,
+    isPackaged,
     whenReady: () => Promise.resolve(),
     getAppPath: () => appRoot,
     getPath: () => userData,
@@ -117,8 +117,15 @@ function createFakeElectron(appRoot: string, userData: string) {
 
 type Fake = ReturnType<typeof createFakeElectron>;
 
+// Keep the OS input hook out of this test process; the session must cope without it.
+const savedDisplay = process.env.DISPLAY;
+afterAll(() => {
+  if (savedDisplay !== undefined) process.env.DISPLAY = savedDisplay;
+});
+
 let bundleDir: string;
 beforeAll(async () => {
+  delete process.env.DISPLAY;
   bundleDir = mkdtempSync(path.join(tmpdir(), 'vigil-main-wiring-'));
   await buildMain(path.join(bundleDir, 'out'));
   // The bundle resolves its externals from node_modules beside it: the real native
@@ -148,7 +155,7 @@ beforeAll(async () => {
 
 let run = 0;
 /** Imports a fresh copy of main.js with `argv`, against a fresh fake; resolves once it loaded a window. */
-async function startMain(argv: string[]): Promise<Fake & { appRoot: string; dataDir: string }> {
+async function startMain(argv: string[], isPackaged = false): Promise<Fake & { appRoot: string; dataDir: string }> {
   const appRoot = mkdtempSync(path.join(tmpdir(), 'vigil-app-'));
   cpSync(path.join(root, 'assets'), path.join(appRoot, 'assets'), { recursive: true });
   mkdirSync(path.join(appRoot, 'out', 'renderer', 'assets'), { recursive: true });
@@ -156,7 +163,7 @@ async function startMain(argv: string[]): Promise<Fake & { appRoot: string; data
   writeFileSync(path.join(appRoot, 'out', 'renderer', 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(appRoot, 'secret.txt'), 'outside the renderer folder');
   const dataDir = path.join(appRoot, 'data');
-  const fake = createFakeElectron(appRoot, path.join(appRoot, 'user-data'));
+  const fake = createFakeElectron(appRoot, path.join(appRoot, 'user-data'), isPackaged);
   (globalThis as Record<string, unknown>).__vigilFakeElectron = fake.electron;
   const savedArgv = process.argv;
   process.argv = ['electron', appRoot, `--data-dir=${dataDir}`, ...argv];
@@ -179,16 +186,10 @@ const mainFrameEvent = (sender: FakeWebContents, url = 'app://vigil/index.html')
 
 describe('main.js wiring (recording stand-in for electron, real engine and SQLite)', () => {
   let main: Awaited<ReturnType<typeof startMain>>;
-  const savedDisplay = process.env.DISPLAY;
 
   beforeAll(async () => {
-    // Keep the OS input hook out of this test process; the session must cope without it.
-    delete process.env.DISPLAY;
     main = await startMain(['--student-id=wiring']);
   }, 60_000);
-  afterAll(() => {
-    if (savedDisplay !== undefined) process.env.DISPLAY = savedDisplay;
-  });
 
   it('registers app:// as a standard, secure scheme before ready', () => {
     expect(main.state.schemes).toEqual([
@@ -330,5 +331,18 @@ describe('main.js startup errors', () => {
     const main = await startMain(['--server-url=ftp://example.com']);
     const page = (await main.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
     expect(await page.text()).toContain('must be http or https');
+  });
+
+  it('a packaged app refuses debugging switches; an unpackaged one (npm start, Playwright) allows them', async () => {
+    const packaged = await startMain(['--remote-debugging-port=9222'], true);
+    expect(packaged.windows[0]!.url).toBe('app://vigil/__startup-error');
+    expect(packaged.windows[0]!.options.webPreferences.devTools).toBe(false);
+    const page = (await packaged.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
+    expect(await page.text()).toContain('--remote-debugging-port=9222 would let another program control the exam');
+
+    const dev = await startMain(['--remote-debugging-port=9222'], false);
+    expect(dev.windows[0]!.url).toBe('app://vigil/index.html');
+    expect(dev.windows[0]!.options.webPreferences.devTools).toBe(true);
+    dev.electron.app.quit();
   });
 });
