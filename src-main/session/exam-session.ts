@@ -180,12 +180,12 @@ export class ExamSession implements VigilApi {
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
     const parsed = SaveAnswerInputSchema.safeParse(input);
-    if (!parsed.success) return err('invalid_input', 'The answer could not be read; it was not saved.');
+    if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     if (this.phase !== 'active') {
       return err(this.phase === 'locked' ? 'session_locked' : 'session_submitted', 'The exam is closed; answers can no longer change.');
     }
     const problem = checkAnswer(this.opts.exam, parsed.data);
-    if (problem) return err('invalid_input', problem);
+    if (problem) return this.rejected('saveAnswer', problem);
     try {
       const saved = this.store.saveAnswer(parsed.data);
       this.answers.set(saved.questionId, saved);
@@ -198,7 +198,7 @@ export class ExamSession implements VigilApi {
 
   async reportWindowEvent(event: WindowEvent): Promise<Result<null>> {
     const parsed = WindowEventSchema.safeParse(event);
-    if (!parsed.success) return err('invalid_input', 'Unrecognised window event.');
+    if (!parsed.success) return this.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     const e = parsed.data;
     const t = this.scheduler.now();
@@ -232,6 +232,18 @@ export class ExamSession implements VigilApi {
   }
 
   // ---- engine ---------------------------------------------------------------------------
+
+  /**
+   * A call that never reached the engine (refused sender, payload that failed validation
+   * in the IPC adapter): kept in the audit so a proctor sees it too.
+   */
+  recordRejectedCall(call: string, reason: string): void {
+    try {
+      this.store.append('error', { what: 'rejected call', call, reason });
+    } catch (e) {
+      this.log(`could not audit a rejected ${call}: ${String(e)}`);
+    }
+  }
 
   /** Status of queued uploads, for the shell and tests. */
   uploadStatus() {
@@ -383,6 +395,11 @@ export class ExamSession implements VigilApi {
         this.log(`stopping ${source.name} failed: ${String(e)}`);
       }
     }
+  }
+
+  private rejected(call: string, message: string): Result<never> {
+    this.recordRejectedCall(call, message);
+    return err('invalid_input', message);
   }
 
   private storageFailure(what: string, e: unknown): Result<never> {

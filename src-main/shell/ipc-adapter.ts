@@ -11,6 +11,8 @@ export interface IpcAdapterOptions {
   /** The exam window's webContents, the only one allowed to call. */
   examContents: () => WebContents | null;
   log: (line: string) => void;
+  /** Calls refused before reaching the engine, for the audit log. */
+  onRejected?: (channel: string, reason: string) => void;
 }
 
 function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
@@ -29,7 +31,7 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
  * schema) before the engine sees it; failures come back as `{ok:false}` values. Also
  * pushes every engine snapshot to the exam window. Returns a function that removes it all.
  */
-export function installIpcAdapter({ api, examContents, log }: IpcAdapterOptions): () => void {
+export function installIpcAdapter({ api, examContents, log, onRejected }: IpcAdapterOptions): () => void {
   const channels = Object.keys(INVOKE_CHANNELS) as InvokeChannel[];
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, payload: unknown) => {
@@ -37,11 +39,14 @@ export function installIpcAdapter({ api, examContents, log }: IpcAdapterOptions)
       if (refusal) {
         // The engine never hears of it; the caller learns nothing beyond "refused".
         log(`ipc: dropped ${channel} from webContents ${event.sender.id}: ${refusal}`);
+        onRejected?.(channel, `refused sender: ${refusal}`);
         return err('invalid_input', 'This caller may not use the exam API.');
       }
       const result = await dispatchInvoke(api, channel, payload);
       if (!result.ok && result.error.code === 'invalid_input') {
         log(`ipc: rejected ${channel} payload: ${result.error.message}`);
+        // Payloads the engine saw, it has audited itself; these it never saw.
+        if (!INVOKE_CHANNELS[channel].safeParse(payload).success) onRejected?.(channel, result.error.message);
       } else if (!result.ok && result.error.code === 'internal') {
         log(`ipc: ${channel} failed: ${result.error.message}`);
       }

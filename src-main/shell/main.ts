@@ -129,7 +129,12 @@ async function start(): Promise<void> {
     log,
   });
   const window = examWindow;
-  installIpcAdapter({ api: engine, examContents: () => (window.isDestroyed() ? null : window.webContents), log });
+  installIpcAdapter({
+    api: engine,
+    examContents: () => (window.isDestroyed() ? null : window.webContents),
+    log,
+    onRejected: (channel, reason) => engine.recordRejectedCall(channel, reason),
+  });
   watchRenderer(window);
   await window.loadURL(APP_ENTRY_URL);
 }

@@ -84,6 +84,14 @@ describe('ExamSession', () => {
     expect(!unknown.ok && unknown.error.message).toMatch(/no question "nope"/);
     expect(!tooLong.ok && tooLong.error.message).toMatch(/limit is 300/);
     expect(unwrap(await session.getSnapshot()).answers.q3?.value).toBe('kept');
+    session.recordRejectedCall('vigil:submit', 'refused sender: not the exam window');
+    await session.close();
+
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, 'demo-physics-101', 'student-7'));
+    const rejected = store.entries({ limit: 1000 }).filter((e) => e.kind === 'error' && e.payload.what === 'rejected call');
+    store.close();
+    expect(rejected.map((e) => e.payload.call)).toEqual(['saveAnswer', 'saveAnswer', 'saveAnswer', 'saveAnswer', 'vigil:submit']);
+    expect(String(rejected[2]?.payload.reason)).toMatch(/limit is 300/);
   });
 
   it('scores an activity package every window and writes it to the audit log', async () => {
