@@ -124,6 +124,7 @@ export class FlagOrchestrator {
 
   private detect(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
     if (typeof sessionId !== 'string' || sessionId.length === 0) return this.reject(['rejected: empty session id']);
+    if (typeof studentId !== 'string' || studentId.length === 0) return this.reject(['rejected: empty student id']);
     const session = this.session(sessionId);
     const checked = checkPackage(pkg, session.lastEndedAt);
     if (!checked.ok) return this.reject(checked.issues);

@@ -97,8 +97,10 @@ describe('FlagOrchestrator', () => {
       expect(r.shouldFlag).toBe(false);
       expect(r.inputIssues.length).toBeGreaterThan(0);
     }
+    expect(o.processPackage(makePackage(43), 's1', '').inputIssues).toEqual(['rejected: empty student id']);
+    expect(o.processPackage(makePackage(43), '', 'u1').inputIssues).toEqual(['rejected: empty session id']);
     const stats = o.stats();
-    expect(stats.packagesRejected).toBe(5);
+    expect(stats.packagesRejected).toBe(7);
     expect(stats.flags).toBe(0);
   });
 
