@@ -41,6 +41,12 @@ export interface TypistModelOptions {
    * genuine windows look ever less genuine.
    */
   driftVariance: number;
+  /**
+   * Extra drift variance per missing 300 enrolment keys: a short enrolment (a sentence or
+   * two, typed while warming up) represents the typist's later rhythm less well than its
+   * count suggests. Added as shortEnrollVariance * max(0, 300 / keystrokes - 1).
+   */
+  shortEnrollVariance: number;
   /** Genuine chi-square per degree of freedom (calibrated on dev data, group A). */
   genuineMean: number;
   /** Genuine spread relative to a chi-square's sqrt(2 dof) (calibrated). */
@@ -55,6 +61,7 @@ export const DEFAULT_TYPIST_OPTIONS: TypistModelOptions = {
   alsoParent: 0.5,
   alsoGlobal: 0.5,
   driftVariance: 0.005,
+  shortEnrollVariance: 0.01,
   // Calibrated on group A's genuine windows of 10-400 keys (eval protocol): with these the
   // genuine score has mean ~0 and sd ~1 at every length, on group B too.
   genuineMean: 0.91,
@@ -225,6 +232,8 @@ export function shiftStatistic(
       counts[slot]!++;
     }
   }
+  const drift =
+    options.driftVariance + options.shortEnrollVariance * Math.max(0, 300 / Math.max(1, profile.keystrokes) - 1);
   let chi = 0;
   let dof = 0;
   for (const slot of touched) {
@@ -234,7 +243,7 @@ export function shiftStatistic(
     // Mann-Whitney variance of a mean signed rank, k probe values against m enrolled ones:
     // (m + k + 1) / (3 m k). The enrolled sample is finite too, which matters for rare pairs.
     const mean = sums[slot]! / k;
-    const variance = (m + k + 1) / (3 * m * k) + options.driftVariance;
+    const variance = (m + k + 1) / (3 * m * k) + drift;
     chi += (weight * mean * mean) / variance;
     dof += weight;
     sums[slot] = 0;
