@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import { FLAG_FILE_SCHEMA_ID, flagFileJsonSchema } from '../../../src-main/contract/flag-file';
@@ -72,5 +73,12 @@ describe('flag file', () => {
 
   it('is not ready for server analysis with low confidence', () => {
     expect(buildFlagFile({ ...input(), confidence: 0.2 }).readyForServerAnalysis).toBe(false);
+  });
+
+  it('the published src-main/contract/flag-file.schema.json is the generated schema (VIGIL_UPDATE_SCHEMA=1 rewrites it)', () => {
+    const path = new URL('../../../src-main/contract/flag-file.schema.json', import.meta.url);
+    const generated = JSON.stringify(schema, null, 2) + '\n';
+    if (process.env.VIGIL_UPDATE_SCHEMA === '1') writeFileSync(path, generated);
+    expect(readFileSync(path, 'utf8')).toBe(generated);
   });
 });
