@@ -1,7 +1,7 @@
 import type { ActivityPackage } from '../contract/activity';
 import type { Clock } from '../contract/clock';
 import { FEATURE_NAMES, type FlagFile } from '../contract/flag-file';
-import type { Policy } from '../contract/policy';
+import { DetectorSettingsSchema, type Policy } from '../contract/policy';
 import type { RiskLevel } from '../contract/risk';
 import { classify, combineWithPatterns } from './classifier';
 import { BiometricDriftDetector } from './detectors/biometric-drift';
@@ -78,7 +78,8 @@ export class FlagOrchestrator {
   private totalMs = 0;
 
   constructor(opts: OrchestratorOptions) {
-    this.policy = opts.policy;
+    // A classifier section built by hand (not through PolicySchema) may predate the detector settings.
+    this.policy = opts.policy.detectors ? opts.policy : { ...opts.policy, detectors: DetectorSettingsSchema.parse({}) };
     this.clock = opts.clock;
     this.timer = opts.timer ?? defaultTimer(opts.clock);
   }
