@@ -111,6 +111,15 @@ describe('the exam in Chromium against the real engine', () => {
     // Past the first warning mark the student is told why, prominently.
     await expect.poll(() => page.locator('.risk__warning').isVisible()).toBe(true);
     expect(await page.locator('.risk__reasons').textContent()).toMatch(/left the exam window/i);
+    // The detectors see the focus losses in the next scored activity window and raise a flag
+    // (a behavioural reason on the ledger, a flag file in the outbox). Wait for it, so the
+    // lock below does not end the session before that window is scored.
+    await expect
+      .poll(async () => {
+        const r = await session.getSnapshot();
+        return r.ok && r.value.risk.reasons.some((reason) => reason.source === 'behaviour');
+      }, { timeout: 5000 })
+      .toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-exam.png') });
     expect(await accessibilityViolations(page)).toEqual([]);
 
