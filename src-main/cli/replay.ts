@@ -243,7 +243,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     flush();
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message;
+    const why =
+      err.code === 'ENOENT'
+        ? 'no such file'
+        : err.code === 'EISDIR'
+          ? 'it is a directory'
+          : err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR'
+            ? 'corrupt gzip data'
+            : err.message;
     process.stderr.write(`replay: cannot read ${path}: ${why}\n`);
     return 1;
   }

@@ -76,4 +76,13 @@ describe('npm run replay', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim()).toBe(`replay: cannot read ${join(dir, 'nope.jsonl')}: no such file`);
   }, 60_000);
+
+  it('says so when a .gz file is corrupt, after printing nothing half-read as a summary', async () => {
+    const f = join(dir, 'broken.jsonl.gz');
+    writeFileSync(f, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not deflate')]));
+    const r = await replay(f);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/summary/);
+    expect(r.stderr.trim()).toBe(`replay: cannot read ${f}: corrupt gzip data`);
+  }, 60_000);
 });
