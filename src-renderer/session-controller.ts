@@ -41,7 +41,10 @@ export function startSession(api: VigilApi): SessionController {
   const stopFocus = startFocusMonitor((focused) => report({ kind: 'focus', focused }));
   const stopClipboard = startClipboardMonitor((action, external) => report({ kind: 'clipboard', action, external }));
   // Leaving the page (reload, close) sends whatever is typed without waiting for the debounce.
+  // beforeunload as well as pagehide: a bridge call made during pagehide can be dropped with
+  // the dying document (Playwright's bindings drop it), one made in beforeunload is delivered.
   const onHide = (): void => void autosave.flushAll();
+  window.addEventListener('beforeunload', onHide);
   window.addEventListener('pagehide', onHide);
   void load();
 
@@ -67,6 +70,7 @@ export function startSession(api: VigilApi): SessionController {
       unsubscribe();
       stopFocus();
       stopClipboard();
+      window.removeEventListener('beforeunload', onHide);
       window.removeEventListener('pagehide', onHide);
       autosave.dispose();
     },

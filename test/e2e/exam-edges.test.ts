@@ -86,6 +86,16 @@ describe('the exam UI at its edges', () => {
     expect((await answersOf(session)).q4).toBe(essayText);
   });
 
+  test('text typed just before the page goes away (reload, close) is saved without waiting for the debounce', async () => {
+    const session = await h.startEngine('e2e-pagehide');
+    const { page } = await h.openExamPage(session);
+    await page.getByRole('textbox', { name: /Newton's second law/ }).fill(shortText);
+    // Well inside the 300 ms debounce: only the pagehide flush can have sent it.
+    await page.reload();
+    await expect.poll(() => page.getByRole('textbox', { name: /Newton's second law/ }).inputValue()).toBe(shortText);
+    expect((await answersOf(session)).q3).toBe(shortText);
+  });
+
   test('without a configured server the student is told that uploads are queued', async () => {
     const session = await h.startEngine('e2e-offline', { serverUrl: null });
     const { page } = await h.openExamPage(session);
