@@ -45,6 +45,13 @@ export class BiometricDriftDetector implements Detector {
 
   observe(o: Observation): DetectorOutput {
     const ks = o.pkg.keystrokes;
+    if (o.bad.keystrokes) {
+      // Some samples were dropped as impossible: the rest would join keys that were not
+      // adjacent into false digraphs. Skip the window and start the next block afresh.
+      this.previous = null;
+      this.block = [];
+      return { signals: { keystroke_anomaly: null }, finding: null };
+    }
     if (ks.length === 0) return { signals: { keystroke_anomaly: null }, finding: null };
     if (this.profile === null) {
       for (const k of ks) this.enrollBuffer.push(k);

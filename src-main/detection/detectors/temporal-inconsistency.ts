@@ -27,7 +27,8 @@ export class TemporalInconsistencyDetector implements Detector {
 
   observe(o: Observation): DetectorOutput {
     const ks = o.pkg.keystrokes;
-    if (ks.length <= MIN_INTERVALS) return { signals: { keystroke_anomaly: null }, finding: null };
+    // A window whose impossible samples were dropped has gaps that are not the typist's rhythm.
+    if (o.bad.keystrokes || ks.length <= MIN_INTERVALS) return { signals: { keystroke_anomaly: null }, finding: null };
     let n = 0;
     let sum = 0;
     let sumSq = 0;

@@ -109,6 +109,12 @@ describe('temporal_inconsistency', () => {
     expect(f.explanation).toMatch(/human bound; baseline still learning/);
   });
 
+  it('does not judge a window whose impossible samples were dropped', () => {
+    const d = new TemporalInconsistencyDetector(settings());
+    const pkg = at(0, { keystrokes: robotKeys(5_000_000, 40, 80, 30), keystrokeCount: 40 });
+    expect(d.observe({ pkg, bad: { keystrokes: true }, durationMs: 5000, learningOver: true })).toEqual({ signals: { keystroke_anomaly: null }, finding: null });
+  });
+
   it('fires on keys faster than a human can press them, with jitter', () => {
     const d = new TemporalInconsistencyDetector(settings());
     const rand = rng(9);
@@ -159,5 +165,14 @@ describe('biometric_drift', () => {
     expect(f.evidence.enrolledKeystrokes).toBe(252);
     expect(f.explanation).toMatch(/unlike the typist enrolled on this student's first 252 keystrokes/);
     expect(swapped[first]!.signals.keystroke_anomaly).toBe(1);
+  });
+
+  it('skips windows with dropped samples instead of scoring false digraphs', () => {
+    const d = new BiometricDriftDetector(settings());
+    feed(d, pkgs(A, 0, 14));
+    const bPkgs = pkgs(B, 14, 10);
+    const outs = bPkgs.map((pkg) => d.observe({ pkg, bad: { keystrokes: true }, durationMs: 5000, learningOver: true }));
+    expect(findings(outs)).toHaveLength(0);
+    expect(outs.every((o) => o.signals.keystroke_anomaly === null)).toBe(true);
   });
 });
