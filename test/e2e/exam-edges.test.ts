@@ -96,6 +96,23 @@ describe('the exam UI at its edges', () => {
     expect((await answersOf(session)).q3).toBe(shortText);
   });
 
+  test('when time runs out the timer says so and the exam is submitted with what was saved', async () => {
+    const shortExam = { ...h.exam, id: 'demo-short', title: 'Six-second quiz', durationMinutes: 0.1 };
+    const session = await h.startEngine('e2e-time-up', { exam: shortExam });
+    const { page } = await h.openExamPage(session, shortExam.title);
+    expect(await page.getByRole('timer').textContent()).toMatch(/^0:0[0-6]$/);
+    await page.getByRole('radio', { name: 'Mass' }).check();
+    await expect.poll(() => statusOf(page, 'q2').textContent()).toMatch(/^Saved/);
+
+    const card = page.locator('.submitted__card');
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toMatch(/Time ran out/);
+    expect(await card.textContent()).toMatch(/1 of 4 questions answered/);
+    await expect.poll(() => h.server.sessions()[session.sessionId]?.submissions.length ?? 0).toBe(1);
+    const body = h.server.sessions()[session.sessionId]!.submissions[0]!.body as { reason: string; answers: unknown[] };
+    expect(body.reason).toBe('time_up');
+    expect(body.answers).toHaveLength(1);
+  });
+
   test('without a configured server the student is told that uploads are queued', async () => {
     const session = await h.startEngine('e2e-offline', { serverUrl: null });
     const { page } = await h.openExamPage(session);

@@ -30,9 +30,9 @@ export interface ExamHarness {
    * The real engine on this file's data dir, uploading to the reference server unless told
    * otherwise. Its log lines fail the test unless they match `expectLog`.
    */
-  startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp }): Promise<ExamSession>;
+  startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam }): Promise<ExamSession>;
   /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
-  openExamPage(api: VigilApi): Promise<{ page: Page; context: BrowserContext }>;
+  openExamPage(api: VigilApi, examTitle?: string): Promise<{ page: Page; context: BrowserContext }>;
   /** A page with console checks and nothing bridged. */
   openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
 }
@@ -103,7 +103,7 @@ export function useExamHarness(): ExamHarness {
     },
     async startEngine(studentId, opts = {}) {
       const session = await openExamSession({
-        exam,
+        exam: opts.exam ?? exam,
         policy,
         dataDir,
         studentId,
@@ -115,7 +115,7 @@ export function useExamHarness(): ExamHarness {
       cleanups.push(() => session.close());
       return session;
     },
-    async openExamPage(api) {
+    async openExamPage(api, examTitle) {
       const { page, context } = await openBarePage();
       await exposeEngine(page, api);
       // The student's window has the focus, as an exam window has when it opens.
@@ -125,7 +125,7 @@ export function useExamHarness(): ExamHarness {
       // After goto: the navigation moves the page to a new renderer process, which resets it.
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
-      await expect.poll(() => page.getByRole('heading', { level: 1, name: exam.title }).isVisible()).toBe(true);
+      await expect.poll(() => page.getByRole('heading', { level: 1, name: examTitle ?? exam.title }).isVisible()).toBe(true);
       return { page, context };
     },
     async openBarePage() {
