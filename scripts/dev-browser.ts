@@ -45,6 +45,10 @@ async function main(): Promise<void> {
   }
   if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: install it with \`sudo apt-get install chromium\`.`);
 
+  const serverUrl = args['server-url'];
+  if (serverUrl !== undefined && !/^https?:\/\/[^/]/.test(serverUrl)) {
+    fail(`--server-url must be an http(s) URL such as http://127.0.0.1:7000 (got "${serverUrl}").`);
+  }
   const exam = loadExamFile(args.exam);
   if (!exam.ok) fail(exam.error.message);
   const policy = loadPolicyFile(args.policy);
@@ -57,14 +61,14 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(args['data-dir']);
   say(`exam "${exam.value.title}" (${args.exam})`);
   say(`data dir ${dataDir}; student ${args.student}`);
-  say(args['server-url'] ? `uploading to ${args['server-url']}` : 'no --server-url: uploads stay queued in the local outbox');
+  say(serverUrl ? `uploading to ${serverUrl}` : 'no --server-url: uploads stay queued in the local outbox');
   const session = await openExamSession({
     exam: exam.value,
     policy: policy.value,
     dataDir,
     studentId: args.student,
     sources,
-    ...(args['server-url'] !== undefined ? { serverUrl: args['server-url'] } : {}),
+    ...(serverUrl !== undefined ? { serverUrl } : {}),
     log: (line) => say(`engine: ${line}`),
   });
   say(`session ${session.sessionId} in ${session.file}`);
@@ -116,4 +120,8 @@ async function main(): Promise<void> {
   say('press Ctrl+C to stop.');
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? (e.stack ?? e.message) : String(e)));
+// Known failures (a database that cannot be opened, a missing native build) carry a message a
+// person can act on; the stack is for VIGIL_DEBUG=1.
+main().catch((e: unknown) =>
+  fail(e instanceof Error ? (process.env.VIGIL_DEBUG ? (e.stack ?? e.message) : e.message) : String(e)),
+);
