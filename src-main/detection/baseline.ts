@@ -39,6 +39,20 @@ export class Baseline {
     return this.n === 0 ? 0 : (x - this.mean) / this.std;
   }
 
+  /** State for a session snapshot: [count, mean, sum of squared deviations]. */
+  save(): [number, number, number] {
+    return [this.n, this.mean, this.m2];
+  }
+
+  load([n, mean, m2]: readonly [number, number, number]): void {
+    if (!(Number.isInteger(n) && n >= 0 && Number.isFinite(mean) && Number.isFinite(m2) && m2 >= 0)) {
+      throw new RangeError(`baseline state [${n}, ${mean}, ${m2}] is not valid`);
+    }
+    this.n = n;
+    this.mean = mean;
+    this.m2 = m2;
+  }
+
   /** Learns x: always while learning, afterwards only when x is within zLimit. */
   observe(x: number, learningOver: boolean): void {
     if (!Number.isFinite(x)) return;

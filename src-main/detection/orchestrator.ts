@@ -3,9 +3,10 @@ import type { Clock } from '../contract/clock';
 import { FEATURE_NAMES, type FlagFile } from '../contract/flag-file';
 import { DetectorSettingsSchema, type Policy } from '../contract/policy';
 import type { RiskLevel } from '../contract/risk';
+import { err, ok, type Result } from '../contract/result';
 import { classify, combineWithPatterns } from './classifier';
 import { BiometricDriftDetector } from './detectors/biometric-drift';
-import type { Detector, FeatureName, Observation, PatternFinding, PatternName } from './detectors/detector';
+import type { Detector, DetectorState, FeatureName, Observation, PatternFinding, PatternName } from './detectors/detector';
 import { FocusCollapseDetector } from './detectors/focus-collapse';
 import { NetworkAnomalyDetector } from './detectors/network-anomaly';
 import { ResourceExhaustionDetector } from './detectors/resource-exhaustion';
@@ -47,6 +48,16 @@ export interface OrchestratorOptions {
   /** High-resolution milliseconds for the processing-time statistic; defaults to performance.now(), else the clock. */
   timer?: () => number;
 }
+
+/** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportSession). */
+export interface SessionSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  firstStartedAt: number | null;
+  lastEndedAt: number | null;
+  detectors: Record<PatternName, DetectorState>;
+}
+
+const SNAPSHOT_VERSION = 1 as const;
 
 interface SessionState {
   firstStartedAt: number;
@@ -97,6 +108,53 @@ export class FlagOrchestrator {
     this.seen++;
     this.totalMs += this.timer() - t0;
     return result;
+  }
+
+  /**
+   * The session's learnt state (baselines, typist enrolment, open evidence), JSON-safe.
+   * Persist it (e.g. in the audit log every few packages) and hand it to importSession after
+   * a restart: otherwise every baseline, and the typist enrolment, is learnt again from
+   * whoever types next. Null for an unknown session.
+   */
+  exportSession(sessionId: string): SessionSnapshot | null {
+    const s = this.sessions.get(sessionId);
+    if (!s) return null;
+    const detectors: Partial<Record<PatternName, DetectorState>> = {};
+    for (const d of s.detectors) detectors[d.name] = d.save();
+    return {
+      version: SNAPSHOT_VERSION,
+      firstStartedAt: Number.isNaN(s.firstStartedAt) ? null : s.firstStartedAt,
+      lastEndedAt: s.lastEndedAt ?? null,
+      detectors: detectors as Record<PatternName, DetectorState>,
+    };
+  }
+
+  /** Restores exportSession's output (validated; on error the session is left untouched). */
+  importSession(sessionId: string, snapshot: unknown): Result<null> {
+    try {
+      if (typeof sessionId !== 'string' || sessionId.length === 0) return err('invalid_input', 'empty session id');
+      const snap = snapshot as Partial<SessionSnapshot> | null;
+      if (typeof snap !== 'object' || snap === null || snap.version !== SNAPSHOT_VERSION) {
+        return err('invalid_input', `not a version ${SNAPSHOT_VERSION} detection snapshot`);
+      }
+      const num = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
+      if (!num(snap.firstStartedAt) || !num(snap.lastEndedAt) || typeof snap.detectors !== 'object' || snap.detectors === null) {
+        return err('invalid_input', 'detection snapshot has invalid times or no detectors');
+      }
+      const fresh = this.newSession();
+      for (const d of fresh.detectors) {
+        const state = (snap.detectors as Record<string, unknown>)[d.name];
+        if (typeof state !== 'object' || state === null) return err('invalid_input', `detection snapshot has no ${d.name} state`);
+        d.load(state as DetectorState);
+      }
+      fresh.firstStartedAt = snap.firstStartedAt ?? Number.NaN;
+      fresh.lastEndedAt = snap.lastEndedAt ?? undefined;
+      this.sessions.delete(sessionId);
+      this.install(sessionId, fresh);
+      return ok(null);
+    } catch (e) {
+      return err('invalid_input', `detection snapshot rejected: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Forgets a session's baselines (the exam ended). */
@@ -209,29 +267,34 @@ export class FlagOrchestrator {
 
   private session(sessionId: string): SessionState {
     let s = this.sessions.get(sessionId);
-    if (s) {
-      this.sessions.delete(sessionId); // re-insert: most recently used last
-    } else {
-      const d = this.policy.detectors;
-      s = {
-        firstStartedAt: Number.NaN,
-        lastEndedAt: undefined,
-        detectors: [
-          new BiometricDriftDetector(d),
-          new FocusCollapseDetector(d),
-          new StressSpikeDetector(d),
-          new NetworkAnomalyDetector(d),
-          new ResourceExhaustionDetector(d),
-          new TemporalInconsistencyDetector(d),
-        ],
-      };
-      if (this.sessions.size >= d.maxSessions) {
-        const oldest = this.sessions.keys().next().value;
-        if (oldest !== undefined) this.sessions.delete(oldest);
-      }
+    if (s) this.sessions.delete(sessionId); // re-insert: most recently used last
+    else s = this.newSession();
+    this.install(sessionId, s);
+    return s;
+  }
+
+  private newSession(): SessionState {
+    const d = this.policy.detectors;
+    return {
+      firstStartedAt: Number.NaN,
+      lastEndedAt: undefined,
+      detectors: [
+        new BiometricDriftDetector(d),
+        new FocusCollapseDetector(d),
+        new StressSpikeDetector(d),
+        new NetworkAnomalyDetector(d),
+        new ResourceExhaustionDetector(d),
+        new TemporalInconsistencyDetector(d),
+      ],
+    };
+  }
+
+  private install(sessionId: string, s: SessionState): void {
+    if (this.sessions.size >= this.policy.detectors.maxSessions) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
     }
     this.sessions.set(sessionId, s);
-    return s;
   }
 
   private remember(f: FlagFile): void {

@@ -1,8 +1,8 @@
-import type { KeystrokeSample } from '../../contract/activity';
+import { KeystrokeSampleSchema, type KeystrokeSample } from '../../contract/activity';
 import type { DetectorSettings } from '../../contract/policy';
 import { clampUnit, round } from '../baseline';
 import { enrollTypist, scoreTypist, TYPIST_DECISION_THRESHOLD, type TypistProfile } from '../typist/typist-model';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isFiniteNumber, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /**
  * CUSUM reference value: half the model's decision threshold. The model's score is about
@@ -28,7 +28,8 @@ const MIN_SPREAD = 0.5;
  */
 export class BiometricDriftDetector implements Detector {
   readonly name = 'biometric_drift' as const;
-  private readonly enrollBuffer: KeystrokeSample[] = [];
+  /** The enrolment keystrokes (kept: a restored session rebuilds the same profile from them). */
+  private enrolled: KeystrokeSample[] = [];
   private profile: TypistProfile | null = null;
   private block: KeystrokeSample[] = [];
   /** The key before the current block, so the block's first digraph is scored too. */
@@ -54,12 +55,10 @@ export class BiometricDriftDetector implements Detector {
     }
     if (ks.length === 0) return { signals: { keystroke_anomaly: null }, finding: null };
     if (this.profile === null) {
-      for (const k of ks) this.enrollBuffer.push(k);
-      if (this.enrollBuffer.length < this.s.typistEnrollKeystrokes) return { signals: { keystroke_anomaly: null }, finding: null };
-      this.profile = enrollTypist(this.enrollBuffer);
-      this.calibrate(this.enrollBuffer);
-      this.previous = this.enrollBuffer[this.enrollBuffer.length - 1] ?? null;
-      this.enrollBuffer.length = 0;
+      for (const k of ks) this.enrolled.push(k);
+      if (this.enrolled.length < this.s.typistEnrollKeystrokes) return { signals: { keystroke_anomaly: null }, finding: null };
+      this.enrol();
+      this.previous = this.enrolled[this.enrolled.length - 1] ?? null;
       return this.output(null, 0);
     }
 
@@ -114,6 +113,38 @@ export class BiometricDriftDetector implements Detector {
         genuineSpread: round(this.genuineSpread, 3),
       },
     }, fired.sum);
+  }
+
+  save(): DetectorState {
+    return {
+      enrolled: this.enrolled,
+      enrolledDone: this.profile !== null,
+      block: this.block,
+      previous: this.previous,
+      cusum: this.cusum,
+      blocks: this.blocks,
+      blocksInRun: this.blocksInRun,
+      runMax: this.runMax,
+    };
+  }
+
+  load(state: DetectorState): void {
+    const samples = (v: unknown): v is KeystrokeSample[] => Array.isArray(v) && v.every((k) => KeystrokeSampleSchema.safeParse(k).success);
+    this.enrolled = [...field(state, 'enrolled', samples)];
+    this.block = [...field(state, 'block', samples)];
+    this.previous = field(state, 'previous', (v): v is KeystrokeSample | null => v === null || KeystrokeSampleSchema.safeParse(v).success);
+    this.cusum = field(state, 'cusum', isFiniteNumber);
+    this.blocks = field(state, 'blocks', isFiniteNumber);
+    this.blocksInRun = field(state, 'blocksInRun', isFiniteNumber);
+    this.runMax = field(state, 'runMax', isFiniteNumber);
+    this.profile = null;
+    if (field(state, 'enrolledDone', (v): v is boolean => typeof v === 'boolean')) this.enrol();
+  }
+
+  /** Builds the profile and the student's genuine calibration from the enrolment (deterministic). */
+  private enrol(): void {
+    this.profile = enrollTypist(this.enrolled);
+    this.calibrate(this.enrolled);
   }
 
   /**

@@ -38,7 +38,25 @@ export interface DetectorOutput {
 export interface Detector {
   readonly name: PatternName;
   observe(o: Observation): DetectorOutput;
+  /** The learnt state (baselines, enrolment), JSON-safe, so a restarted app resumes the session. */
+  save(): DetectorState;
+  /** Restores save()'s output; throws a RangeError on anything else. */
+  load(state: DetectorState): void;
 }
+
+export type DetectorState = Record<string, unknown>;
+
+/** Reads one field of a saved state, or throws with its name. */
+export function field<T>(state: DetectorState, key: string, ok: (v: unknown) => v is T): T {
+  const v = state[key];
+  if (!ok(v)) throw new RangeError(`detector state field ${key} is missing or invalid`);
+  return v;
+}
+
+export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isNumberOrNull = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
+export const isBaselineState = (v: unknown): v is [number, number, number] =>
+  Array.isArray(v) && v.length === 3 && v.every(isFiniteNumber);
 
 export type DetectorFactory = (settings: DetectorSettings) => Detector;
 

@@ -1,6 +1,6 @@
 import type { DetectorSettings } from '../../contract/policy';
 import { Baseline, clampUnit, round } from '../baseline';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isBaselineState, isNumberOrNull, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /** Focus losses are counted over this much recent exam time ("repeated leaving"). */
 const RECENT_MS = 60_000;
@@ -29,6 +29,20 @@ export class FocusCollapseDetector implements Detector {
 
   constructor(private readonly s: DetectorSettings) {
     this.engagement = new Baseline(s.baselineMinPackages, 0.05, s.zThreshold);
+  }
+
+  save(): DetectorState {
+    return { engagement: this.engagement.save(), recent: this.recent.map((r) => [r.at, r.losses]), lowSince: this.lowSince };
+  }
+
+  load(state: DetectorState): void {
+    this.engagement.load(field(state, 'engagement', isBaselineState));
+    const recent = field(state, 'recent', (v): v is [number, number][] =>
+      Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && r.every((x) => typeof x === 'number' && Number.isFinite(x))),
+    );
+    this.recent.length = 0;
+    for (const [at, losses] of recent) this.recent.push({ at, losses });
+    this.lowSince = field(state, 'lowSince', isNumberOrNull);
   }
 
   observe(o: Observation): DetectorOutput {

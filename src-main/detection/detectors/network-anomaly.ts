@@ -1,6 +1,6 @@
 import type { DetectorSettings } from '../../contract/policy';
 import { Baseline, round, zToUnit } from '../baseline';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isBaselineState, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /** Traffic below this (bytes/s) is never anomalous, whatever the baseline: an idle exam is nearly silent. */
 const FLOOR_BYTES_PER_SEC = 50_000;
@@ -18,6 +18,15 @@ export class NetworkAnomalyDetector implements Detector {
   constructor(private readonly s: DetectorSettings) {
     this.total = new Baseline(s.baselineMinPackages, 0.5, s.zThreshold);
     this.tx = new Baseline(s.baselineMinPackages, 0.5, s.zThreshold);
+  }
+
+  save(): DetectorState {
+    return { total: this.total.save(), tx: this.tx.save() };
+  }
+
+  load(state: DetectorState): void {
+    this.total.load(field(state, 'total', isBaselineState));
+    this.tx.load(field(state, 'tx', isBaselineState));
   }
 
   observe(o: Observation): DetectorOutput {

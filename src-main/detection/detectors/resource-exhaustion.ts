@@ -1,6 +1,6 @@
 import type { DetectorSettings } from '../../contract/policy';
 import { Baseline, clampUnit, round, zToUnit } from '../baseline';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isBaselineState, isFiniteNumber, isNumberOrNull, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /** CPU load below this percentage is never "exhaustion", whatever the baseline. */
 const FLOOR_PERCENT = 60;
@@ -20,6 +20,17 @@ export class ResourceExhaustionDetector implements Detector {
 
   constructor(private readonly s: DetectorSettings) {
     this.cpu = new Baseline(s.baselineMinPackages, 5, s.zThreshold);
+  }
+
+  save(): DetectorState {
+    return { cpu: this.cpu.save(), highSince: this.highSince, highSum: this.highSum, highCount: this.highCount };
+  }
+
+  load(state: DetectorState): void {
+    this.cpu.load(field(state, 'cpu', isBaselineState));
+    this.highSince = field(state, 'highSince', isNumberOrNull);
+    this.highSum = field(state, 'highSum', isFiniteNumber);
+    this.highCount = field(state, 'highCount', isFiniteNumber);
   }
 
   observe(o: Observation): DetectorOutput {

@@ -1,6 +1,6 @@
 import type { DetectorSettings } from '../../contract/policy';
 import { Baseline, clampUnit, round, zToUnit } from '../baseline';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isBaselineState, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /** Typing statistics of a window with fewer keys than this are too noisy to judge. */
 const MIN_KEYS = 10;
@@ -23,6 +23,16 @@ export class StressSpikeDetector implements Detector {
     this.errors = new Baseline(s.baselineMinPackages, 0.03, s.zThreshold);
     this.rhythm = new Baseline(s.baselineMinPackages, 0.15, s.zThreshold); // log ms
     this.jitter = new Baseline(s.baselineMinPackages, 0.25, s.zThreshold); // log px/s
+  }
+
+  save(): DetectorState {
+    return { errors: this.errors.save(), rhythm: this.rhythm.save(), jitter: this.jitter.save() };
+  }
+
+  load(state: DetectorState): void {
+    this.errors.load(field(state, 'errors', isBaselineState));
+    this.rhythm.load(field(state, 'rhythm', isBaselineState));
+    this.jitter.load(field(state, 'jitter', isBaselineState));
   }
 
   observe(o: Observation): DetectorOutput {

@@ -1,6 +1,6 @@
 import type { DetectorSettings } from '../../contract/policy';
 import { Baseline, clampUnit, round } from '../baseline';
-import type { Detector, DetectorOutput, Observation } from './detector';
+import { field, isBaselineState, type Detector, type DetectorOutput, type DetectorState, type Observation } from './detector';
 
 /** Intervals needed in a window before its regularity means anything. */
 const MIN_INTERVALS = 12;
@@ -23,6 +23,14 @@ export class TemporalInconsistencyDetector implements Detector {
 
   constructor(private readonly s: DetectorSettings) {
     this.cv = new Baseline(s.baselineMinPackages, 0.05, s.zThreshold);
+  }
+
+  save(): DetectorState {
+    return { cv: this.cv.save() };
+  }
+
+  load(state: DetectorState): void {
+    this.cv.load(field(state, 'cv', isBaselineState));
   }
 
   observe(o: Observation): DetectorOutput {
