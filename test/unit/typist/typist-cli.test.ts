@@ -1,28 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import type { KeystrokeSample } from '../../../src-main/contract/activity';
-import { syntheticTypist } from './synthetic-typist';
+import { syntheticTypist, type TypedKey } from './synthetic-typist';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'vigil-typist-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// One key name per (category, zone), as the data set spells keys.
-const NAME: Record<string, string> = {
-  letter1: 'a', letter2: 's', letter3: 'e', letter4: 'r', letter5: 't', letter6: 'h', letter7: 'u',
-  letter8: 'o', space9: 'space', backspace13: 'bksp', modifier14: 'shift',
-};
-
-function rows(samples: KeystrokeSample[], user: string, window: string): string[] {
-  return samples.map((s) =>
-    JSON.stringify({ user, window, key: NAME[`${s.category}${s.zone}`], down: s.down, up: s.up }),
-  );
+function rows(keys: TypedKey[], user: string, window: string): string[] {
+  return keys.map(({ key, down, up }) => JSON.stringify({ user, window, key, down, up }));
 }
 
 function typist(args: string[]) {
@@ -31,15 +21,15 @@ function typist(args: string[]) {
 
 describe('typist CLI', () => {
   const alice = syntheticTypist(1);
-  const bob = syntheticTypist(2);
+  const bob = syntheticTypist(2, 1.15, 0.8);
   const enroll = join(dir, 'enroll.jsonl');
-  writeFileSync(enroll, `${rows(alice.type(400, 1), 'alice', '1').join('\n')}\n`);
+  writeFileSync(enroll, `${rows(alice.typeKeys(400, 1), 'alice', '1').join('\n')}\n`);
   // Window ids deliberately not sorted; the user field is noise and must be ignored.
   const probe = join(dir, 'probe.jsonl.gz');
   const probeLines = [
-    ...rows(bob.type(120, 2, 9_000_000), 'alice', 'w9'),
-    ...rows(alice.type(120, 3, 8_000_000), 'bob', 'w10'),
-    ...rows(alice.type(1, 4, 7_000_000), 'x', 'tiny'),
+    ...rows(bob.typeKeys(120, 2, 9_000_000), 'alice', 'w9'),
+    ...rows(alice.typeKeys(120, 3, 8_000_000), 'bob', 'w10'),
+    ...rows(alice.typeKeys(1, 4, 7_000_000), 'x', 'tiny'),
   ];
   writeFileSync(probe, gzipSync(`${probeLines.join('\n')}\n`));
 
@@ -74,7 +64,7 @@ describe('typist CLI', () => {
 
   it('names the line of a bad row', () => {
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, `${rows(alice.type(2, 5), 'a', '1').join('\n')}\n{"window":"1","key":"a","down":"soon","up":5}\n`);
+    writeFileSync(bad, `${rows(alice.typeKeys(2, 5), 'a', '1').join('\n')}\n{"window":"1","key":"a","down":"soon","up":5}\n`);
     const r = typist(['score', '--enroll', enroll, '--probe', bad]);
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
