@@ -43,7 +43,14 @@ export function SubmitPanel({ answered, total }: { answered: number; total: numb
           Submit exam…
         </button>
       ) : (
-        <div className="submit-panel__confirm" role="group" aria-labelledby="confirm-text">
+        <div
+          className="submit-panel__confirm"
+          role="group"
+          aria-labelledby="confirm-text"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && stage === 'confirm') setStage('idle');
+          }}
+        >
           <p id="confirm-text">
             Submit your exam now? You have answered {answered} of {total} questions
             {unanswered > 0 ? ` (${unanswered} unanswered)` : ''}. You cannot change your answers afterwards.

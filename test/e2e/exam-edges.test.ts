@@ -26,6 +26,10 @@ describe('the exam UI at its edges', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Submit exam…');
+    // Escape backs out too.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Submit exam…');
 
     h.server.setAvailable(false);
     await page.keyboard.press('Enter');
