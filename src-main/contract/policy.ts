@@ -46,10 +46,10 @@ export const DetectorSettingsSchema = z.object({
    * CUSUM alarm level on block scores in units of the student's own genuine spread: evidence
    * accumulates (minus half the model's decision threshold per block) and biometric_drift
    * fires above this. Higher = fewer false flags, later detection; measured on the 280
-   * development typists by test/integration/replay-fairness.test.ts (12: about 1% of honest
+   * development typists by test/integration/replay-fairness.test.ts (14: about 1% of honest
    * sessions, about 90% of halfway swaps).
    */
-  typistAlarm: z.number().min(1).max(100).default(12),
+  typistAlarm: z.number().min(1).max(100).default(14),
   /** z-score a signal must exceed (against the student's own baseline) to count as unusual. */
   zThreshold: z.number().min(1).max(20).default(3.5),
   /** Flag files kept in memory by the orchestrator (bounded cache). */
