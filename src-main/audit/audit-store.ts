@@ -466,6 +466,38 @@ export class AuditStore implements OutboxPort {
     }
   }
 
+  /** Overwrites the engine's saved state under `key` (JSON). */
+  saveEngineState(key: string, value: unknown): void {
+    this.requireVersion(30, 'engine state');
+    const json = this.encode(value, 'engine state', false);
+    this.write('save engine state', () => {
+      this.db
+        .prepare(
+          `INSERT INTO engine_state (key, value, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        )
+        .run(key, json, this.now());
+    });
+  }
+
+  /** The engine's saved state under `key`, or null when there is none. */
+  loadEngineState(key: string): unknown {
+    this.requireVersion(30, 'engine state');
+    const row = this.read('read engine state', () =>
+      this.db.prepare('SELECT value FROM engine_state WHERE key = ?').get(key),
+    ) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : null;
+  }
+
+  private requireVersion(version: number, what: string): void {
+    if (this.schemaVersion < version) {
+      throw new AuditStoreError(
+        'older_version',
+        `${this.file} uses schema ${this.schemaVersion}, which has no ${what}; open it with the app once to upgrade it.`,
+      );
+    }
+  }
+
   private requireOutbox(): void {
     if (this.schemaVersion < 20) {
       throw new AuditStoreError(

@@ -50,7 +50,7 @@ export interface OrchestratorOptions {
 }
 
 /** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportSession). */
-export interface SessionSnapshot {
+export interface DetectionSnapshot {
   version: typeof SNAPSHOT_VERSION;
   firstStartedAt: number | null;
   lastEndedAt: number | null;
@@ -116,7 +116,7 @@ export class FlagOrchestrator {
    * a restart: otherwise every baseline, and the typist enrolment, is learnt again from
    * whoever types next. Null for an unknown session.
    */
-  exportSession(sessionId: string): SessionSnapshot | null {
+  exportSession(sessionId: string): DetectionSnapshot | null {
     const s = this.sessions.get(sessionId);
     if (!s) return null;
     const detectors: Partial<Record<PatternName, DetectorState>> = {};
@@ -133,7 +133,7 @@ export class FlagOrchestrator {
   importSession(sessionId: string, snapshot: unknown): Result<null> {
     try {
       if (typeof sessionId !== 'string' || sessionId.length === 0) return err('invalid_input', 'empty session id');
-      const snap = snapshot as Partial<SessionSnapshot> | null;
+      const snap = snapshot as Partial<DetectionSnapshot> | null;
       if (typeof snap !== 'object' || snap === null || snap.version !== SNAPSHOT_VERSION) {
         return err('invalid_input', `not a version ${SNAPSHOT_VERSION} detection snapshot`);
       }

@@ -11,6 +11,8 @@ export interface RestoredAttempt {
   submission: SubmissionReceipt | null;
   submissionSeq: number | null;
   ledger: RiskLedger;
+  /** Integrity events so far, by kind (their messages count them). */
+  integrityCounts: Map<IntegrityKind, number>;
 }
 
 const PAGE = 1000;
@@ -37,6 +39,7 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           submission: null,
           submissionSeq: null,
           ledger: new RiskLedger(policy.ledger),
+          integrityCounts: new Map(),
         };
         continue;
       }
@@ -44,7 +47,9 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
       switch (entry.kind) {
         case 'integrity_event': {
           const kind = IntegrityKindSchema.safeParse(p.kind);
-          if (kind.success) restored.ledger.recordIntegrity(kind.data as IntegrityKind, Number(p.at), String(p.message ?? ''));
+          if (!kind.success) break;
+          restored.ledger.recordIntegrity(kind.data, Number(p.at), String(p.message ?? ''));
+          restored.integrityCounts.set(kind.data, (restored.integrityCounts.get(kind.data) ?? 0) + 1);
           break;
         }
         case 'package_scored': {

@@ -89,6 +89,7 @@ export class ExamSession implements VigilApi {
   private uploadNotice: string | null = null;
   private readonly answers = new Map<string, SavedAnswer>();
   private readonly notices = new Set<string>();
+  private readonly integrityCounts: Map<IntegrityKind, number>;
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
   private readonly windower: ActivityWindower;
   private readonly orchestrator: FlagOrchestrator;
@@ -110,6 +111,7 @@ export class ExamSession implements VigilApi {
     const { exam, policy, studentId } = opts;
     this.file = attemptDatabaseFile(opts.dataDir, exam.id, studentId);
     this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger);
+    this.integrityCounts = restored?.integrityCounts ?? new Map();
     this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: scheduler });
 
     if (restored) {
@@ -136,6 +138,7 @@ export class ExamSession implements VigilApi {
     }
     this.deadline = this.startedAt + exam.durationMinutes * 60_000;
     this.risk = this.ledger.state(now);
+    if (restored) this.restoreDetectionState();
     for (const a of store.answers()) this.answers.set(a.questionId, a);
 
     const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : policy.serverUrl;
@@ -165,6 +168,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'active') {
       this.startSources();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
+      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.saveDetectionState()));
       this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.submitExam('time_up')));
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
@@ -205,10 +209,10 @@ export class ExamSession implements VigilApi {
     try {
       if (e.kind === 'focus') {
         this.windower.push({ kind: 'focus', t, focused: e.focused });
-        if (!e.focused) this.recordIntegrity('focus_lost', 'You left the exam window.');
+        if (!e.focused) this.recordIntegrity('focus_lost', (n) => `time ${n} in this exam`);
       } else {
         this.windower.push({ kind: 'clipboard', t, action: e.action, external: e.external });
-        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste', 'Text was pasted from outside the exam.');
+        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste', (n) => `paste ${n} in this exam not copied inside it`);
       }
       return ok(null);
     } catch (e2) {
@@ -280,6 +284,7 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.stopSources();
+    if (this.phase === 'active') this.saveDetectionState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
     this.relay.stop();
     this.listeners.clear();
@@ -312,8 +317,33 @@ export class ExamSession implements VigilApi {
     this.updateRisk(this.ledger.recordDetection(result, pkg.endedAt));
   }
 
-  private recordIntegrity(kind: IntegrityKind, message: string): void {
+  /**
+   * The detectors' baselines and the typist enrolment survive a restart; otherwise a
+   * restarted app would enrol whoever types next as the student.
+   */
+  private saveDetectionState(): void {
+    const snapshot = this.orchestrator.exportSession(this.sessionId);
+    if (!snapshot) return;
+    try {
+      this.store.saveEngineState(DETECTION_STATE_KEY, snapshot);
+    } catch (e) {
+      this.reportError('saving the detection baselines', e);
+    }
+  }
+
+  private restoreDetectionState(): void {
+    const saved = this.store.loadEngineState(DETECTION_STATE_KEY);
+    if (saved === null) return;
+    const restored = this.orchestrator.importSession(this.sessionId, saved);
+    if (!restored.ok) this.reportError('restoring the detection baselines', new Error(restored.error.message));
+  }
+
+  /** `detail(n)` words the n-th event of this kind; the ledger puts the kind's label before it. */
+  private recordIntegrity(kind: IntegrityKind, detail: (n: number) => string): void {
     const at = this.scheduler.now();
+    const n = (this.integrityCounts.get(kind) ?? 0) + 1;
+    this.integrityCounts.set(kind, n);
+    const message = detail(n);
     this.store.append('integrity_event', { kind, at, message });
     this.updateRisk(this.ledger.recordIntegrity(kind, at, message));
   }
@@ -342,8 +372,9 @@ export class ExamSession implements VigilApi {
     const submittedAt = this.scheduler.now();
     this.stopSources();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
-    // Score what is still open, so the last seconds of activity are on the record too.
-    if (this.phase === 'active') {
+    // Score what is still open, so the last seconds of activity are on the record too
+    // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
+    if (this.phase !== 'submitted') {
       for (const pkg of this.windower.drain(submittedAt)) this.scorePackage(pkg);
     }
     const answers = [...this.answers.values()];
@@ -452,3 +483,6 @@ export class ExamSession implements VigilApi {
 }
 
 const enc = encodeURIComponent;
+const DETECTION_STATE_KEY = 'detection';
+/** How often the learnt baselines are saved; a crash loses at most this much learning. */
+const DETECTION_STATE_SAVE_MS = 60_000;

@@ -139,6 +139,28 @@ describe('ExamSession', () => {
     expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
   });
 
+  it('keeps the learnt detection baselines across a restart', async () => {
+    const first = await start();
+    scheduler.advanceBy(61_000); // a minute of packages, then the periodic save
+    await first.close();
+    const file = attemptDatabaseFile(dataDir, 'demo-physics-101', 'student-7');
+    const readState = () => {
+      const store = AuditStore.open(file);
+      const state = store.loadEngineState('detection') as { firstStartedAt: number } | null;
+      store.close();
+      return state;
+    };
+    const saved = readState();
+    expect(saved?.firstStartedAt).toBe(T0);
+
+    scheduler.advanceBy(10 * 60_000); // the app was down for ten minutes
+    const second = await start();
+    scheduler.advanceBy(6_000);
+    await second.close();
+    // A fresh orchestrator would have started its baselines now; the restored one keeps T0.
+    expect(readState()?.firstStartedAt).toBe(T0);
+  });
+
   it('resumes a submitted attempt as submitted', async () => {
     const first = await start();
     unwrap(await first.submit({ confirm: true }));

@@ -290,3 +290,21 @@ describe('AuditStore: outbox', () => {
     store.close();
   });
 });
+
+describe('engine state', () => {
+  it('is overwritten in place, survives reopening and stays out of the hash chain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-engine-state-'));
+    const file = join(dir, 'a.sqlite');
+    const store = AuditStore.open(file);
+    expect(store.loadEngineState('detection')).toBeNull();
+    store.saveEngineState('detection', { v: 1 });
+    store.saveEngineState('detection', { v: 2, nested: [1, 2] });
+    const rows = store.entries().length;
+    store.close();
+    const again = AuditStore.open(file);
+    expect(again.loadEngineState('detection')).toEqual({ v: 2, nested: [1, 2] });
+    expect(again.entries().length).toBe(rows);
+    expect(again.verify().ok).toBe(true);
+    again.close();
+  });
+});
