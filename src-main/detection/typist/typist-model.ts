@@ -51,6 +51,8 @@ export interface TypistModelOptions {
   genuineMean: number;
   /** Genuine spread relative to a chi-square's sqrt(2 dof) (calibrated). */
   genuineSpread: number;
+  /** Weight of the spread test (is the probe as scattered as the enrolment?) per feature. */
+  spreadWeight: number;
   /** Most values kept per feature (quantiles), bounding profile size at 5,000 keys. */
   maxValuesPerFeature: number;
 }
@@ -64,8 +66,9 @@ export const DEFAULT_TYPIST_OPTIONS: TypistModelOptions = {
   shortEnrollVariance: 0.002,
   // Calibrated on group A's genuine windows of 10-400 keys after enrolments of 100 and 300
   // keys (eval protocol): genuine mean ~0 and sd ~1 at every length, on group B too.
-  genuineMean: 1.05,
-  genuineSpread: 1.9,
+  genuineMean: 1.045,
+  genuineSpread: 2,
+  spreadWeight: 1,
   maxValuesPerFeature: 400,
 };
 
@@ -136,6 +139,7 @@ interface CompiledProfile {
   /** (kind, unit pair) -> flat [slot, slot, ...] the observation contributes to. */
   routes: Map<number, readonly number[]>;
   sums: Float64Array;
+  spreads: Float64Array;
   counts: Float64Array;
 }
 
@@ -154,6 +158,7 @@ function compile(profile: TypistProfile, options: TypistModelOptions): CompiledP
     unitIds: new Map(),
     routes: new Map(),
     sums: new Float64Array(0),
+    spreads: new Float64Array(0),
     counts: new Float64Array(0),
   };
   compiledProfiles.set(profile, compiled);
@@ -229,14 +234,17 @@ export function shiftStatistic(
   const slotsSeen: (readonly number[])[] = observations.map((obs) => route(profile, c, obs));
   if (c.sums.length < c.slotValues.length) {
     c.sums = new Float64Array(c.slotValues.length * 2);
+    c.spreads = new Float64Array(c.slotValues.length * 2);
     c.counts = new Float64Array(c.slotValues.length * 2);
   }
-  const { sums, counts } = c;
+  const { sums, spreads, counts } = c;
   for (let i = 0; i < observations.length; i++) {
     const x = observations[i]!.value;
     for (const slot of slotsSeen[i]!) {
       if (counts[slot] === 0) touched.push(slot);
-      sums[slot]! += signedRank(c.slotValues[slot]!, x);
+      const r = signedRank(c.slotValues[slot]!, x);
+      sums[slot]! += r;
+      spreads[slot]! += Math.abs(r);
       counts[slot]!++;
     }
   }
@@ -254,7 +262,17 @@ export function shiftStatistic(
     const variance = (m + k + 1) / (3 * m * k) + drift;
     chi += (weight * mean * mean) / variance;
     dof += weight;
+    if (options.spreadWeight > 0) {
+      // Spread: |2u - 1| is uniform on (0, 1) for the enrolled typist (mean 1/2, variance
+      // 1/12); an erratic or unusually steady impostor moves its mean.
+      const spread = spreads[slot]! / k - 0.5;
+      // No drift term: unlike the typist's pace, their scatter stays put (calibrated).
+      const spreadVariance = (1 / 12) * (1 / k + 1 / m);
+      chi += (options.spreadWeight * weight * spread * spread) / spreadVariance;
+      dof += options.spreadWeight * weight;
+    }
     sums[slot] = 0;
+    spreads[slot] = 0;
     counts[slot] = 0;
   }
   return { chi, dof };
