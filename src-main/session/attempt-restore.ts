@@ -11,8 +11,7 @@ export interface RestoredAttempt {
   submission: SubmissionReceipt | null;
   submissionSeq: number | null;
   ledger: RiskLedger;
-  /** Integrity events so far, by kind (their messages count them). */
-  integrityCounts: Map<IntegrityKind, number>;
+
 }
 
 const PAGE = 1000;
@@ -39,7 +38,6 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           submission: null,
           submissionSeq: null,
           ledger: new RiskLedger(policy.ledger),
-          integrityCounts: new Map(),
         };
         continue;
       }
@@ -49,7 +47,6 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           const kind = IntegrityKindSchema.safeParse(p.kind);
           if (!kind.success) break;
           restored.ledger.recordIntegrity(kind.data, Number(p.at), String(p.message ?? ''));
-          restored.integrityCounts.set(kind.data, (restored.integrityCounts.get(kind.data) ?? 0) + 1);
           break;
         }
         case 'package_scored': {

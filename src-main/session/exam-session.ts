@@ -89,7 +89,6 @@ export class ExamSession implements VigilApi {
   private uploadNotice: string | null = null;
   private readonly answers = new Map<string, SavedAnswer>();
   private readonly notices = new Set<string>();
-  private readonly integrityCounts: Map<IntegrityKind, number>;
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
   private readonly windower: ActivityWindower;
   private readonly orchestrator: FlagOrchestrator;
@@ -111,7 +110,6 @@ export class ExamSession implements VigilApi {
     const { exam, policy, studentId } = opts;
     this.file = attemptDatabaseFile(opts.dataDir, exam.id, studentId);
     this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger);
-    this.integrityCounts = restored?.integrityCounts ?? new Map();
     this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: scheduler });
 
     if (restored) {
@@ -209,10 +207,10 @@ export class ExamSession implements VigilApi {
     try {
       if (e.kind === 'focus') {
         this.windower.push({ kind: 'focus', t, focused: e.focused });
-        if (!e.focused) this.recordIntegrity('focus_lost', (n) => `time ${n} in this exam`);
+        if (!e.focused) this.recordIntegrity('focus_lost');
       } else {
         this.windower.push({ kind: 'clipboard', t, action: e.action, external: e.external });
-        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste', (n) => `paste ${n} in this exam not copied inside it`);
+        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste');
       }
       return ok(null);
     } catch (e2) {
@@ -338,12 +336,10 @@ export class ExamSession implements VigilApi {
     if (!restored.ok) this.reportError('restoring the detection baselines', new Error(restored.error.message));
   }
 
-  /** `detail(n)` words the n-th event of this kind; the ledger puts the kind's label before it. */
-  private recordIntegrity(kind: IntegrityKind, detail: (n: number) => string): void {
+  /** The ledger words the kind itself ("Left the exam window"); `detail` adds specifics. */
+  private recordIntegrity(kind: IntegrityKind, detail = ''): void {
     const at = this.scheduler.now();
-    const n = (this.integrityCounts.get(kind) ?? 0) + 1;
-    this.integrityCounts.set(kind, n);
-    const message = detail(n);
+    const message = detail;
     this.store.append('integrity_event', { kind, at, message });
     this.updateRisk(this.ledger.recordIntegrity(kind, at, message));
   }
