@@ -17,10 +17,10 @@ export const KeyCategorySchema = z.enum(KEY_CATEGORIES);
 export type KeyCategory = z.infer<typeof KeyCategorySchema>;
 
 /**
- * One keystroke as it flows past capture: timing, category and a coarse physical zone
- * (which finger column of a QWERTY layout; 0 when unknown). The zone groups several keys,
- * so text cannot be reconstructed from it, yet it keeps enough of the hand's geometry for
- * the typist model.
+ * One keystroke as it flows past capture: timing, category and a coarse zone (see
+ * src-main/capture/key-classes.ts). Every letter shares one zone: finger-column zones let a
+ * word decoder recover 94% of typed words (the T9 effect), one zone leaves only word
+ * lengths, and the typist model loses about half a point of equal-error rate for it.
  */
 export const KeystrokeSampleSchema = z.object({
   category: KeyCategorySchema,
