@@ -3,8 +3,9 @@ import { parseKeyRecord, readLines, ReplaySession, type KeyRecord, type ReplayLi
 import type { FlagFile } from '../../src-main/contract/flag-file';
 import type { Policy } from '../../src-main/contract/policy';
 
-/** The development data, read where it lives (never copied into the repository). */
-export const DEV_DATA = process.env.VIGIL_KEYSTROKE_DATA ?? '/work/shared/data/keystroke/aalto-dev.jsonl.gz';
+import { DEV_DATA } from '../dev-data';
+
+export { DEV_DATA };
 export const devDataMissing = (): string | null =>
   existsSync(DEV_DATA) ? null : `development data not found at ${DEV_DATA} (set VIGIL_KEYSTROKE_DATA)`;
 

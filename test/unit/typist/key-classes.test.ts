@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classifyKeyName, knownKeyNames } from '../../../src-main/capture/key-classes';
 import { KEY_CATEGORIES } from '../../../src-main/contract/activity';
-import { DEV_DATA, devDataAvailable } from './dev-data';
+import { DEV_DATA, devDataAvailable } from '../../dev-data';
 
 /** Names in the dev data that are not keys: Aalto's lost-identity '' and one stray control character. */
 const NOT_KEYS = new Set(['', '\u0019']);

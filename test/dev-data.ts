@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 /** The keystroke development set lives beside the repository, never inside it. */
 export const DEV_DATA =
   process.env.VIGIL_KEYSTROKE_DATA ??
-  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data/keystroke/aalto-dev.jsonl.gz');
+  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../shared/data/keystroke/aalto-dev.jsonl.gz');
 
 export function devDataAvailable(): boolean {
   const present = existsSync(DEV_DATA);
