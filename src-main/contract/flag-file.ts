@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActivityPackageSchema } from './activity';
 import { RiskLevelSchema } from './risk';
 
 /**
@@ -51,30 +52,8 @@ export const FeatureScoreSchema = z.object({
 });
 
 /** Timings and counts of the flagged window. Deliberately no key list. */
-export const ActivitySnapshotSchema = z
-  .object({
-    sequence: z.number().int().min(0),
-    startedAt: z.number(),
-    endedAt: z.number(),
-    durationMs: z.number().min(0),
-    keystrokeCount: z.number().int().min(0),
-    meanDwellMs: z.number(),
-    stdDwellMs: z.number(),
-    meanFlightMs: z.number(),
-    stdFlightMs: z.number(),
-    backspaceRatio: unit,
-    meanMouseSpeed: z.number().min(0),
-    mouseMoveCount: z.number().int().min(0),
-    inactivityMs: z.number().min(0),
-    focusLosses: z.number().int().min(0),
-    unfocusedMs: z.number().min(0),
-    copyEvents: z.number().int().min(0),
-    pasteEvents: z.number().int().min(0),
-    externalPasteEvents: z.number().int().min(0),
-    cpuLoadPercent: z.number().min(0).max(100).nullable(),
-    netRxBytesPerSec: z.number().min(0).nullable(),
-    netTxBytesPerSec: z.number().min(0).nullable(),
-  })
+export const ActivitySnapshotSchema = ActivityPackageSchema.omit({ schemaVersion: true, sessionId: true, keystrokes: true })
+  .extend({ durationMs: z.number().min(0) })
   .strict();
 
 export const FlagFileSchema = z
