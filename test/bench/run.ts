@@ -15,22 +15,13 @@ import type { ActivityPackage, KeystrokeSample } from '../../src-main/contract/a
 import { defaultPolicy, type Policy } from '../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
 import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
+import { seededRandom as rng } from '../seeded-random';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const WINDOW_MS = 5000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATS = ['letter', 'letter', 'letter', 'letter', 'space', 'backspace', 'modifier'] as const;
 

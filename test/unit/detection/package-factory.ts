@@ -1,16 +1,7 @@
 import type { ActivityPackage, KeystrokeSample } from '../../../src-main/contract/activity';
+import { seededRandom } from '../../seeded-random';
 
-/** A deterministic pseudo-random generator (mulberry32), so tests never depend on Math.random. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Human-like keystrokes: press intervals around `interval` ms with real spread. */
 export function humanKeys(start: number, n: number, rand: () => number, interval = 180, dwell = 95): KeystrokeSample[] {

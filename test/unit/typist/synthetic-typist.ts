@@ -1,17 +1,8 @@
 import { classifyKeyName } from '../../../src-main/capture/key-classes';
 import type { KeystrokeSample } from '../../../src-main/contract/activity';
+import { seededRandom } from '../../seeded-random';
 
-/** Deterministic PRNG (mulberry32), so synthetic typists are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
