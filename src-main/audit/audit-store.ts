@@ -297,6 +297,26 @@ export class AuditStore implements OutboxPort {
     });
   }
 
+  /**
+   * The newest row's seq and hash. Sent with the submission, it is an anchor the exam
+   * server keeps: a log rewritten afterwards (every hash recomputed, so the chain alone
+   * still verifies) no longer holds that row with that hash.
+   */
+  head(): { seq: number; hash: string } | null {
+    return this.read('read the audit head', () => {
+      const row = this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+      return row ?? null;
+    });
+  }
+
+  /** Checks that row `seq` still has the hash a third party recorded for it. */
+  checkAnchor(anchor: { seq: number; hash: string }): { ok: true } | { ok: false; reason: string } {
+    const [row] = this.entries({ afterSeq: anchor.seq - 1, limit: 1 });
+    if (!row || row.seq !== anchor.seq) return { ok: false, reason: `row ${anchor.seq}, which the anchor names, is missing` };
+    if (row.hash !== anchor.hash) return { ok: false, reason: `row ${anchor.seq} differs from the copy anchored elsewhere (the log was rewritten)` };
+    return { ok: true };
+  }
+
   entries(opts: { afterSeq?: number; limit?: number } = {}): AuditEntry[] {
     const afterSeq = opts.afterSeq ?? 0;
     const limit = opts.limit ?? -1;

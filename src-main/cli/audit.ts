@@ -1,21 +1,30 @@
-// `npm run audit -- verify <db>` / `npm run audit -- export <db> [--out FILE]`
+// `npm run audit -- verify <db> [--anchor SEQ:HASH ...]` / `npm run audit -- export <db> [--out FILE]`
+// An anchor is a row's hash held elsewhere (the exam server receives the head with every
+// submission): it catches a log rewritten with every hash recomputed.
 // Exit codes: 0 chain intact, 1 chain broken, 2 cannot read the file or bad usage.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AuditStore, AuditStoreError } from '../audit/audit-store';
 
-const USAGE = 'usage: npm run audit -- verify <db> | export <db> [--out FILE]';
+const USAGE = 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE]';
 
 function main(argv: string[]): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, anchor: { type: 'string', multiple: true } } });
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`);
   }
   const [command, file, ...extra] = parsed.positionals;
   if ((command !== 'verify' && command !== 'export') || file === undefined || extra.length > 0) return fail(USAGE);
   if (command === 'verify' && parsed.values.out !== undefined) return fail(`--out is for export only\n${USAGE}`);
+  if (command === 'export' && parsed.values.anchor !== undefined) return fail(`--anchor is for verify only\n${USAGE}`);
+  const anchors = [];
+  for (const text of parsed.values.anchor ?? []) {
+    const m = /^(\d+):([0-9a-f]{64})$/.exec(text);
+    if (!m) return fail(`--anchor takes SEQ:HASH (a row number and its 64-hex sha256), got "${text}"`);
+    anchors.push({ seq: Number(m[1]), hash: m[2]! });
+  }
 
   let store: AuditStore;
   try {
@@ -25,9 +34,14 @@ function main(argv: string[]): number {
     return fail(error instanceof AuditStoreError ? error.message : `Cannot open ${file}: ${String(error)}`);
   }
   try {
-    const result = store.verify();
+    let result = store.verify();
+    for (const anchor of result.ok ? anchors : []) {
+      const check = store.checkAnchor(anchor);
+      if (!check.ok) result = { ok: false, rows: result.rows, firstBrokenSeq: anchor.seq, reason: check.reason };
+      if (!result.ok) break;
+    }
     const summary = result.ok
-      ? `OK: ${result.rows} rows, hash chain intact`
+      ? `OK: ${result.rows} rows, hash chain intact${anchors.length ? `, ${anchors.length} anchor(s) match` : ''}`
       : `BROKEN at row ${result.firstBrokenSeq}: ${result.reason}`;
     if (command === 'verify') {
       process.stdout.write(`${summary}\n`);

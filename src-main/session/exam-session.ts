@@ -382,6 +382,8 @@ export class ExamSession implements VigilApi {
       reason,
       answers: answers.map(({ questionId, value, savedAt, revision }) => ({ questionId, value, savedAt, revision })),
       risk: { score: this.risk.score, level: this.risk.level, reasons: this.risk.reasons },
+      // The server keeps this; `npm run audit -- verify --anchor SEQ:HASH` checks the local log against it.
+      auditHead: this.store.head(),
     };
     this.submissionSeq = this.store.append(
       'submission',

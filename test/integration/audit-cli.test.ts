@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
+import { rowHash } from '../../src-main/audit/hash-chain';
 import { SCHEMA_VERSION } from '../../src-main/audit/migrations';
 
 const root = join(import.meta.dirname, '../..');
@@ -114,7 +115,37 @@ describe('npm run audit', () => {
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/was written by a newer version of Vigil/);
 
-    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> | export <db> [--out FILE]\n' });
+    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE]\n' });
     expect(audit('verify').code).toBe(2);
+  }, 90_000);
+
+  it('an anchor catches a log rewritten with every hash recomputed, which the chain alone cannot', () => {
+    const file = makeDb('rewritten.db', 6);
+    const store = AuditStore.open(file);
+    const anchor = store.head()!;
+    store.close();
+    expect(audit('verify', file, '--anchor', `${anchor.seq}:${anchor.hash}`)).toMatchObject({ code: 0, out: 'OK: 6 rows, hash chain intact, 1 anchor(s) match\n' });
+
+    // The tamperer edits row 2 and recomputes the chain from there on, head included.
+    const db = new Database(file);
+    db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+    const rows = db.prepare('SELECT seq, at, kind, payload, prev_hash FROM audit ORDER BY seq').all() as { seq: number; at: number; kind: string; payload: string; prev_hash: string }[];
+    let prevHash = rows[0]!.prev_hash;
+    for (const row of rows) {
+      const payload = row.seq === 2 ? '{"i":99}' : row.payload;
+      const hash = rowHash({ seq: row.seq, at: row.at, kind: row.kind, payload, prevHash });
+      db.prepare('UPDATE audit SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(payload, prevHash, hash, row.seq);
+      prevHash = hash;
+    }
+    db.prepare('UPDATE audit_head SET hash = ? WHERE id = 1').run(prevHash);
+    db.close();
+
+    expect(audit('verify', file)).toMatchObject({ code: 0 }); // the chain alone is fooled
+    expect(audit('verify', file, '--anchor', `${anchor.seq}:${anchor.hash}`)).toEqual({
+      code: 1,
+      out: `BROKEN at row ${anchor.seq}: row ${anchor.seq} differs from the copy anchored elsewhere (the log was rewritten)\n`,
+      err: '',
+    });
+    expect(audit('verify', file, '--anchor', 'nonsense').code).toBe(2);
   }, 90_000);
 });

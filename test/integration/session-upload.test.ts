@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src-main/contract';
 import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession } from '../../src-main/session/exam-session';
+import { AuditStore } from '../../src-main/audit/audit-store';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
 import type { ExamSession } from '../../src-main/session/exam-session';
 import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
 import { startExamServer } from '../server/exam-server';
@@ -65,6 +66,13 @@ describe('ExamSession with the reference exam server', () => {
       q4: 'Free fall, all the way round.',
     });
     expect(unwrap(await s.getSnapshot()).submission?.delivered).toBe(true);
+
+    // The server holds the log's head as of the submission; the local log still matches it.
+    const anchor = (onServer!.submissions[0]!.body as { auditHead: { seq: number; hash: string } }).auditHead;
+    expect(anchor.seq).toBeGreaterThan(3);
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, 'demo-physics-101', 'ada@example.edu'), { readonly: true });
+    expect(store.checkAnchor(anchor)).toEqual({ ok: true });
+    store.close();
   });
 
   it('keeps the submission queued while the server is down, tells the student, then delivers once', async () => {
