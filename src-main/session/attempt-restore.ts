@@ -37,7 +37,7 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           phase: 'active',
           submission: null,
           submissionSeq: null,
-          ledger: new RiskLedger(policy.ledger),
+          ledger: new RiskLedger(policy.ledger, policy.classifier.thresholds),
         };
         continue;
       }

@@ -109,7 +109,7 @@ export class ExamSession implements VigilApi {
     const now = scheduler.now();
     const { exam, policy, studentId } = opts;
     this.file = attemptDatabaseFile(opts.dataDir, exam.id, studentId);
-    this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger);
+    this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger, policy.classifier.thresholds);
     this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: scheduler });
 
     if (restored) {
