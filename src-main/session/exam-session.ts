@@ -163,14 +163,19 @@ export class ExamSession implements VigilApi {
       startAt: now,
     });
 
-    if (this.phase === 'active') {
+    if (this.phase === 'active' && this.risk.locked) {
+      // A crash after the score reached 100 but before the lock was written: lock now.
+      this.lockAndSubmit();
+    } else if (this.phase === 'active') {
       this.startSources();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
       this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.saveDetectionState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.submitExam('time_up')));
+      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.timeUp()));
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
+    } else if (this.submission && !this.submission.delivered) {
+      this.watchDelivery();
     }
   }
 
@@ -183,6 +188,8 @@ export class ExamSession implements VigilApi {
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
+    // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
+    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.timeUp();
     if (this.phase !== 'active') {
       return err(this.phase === 'locked' ? 'session_locked' : 'session_submitted', 'The exam is closed; answers can no longer change.');
     }
@@ -393,14 +400,32 @@ export class ExamSession implements VigilApi {
     this.submission = { submittedAt, reason, answerCount: answers.length, delivered: false };
     this.phase = 'submitted';
     this.emit();
-    // The relay delivers in the background; tell the student when the server has it.
+    this.watchDelivery();
+    void this.flushUploads().catch((e) => this.log(`upload after submission failed: ${String(e)}`));
+    return this.submission;
+  }
+
+  /** The relay delivers in the background; tell the student when the server has it. */
+  private watchDelivery(): void {
     const stopWatching = this.scheduler.every(2000, () => {
-      if (this.refreshDelivery()) this.emit();
+      try {
+        if (this.refreshDelivery()) this.emit();
+      } catch (e) {
+        this.log(`checking the submission's delivery failed: ${String(e)}`);
+      }
       if (this.submission?.delivered) stopWatching();
     });
     this.cancelTimers.push(stopWatching);
-    void this.flushUploads().catch((e) => this.log(`upload after submission failed: ${String(e)}`));
-    return this.submission;
+  }
+
+  /** Runs from a timer: a failure is reported and retried, never thrown out of the scheduler. */
+  private timeUp(): void {
+    try {
+      this.submitExam('time_up');
+    } catch (e) {
+      this.reportError('submitting', e);
+      this.cancelTimers.push(this.scheduler.after(TIME_UP_RETRY_MS, () => this.timeUp()));
+    }
   }
 
   private startSources(): void {
@@ -484,3 +509,5 @@ const enc = encodeURIComponent;
 const DETECTION_STATE_KEY = 'detection';
 /** How often the learnt baselines are saved; a crash loses at most this much learning. */
 const DETECTION_STATE_SAVE_MS = 60_000;
+/** A submission at time-up that could not be written is tried again this often. */
+const TIME_UP_RETRY_MS = 5_000;

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditStore } from '../../src-main/audit/audit-store';
+import { defaultPolicy } from '../../src-main/contract';
+import type { Result } from '../../src-main/contract';
+import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
+import type { ExamSession } from '../../src-main/session/exam-session';
+import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { startExamServer } from '../server/exam-server';
+import type { ExamServer } from '../server/exam-server';
+
+// Crashes and failures between the steps of a lock or a submission.
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+const STUDENT = 'student-7';
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+describe('ExamSession recovery', () => {
+  let dataDir: string;
+  let scheduler: VirtualScheduler;
+  let server: ExamServer | null = null;
+  const open: ExamSession[] = [];
+  const file = () => attemptDatabaseFile(dataDir, 'demo-physics-101', STUDENT);
+
+  async function start(serverUrl: string | null = null): Promise<ExamSession> {
+    const exam = loadExamFile(DEMO_EXAM_FILE);
+    if (!exam.ok) throw new Error(exam.error.message);
+    const session = await openExamSession({
+      exam: exam.value,
+      policy: defaultPolicy(),
+      dataDir,
+      studentId: STUDENT,
+      scheduler,
+      serverUrl,
+      log: () => {},
+    });
+    open.push(session);
+    return session;
+  }
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-recovery-'));
+    scheduler = new VirtualScheduler(T0);
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await server?.close();
+    server = null;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a crash after the risk reached 100 but before the lock was written still locks and submits on restart', async () => {
+    const first = await start();
+    unwrap(await first.saveAnswer({ questionId: 'q2', value: 'b' }));
+    await first.close();
+    // What the log holds when the app died right after the fifth integrity row
+    // (20 points each), before its risk_changed and session_locked rows.
+    const store = AuditStore.open(file());
+    for (let i = 1; i <= 5; i++) store.append('integrity_event', { kind: 'focus_lost', at: T0 + i * 1000, message: '' });
+    store.close();
+
+    scheduler.advanceBy(10_000);
+    const second = await start();
+    const snap = unwrap(await second.getSnapshot());
+    expect(snap.risk).toMatchObject({ score: 100, locked: true });
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+    expect((await second.saveAnswer({ questionId: 'q2', value: 'a' })).ok).toBe(false);
+    await second.close();
+
+    const check = AuditStore.open(file());
+    const kinds = check.entries().map((e) => e.kind);
+    check.close();
+    expect(kinds).toContain('session_locked');
+    expect(kinds.indexOf('session_locked')).toBeLessThan(kinds.indexOf('submission'));
+  });
+
+  it('a submission restored undelivered says delivered once the background relay delivers it', async () => {
+    server = await startExamServer({ port: 0, log: () => {} });
+    const first = await start(server.url);
+    unwrap(await first.saveAnswer({ questionId: 'q2', value: 'b' }));
+    server.setAvailable(false);
+    unwrap(await first.submit({ confirm: true }));
+    await first.flushUploads();
+    await first.close();
+    server.setAvailable(true);
+
+    const second = await start(server.url);
+    expect(unwrap(await second.getSnapshot()).submission?.delivered).toBe(false);
+    scheduler.advanceBy(1000); // the relay's own poll, not flushUploads
+    const deadline = Date.now() + 5000;
+    while ((server.sessions()[second.sessionId]?.submissions.length ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(server.sessions()[second.sessionId]?.submissions).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50)); // let the relay record the acknowledgement
+    scheduler.advanceBy(5000);
+    expect(unwrap(await second.getSnapshot()).submission?.delivered).toBe(true);
+  });
+
+  it('a failing write when time runs out is reported, not thrown out of the timer, and the submission is retried', async () => {
+    const session = await start();
+    unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
+    // The disk refuses writes for a moment when the deadline fires.
+    const store = (session as unknown as { store: AuditStore }).store;
+    const append = store.append.bind(store);
+    let failing = true;
+    store.append = (...args: Parameters<AuditStore['append']>) => {
+      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
+      return append(...args);
+    };
+    expect(() => scheduler.advanceBy(45 * 60_000 + 1)).not.toThrow();
+    let snap = unwrap(await session.getSnapshot());
+    expect(snap.phase).not.toBe('submitted');
+    expect(snap.notices.join(' ')).toMatch(/problem occurred while submitting/);
+
+    failing = false;
+    scheduler.advanceBy(60_000);
+    snap = unwrap(await session.getSnapshot());
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
+  });
+
+  it('a database error while watching for the delivery is logged, not thrown out of the timer', async () => {
+    const session = await start();
+    unwrap(await session.submit({ confirm: true }));
+    const store = (session as unknown as { store: AuditStore }).store;
+    store.outboxItems = () => {
+      throw new Error('disk I/O error');
+    };
+    expect(() => scheduler.advanceBy(2000)).not.toThrow();
+    expect(unwrap(await session.getSnapshot()).submission?.delivered).toBe(false);
+  });
+
+  it('refuses a save that arrives after the deadline, even when the time-up timer is late, and submits', async () => {
+    const session = await start();
+    unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
+    // A suspended laptop: the wall clock moved past the deadline, the timer has not fired yet.
+    scheduler.now = () => T0 + 46 * 60_000;
+    const r = await session.saveAnswer({ questionId: 'q2', value: 'a' });
+    expect(r.ok).toBe(false);
+    const snap = unwrap(await session.getSnapshot());
+    expect(snap.answers.q2?.value).toBe('b');
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
+  });
+});
