@@ -123,7 +123,9 @@ const DEBUGGING_SWITCHES = [
 
 export function debuggingSwitches(argv: readonly string[]): string[] {
   return argv.filter((arg) => {
-    const name = arg.split('=')[0] ?? '';
+    // Chromium's base::CommandLine also takes `-` (and `/` on Windows) as a switch prefix
+    // and lowercases switch names on Windows: `-Remote-Debugging-Port=9222` opens the port.
+    const name = (arg.split('=')[0] ?? '').toLowerCase().replace(/^(--|-|\/)/, '--');
     return DEBUGGING_SWITCHES.includes(name);
   });
 }

@@ -84,6 +84,13 @@ describe('debuggingSwitches', () => {
     ).toEqual(['--remote-debugging-port=9222', '--inspect=0', '--remote-debugging-pipe', '--inspect-brk']);
   });
 
+  // Chromium's base::CommandLine takes `-` and `--` (and `/` on Windows) as switch prefixes
+  // and lowercases switch names on Windows, so each of these opens the DevTools port too.
+  it('finds them whatever prefix or case Chromium would accept', () => {
+    const variants = ['-remote-debugging-port=9222', '/remote-debugging-port=9222', '--Remote-Debugging-Port=9222', '-REMOTE-DEBUGGING-PIPE'];
+    expect(debuggingSwitches(['vigil', ...variants])).toEqual(variants);
+  });
+
   it('ignores ours and lookalikes', () => {
     expect(debuggingSwitches(['vigil', '--student-id=inspect', '--exam=--inspect.json', '--inspector-x'])).toEqual([]);
   });
