@@ -145,6 +145,8 @@ export class ExamSession implements VigilApi {
       serverUrl,
       scheduler,
       onStatusChange: (status) => {
+        // A pass queued before close() finds the database closed: not an upload problem.
+        if (this.closed) return;
         this.uploadNotice = status.lastError
           ? 'The exam server cannot be reached right now. Your answers are saved on this computer and will be uploaded when it is back.'
           : null;

@@ -29,7 +29,7 @@ describe('ExamSession recovery', () => {
   const open: ExamSession[] = [];
   const file = () => attemptDatabaseFile(dataDir, 'demo-physics-101', STUDENT);
 
-  async function start(serverUrl: string | null = null): Promise<ExamSession> {
+  async function start(serverUrl: string | null = null, log: (line: string) => void = () => {}): Promise<ExamSession> {
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
     const session = await openExamSession({
@@ -39,7 +39,7 @@ describe('ExamSession recovery', () => {
       studentId: STUDENT,
       scheduler,
       serverUrl,
-      log: () => {},
+      log,
     });
     open.push(session);
     return session;
@@ -137,6 +137,18 @@ describe('ExamSession recovery', () => {
     };
     expect(() => scheduler.advanceBy(2000)).not.toThrow();
     expect(unwrap(await session.getSnapshot()).submission?.delivered).toBe(false);
+  });
+
+  it('closing while an upload is in flight logs no storage error', async () => {
+    server = await startExamServer({ port: 0, log: () => {} });
+    const lines: string[] = [];
+    const session = await start(server.url, (l) => lines.push(l));
+    unwrap(await session.submit({ confirm: true })); // its upload starts at once
+    const queued = session.flushUploads(); // the shell's flush before quitting, behind it
+    await session.close();
+    await queued;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.filter((l) => /not open|unreadable|storage/.test(l))).toEqual([]);
   });
 
   it('refuses a save that arrives after the deadline, even when the time-up timer is late, and submits', async () => {
