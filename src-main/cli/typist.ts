@@ -14,7 +14,8 @@
  * ignored on purpose: it carries no information.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { once } from 'node:events';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
@@ -47,7 +48,8 @@ const USAGE = `usage:
   typist score --enroll ENROLL.jsonl[.gz] --probe PROBE.jsonl[.gz]
   typist eval --data FILE.jsonl[.gz] [--enroll-keys N] [--reference-full-keys]`;
 
-async function readRows(path: string): Promise<Row[]> {
+/** Rows of a .jsonl[.gz] file, streamed; a bad row stops the read with its line number. */
+async function* streamRows(path: string): AsyncGenerator<Row> {
   try {
     await access(path);
   } catch {
@@ -56,7 +58,6 @@ async function readRows(path: string): Promise<Row[]> {
   const stream = createReadStream(path);
   const input = path.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
   const lines = createInterface({ input, crlfDelay: Infinity });
-  const rows: Row[] = [];
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
@@ -72,8 +73,13 @@ async function readRows(path: string): Promise<Row[]> {
       const issue = row.error.issues[0];
       throw new UsageError(`${path}:${lineNo}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`);
     }
-    rows.push(row.data);
+    yield row.data;
   }
+}
+
+async function readRows(path: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of streamRows(path)) rows.push(row);
   return rows;
 }
 
@@ -113,20 +119,69 @@ async function score(args: readonly string[]): Promise<void> {
     process.stderr.write(`typist: warning: only ${enrollRows.length} enrolment keystrokes (100+ expected)\n`);
   }
   const profile = enrollTypist(enrollRows.map(toSample));
-  const probeRows = await readRows(probePath);
-  const windows = new Map<string, KeystrokeSample[]>();
-  for (const row of probeRows) {
+  await scoreProbe(probePath, profile);
+}
+
+/**
+ * Scores the probe file's windows and prints them in order of first appearance, streaming:
+ * a first pass validates every row (so bad input prints nothing) and notes where each window
+ * ends, so the second pass scores and prints a window as soon as its last row is read and
+ * holds only windows still open. Rows of one window need not be adjacent (they are grouped
+ * by id). Input that cannot be read twice (a pipe) is held whole instead.
+ */
+async function scoreProbe(path: string, profile: TypistProfile): Promise<void> {
+  let lastRow: Map<string, number> | null = null;
+  let regularFile = false;
+  try {
+    regularFile = (await stat(path)).isFile();
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file or not readable`);
+  }
+  if (regularFile) {
+    lastRow = new Map();
+    let i = 0;
+    for await (const row of streamRows(path)) lastRow.set(String(row.window), i++);
+  }
+  const open = new Map<string, KeystrokeSample[]>();
+  const scored = new Map<string, number>();
+  const order: string[] = []; // window ids by first appearance, from `printed` on not yet printed
+  let printed = 0;
+  let out = '';
+  const flush = async (final: boolean): Promise<void> => {
+    for (; printed < order.length && scored.has(order[printed]!); printed++) {
+      const id = order[printed]!;
+      const s = scored.get(id)!;
+      scored.delete(id);
+      out += `${JSON.stringify({ window: id, score: Number.isFinite(s) ? Number(s.toFixed(4)) : 0 })}\n`;
+    }
+    if (printed > 4096) {
+      order.splice(0, printed);
+      printed = 0;
+    }
+    if (out.length >= 65_536 || (final && out.length > 0)) {
+      const drained = process.stdout.write(out);
+      out = '';
+      if (!drained) await once(process.stdout, 'drain');
+    }
+  };
+  let i = 0;
+  for await (const row of streamRows(path)) {
     const id = String(row.window);
-    let list = windows.get(id);
-    if (!list) windows.set(id, (list = []));
+    let list = open.get(id);
+    if (!list) {
+      open.set(id, (list = []));
+      order.push(id);
+    }
     list.push(toSample(row));
+    if (lastRow !== null && lastRow.get(id) === i) {
+      scored.set(id, scoreTypist(profile, list));
+      open.delete(id);
+      await flush(false);
+    }
+    i++;
   }
-  const out: string[] = [];
-  for (const [id, samples] of windows) {
-    const s = scoreTypist(profile, samples);
-    out.push(JSON.stringify({ window: id, score: Number.isFinite(s) ? Number(s.toFixed(4)) : 0 }));
-  }
-  process.stdout.write(out.length ? `${out.join('\n')}\n` : '');
+  for (const [id, list] of open) scored.set(id, scoreTypist(profile, list));
+  await flush(true);
 }
 
 function groupByUser(rows: readonly Row[], toKey: (row: Row) => TimedKey): UserTyping[] {

@@ -15,8 +15,8 @@ function rows(keys: TypedKey[], user: string, window: string): string[] {
   return keys.map(({ key, down, up }) => JSON.stringify({ user, window, key, down, up }));
 }
 
-function typist(args: string[]) {
-  return spawnSync('npm', ['run', '--silent', 'typist', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+function typist(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync('npm', ['run', '--silent', 'typist', '--', ...args], { cwd: ROOT, encoding: 'utf8', env });
 }
 
 describe('typist CLI', () => {
@@ -72,6 +72,35 @@ describe('typist CLI', () => {
     const notJson = join(dir, 'not-json.jsonl');
     writeFileSync(notJson, 'hello\n');
     expect(typist(['score', '--enroll', notJson, '--probe', probe]).stderr).toMatch(/not-json\.jsonl:1: not valid JSON/);
+  });
+
+  it('streams a large probe file: memory does not grow with the number of windows', () => {
+    // 6,000 windows of 50 keys (300,000 rows): held whole they need far more than the heap
+    // allowed here; streamed, only the open window is held.
+    const big = join(dir, 'big.jsonl.gz');
+    const keys = alice.typeKeys(50 * 6000, 6, 5_000_000);
+    const lines = keys.map(({ key, down, up }, i) => JSON.stringify({ window: `w${Math.floor(i / 50)}`, key, down, up }));
+    writeFileSync(big, gzipSync(`${lines.join('\n')}\n`));
+    const r = typist(['score', '--enroll', enroll, '--probe', big], { ...process.env, NODE_OPTIONS: '--max-old-space-size=48' });
+    expect(r.status, r.stderr.slice(0, 500)).toBe(0);
+    const out = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { window: string; score: number });
+    expect(out).toHaveLength(6000);
+    expect(out[0]!.window).toBe('w0');
+    expect(out[5999]!.window).toBe('w5999');
+    expect(out.every((o) => Number.isFinite(o.score))).toBe(true);
+  }, 60_000);
+
+  it('groups a window id that reappears later into one window, printed where it first appeared', () => {
+    const split = join(dir, 'split.jsonl');
+    const a = rows(alice.typeKeys(60, 7, 3_000_000), 'x', 'A');
+    const b = rows(alice.typeKeys(60, 8, 4_000_000), 'x', 'B');
+    writeFileSync(split, `${[...a.slice(0, 30), ...b, ...a.slice(30)].join('\n')}\n`);
+    const whole = join(dir, 'whole.jsonl');
+    writeFileSync(whole, `${[...a, ...b].join('\n')}\n`);
+    const r = typist(['score', '--enroll', enroll, '--probe', split]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(typist(['score', '--enroll', enroll, '--probe', whole]).stdout);
+    expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { window: string }).window)).toEqual(['A', 'B']);
   });
 
   it('rejects an unknown command', () => {
