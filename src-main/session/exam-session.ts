@@ -172,7 +172,7 @@ export class ExamSession implements VigilApi {
       this.startSources();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
       this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.saveDetectionState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.timeUp()));
+      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -191,7 +191,7 @@ export class ExamSession implements VigilApi {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.timeUp();
+    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
     if (this.phase !== 'active') {
       return err(this.phase === 'locked' ? 'session_locked' : 'session_submitted', 'The exam is closed; answers can no longer change.');
     }
@@ -369,7 +369,7 @@ export class ExamSession implements VigilApi {
     this.stopSources();
     this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
     this.emit();
-    this.submitExam('risk_limit');
+    this.trySubmit('risk_limit');
   }
 
   private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
@@ -420,13 +420,16 @@ export class ExamSession implements VigilApi {
     this.cancelTimers.push(stopWatching);
   }
 
-  /** Runs from a timer: a failure is reported and retried, never thrown out of the scheduler. */
-  private timeUp(): void {
+  /**
+   * The exam must end (time up, lock): a submission that cannot be written is reported and
+   * retried, never thrown out of a timer or left waiting for a restart.
+   */
+  private trySubmit(reason: SubmissionReceipt['reason']): void {
     try {
-      this.submitExam('time_up');
+      this.submitExam(reason);
     } catch (e) {
       this.reportError('submitting', e);
-      this.cancelTimers.push(this.scheduler.after(TIME_UP_RETRY_MS, () => this.timeUp()));
+      this.cancelTimers.push(this.scheduler.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason)));
     }
   }
 
@@ -511,5 +514,5 @@ const enc = encodeURIComponent;
 const DETECTION_STATE_KEY = 'detection';
 /** How often the learnt baselines are saved; a crash loses at most this much learning. */
 const DETECTION_STATE_SAVE_MS = 60_000;
-/** A submission at time-up that could not be written is tried again this often. */
-const TIME_UP_RETRY_MS = 5_000;
+/** A forced submission (time up, lock) that could not be written is tried again this often. */
+const SUBMIT_RETRY_MS = 5_000;

@@ -128,6 +128,29 @@ describe('ExamSession recovery', () => {
     expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
   });
 
+  it('a lock whose submission cannot be written is submitted once the disk recovers, without a restart', async () => {
+    const session = await start();
+    unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
+    const store = (session as unknown as { store: AuditStore }).store;
+    const append = store.append.bind(store);
+    let failing = true;
+    store.append = (...args: Parameters<AuditStore['append']>) => {
+      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
+      return append(...args);
+    };
+    for (let i = 0; i < 5; i++) {
+      scheduler.advanceBy(1000);
+      await session.reportWindowEvent({ kind: 'focus', focused: false });
+    }
+    expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
+
+    failing = false;
+    scheduler.advanceBy(10_000);
+    const snap = unwrap(await session.getSnapshot());
+    expect(snap.phase).toBe('submitted');
+    expect(snap.submission).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+  });
+
   it('a database error while watching for the delivery is logged, not thrown out of the timer', async () => {
     const session = await start();
     unwrap(await session.submit({ confirm: true }));
