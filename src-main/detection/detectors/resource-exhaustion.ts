@@ -38,6 +38,8 @@ export class ResourceExhaustionDetector implements Detector {
     const load = pkg.cpuLoadPercent;
     if (load === null) {
       this.highSince = null;
+      this.highSum = 0;
+      this.highCount = 0;
       return { signals: { cpu_activity: null }, finding: null };
     }
     const ready = this.cpu.ready(learningOver);

@@ -96,6 +96,16 @@ describe('resource_exhaustion', () => {
     expect(outs[2]!.finding!.evidence.sustainedMs).toBe(15_000);
     expect(outs[2]!.finding!.explanation).toMatch(/above the limit of 60%/);
   });
+
+  it('starts a new run after a missing reading: the reported mean holds only the current run', () => {
+    const d = new ResourceExhaustionDetector(settings());
+    feed(d, honestPackages(30));
+    const loads = [95, 95, null, 99, 99, 99, 99];
+    const outs = feed(d, loads.map((c, i) => at(30 + i, { cpuLoadPercent: c })), 0);
+    const f = outs[6]!.finding!;
+    expect(f.evidence.sustainedMs).toBe(20_000);
+    expect(f.evidence.meanHighLoadPercent).toBe(99);
+  });
 });
 
 describe('temporal_inconsistency', () => {
