@@ -425,6 +425,7 @@ export class ExamSession implements VigilApi {
    * retried, never thrown out of a timer or left waiting for a restart.
    */
   private trySubmit(reason: SubmissionReceipt['reason']): void {
+    if (this.closed) return; // the next open finishes it (restored phase, deadline)
     try {
       this.submitExam(reason);
     } catch (e) {

@@ -174,6 +174,17 @@ describe('ExamSession recovery', () => {
     expect(lines.filter((l) => /not open|unreadable|storage/.test(l))).toEqual([]);
   });
 
+  it('a call that arrives after close() leaves no timer behind', async () => {
+    const lines: string[] = [];
+    const session = await start(null, (l) => lines.push(l));
+    await session.close();
+    scheduler.advanceBy(46 * 60_000);
+    expect((await session.saveAnswer({ questionId: 'q2', value: 'a' })).ok).toBe(false);
+    const before = lines.length;
+    scheduler.advanceBy(60_000);
+    expect(lines.slice(before)).toEqual([]);
+  });
+
   it('refuses a save that arrives after the deadline, even when the time-up timer is late, and submits', async () => {
     const session = await start();
     unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
