@@ -44,8 +44,10 @@ export function RiskPanel({ risk }: { risk: RiskState }) {
         <>
           <h3 className="risk__reasons-heading">Latest reasons</h3>
           <ul className="risk__reasons">
-            {risk.reasons.map((reason) => (
-              <li key={`${reason.at}-${reason.code}`} className="risk__reason">
+            {/* The position is part of the key: the ledger can give two entries of one kind the
+                same time (it clamps out-of-order times), and a repeated key leaves stale rows. */}
+            {risk.reasons.map((reason, i) => (
+              <li key={`${i}-${reason.at}-${reason.code}`} className="risk__reason">
                 <span className="risk__reason-text">{reason.message}</span>
                 <span className="risk__reason-meta">
                   +{Math.round(reason.points)} at {formatClock(reason.at)}
