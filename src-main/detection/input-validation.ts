@@ -72,7 +72,10 @@ export function checkPackage(raw: unknown, previousEndedAt: number | undefined):
 
   for (const f of STAT_FIELDS) {
     const v = p[f];
-    if (!isNum(v) || v < 0 || v > MAX_WINDOW_MS) {
+    // Dwell and flight come from keys pressed inside the window: they cannot exceed it (plus
+    // a held key). The mouse speed keeps the loose bound.
+    const max = f === 'meanMouseSpeed' ? MAX_WINDOW_MS : duration + MAX_DWELL_MS;
+    if (!isNum(v) || v < 0 || v > max) {
       issues.push(`${f} ${describe(v)} replaced by 0 and ignored`);
       own()[f] = 0;
       bad[f] = true;

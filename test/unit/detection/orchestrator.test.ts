@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flagFileJsonSchema, FlagFileSchema } from '../../../src-main/contract/flag-file';
 import { defaultPolicy } from '../../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../../src-main/detection/orchestrator';
-import { honestPackages, makePackage, rng, robotKeys } from './package-factory';
+import { honestPackages, humanKeys, makePackage, rng, robotKeys } from './package-factory';
 
 const clock = { now: () => 42 };
 const make = (mut?: (p: ReturnType<typeof defaultPolicy>['classifier']) => void) => {
@@ -102,6 +102,17 @@ describe('FlagOrchestrator', () => {
     const stats = o.stats();
     expect(stats.packagesRejected).toBe(7);
     expect(stats.flags).toBe(0);
+  });
+
+  it('does not flag timing statistics longer than the window they describe', () => {
+    // A 500 s flight-time spread in a 5 s window is a broken producer, not an erratic typist.
+    const o = make((p) => (p.flagAtLevel = 'low'));
+    for (const p of honestPackages(60)) o.processPackage(p, 's1', 'u1');
+    const keystrokes = humanKeys(1_000_000 + 60 * 5000, 25, rng(5));
+    const r = o.processPackage(makePackage(60, { keystrokes, keystrokeCount: 25, stdFlightMs: 500_000, meanMouseSpeed: 500_000 }), 's1', 'u1');
+    expect(r.patterns).toEqual([]);
+    expect(r.shouldFlag).toBe(false);
+    expect(r.inputIssues).toContain('stdFlightMs 500000 replaced by 0 and ignored');
   });
 
   it('bounds the flag cache and keeps the newest', () => {
