@@ -97,6 +97,13 @@ async function start(): Promise<void> {
     );
   }
   const launch = flags.value;
+  if (app.isPackaged && launch.nativeBinding) {
+    // It dlopen()s any .node file into this process; only `npm start` needs it.
+    return showStartupError(
+      'Vigil was started with --native-binding',
+      '--native-binding loads outside native code into the exam. Start Vigil without it.',
+    );
+  }
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);
   }

@@ -340,6 +340,14 @@ describe('main.js startup errors', () => {
     const page = (await packaged.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
     expect(await page.text()).toContain('--remote-debugging-port=9222 would let another program control the exam');
 
+    // --native-binding dlopen()s any .node file into main: code injection no fuse covers.
+    // A loadable addon (Node's own better-sqlite3 here) would otherwise be run without a word.
+    const addon = path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    const injected = await startMain([`--native-binding=${addon}`], true);
+    expect(injected.windows[0]!.url).toBe('app://vigil/__startup-error');
+    const injectedPage = (await injected.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
+    expect(await injectedPage.text()).toContain('--native-binding');
+
     const dev = await startMain(['--remote-debugging-port=9222'], false);
     expect(dev.windows[0]!.url).toBe('app://vigil/index.html');
     expect(dev.windows[0]!.options.webPreferences.devTools).toBe(true);
