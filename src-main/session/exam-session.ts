@@ -231,7 +231,9 @@ export class ExamSession implements VigilApi {
     if (!SubmitInputSchema.safeParse(input).success) return err('invalid_input', 'Submission needs confirmation.');
     if (this.phase === 'submitted' && this.submission) return ok(this.submission);
     try {
-      return ok(this.submitExam('student'));
+      // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      return ok(this.submitExam(reason));
     } catch (e) {
       return this.storageFailure('submitting', e);
     }

@@ -151,6 +151,36 @@ describe('ExamSession recovery', () => {
     expect(snap.submission).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
   });
 
+  it('a student submit while the lock is retrying its submission is recorded as the lock, and one past the deadline as time up', async () => {
+    const session = await start();
+    const store = (session as unknown as { store: AuditStore }).store;
+    const append = store.append.bind(store);
+    let failing = true;
+    store.append = (...args: Parameters<AuditStore['append']>) => {
+      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
+      return append(...args);
+    };
+    for (let i = 0; i < 5; i++) {
+      scheduler.advanceBy(1000);
+      await session.reportWindowEvent({ kind: 'focus', focused: false });
+    }
+    failing = false;
+    expect(unwrap(await session.submit({ confirm: true })).reason).toBe('risk_limit');
+
+    const other = await openExamSession({
+      exam: { ...unwrap(loadExamFile(DEMO_EXAM_FILE)), id: 'other-exam' },
+      policy: defaultPolicy(),
+      dataDir,
+      studentId: STUDENT,
+      scheduler,
+      serverUrl: null,
+      log: () => {},
+    });
+    open.push(other);
+    scheduler.now = () => T0 + 46 * 60_000; // the time-up timer has not fired yet
+    expect(unwrap(await other.submit({ confirm: true })).reason).toBe('time_up');
+  });
+
   it('a database error while watching for the delivery is logged, not thrown out of the timer', async () => {
     const session = await start();
     unwrap(await session.submit({ confirm: true }));
