@@ -34,7 +34,8 @@ import {
 } from '../detection/typist/typist-model';
 
 const RowSchema = z.object({
-  user: z.union([z.string(), z.number()]).optional(),
+  // Carries no information for probes (and may be null there); enrol and eval group by its text.
+  user: z.unknown().optional(),
   window: z.union([z.string(), z.number()]),
   key: z.string(),
   down: z.number().finite(),

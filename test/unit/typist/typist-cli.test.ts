@@ -103,6 +103,16 @@ describe('typist CLI', () => {
     expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { window: string }).window)).toEqual(['A', 'B']);
   });
 
+  it('ignores the probe user field whatever it holds (null, a number, absent)', () => {
+    const users = [null, 7, undefined, 'bob'];
+    const lines = alice.typeKeys(80, 9, 6_000_000).map(({ key, down, up }, i) => JSON.stringify({ user: users[i % 4], window: 'w', key, down, up }));
+    const odd = join(dir, 'odd-users.jsonl');
+    writeFileSync(odd, `${lines.join('\n')}\n`);
+    const r = typist(['score', '--enroll', enroll, '--probe', odd]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\{"window":"w","score":-?\d+(\.\d+)?\}\n$/);
+  });
+
   it('rejects an unknown command', () => {
     const r = typist(['bogus']);
     expect(r.status).not.toBe(0);
