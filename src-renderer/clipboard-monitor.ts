@@ -28,14 +28,26 @@ export function startClipboardMonitor(
     report('paste', external);
   };
 
+  // Text dragged in from another window (a second display) lands with no paste event: it
+  // is reported as a paste. Text dragged from inside the exam is remembered as a copy.
+  const onDragStart = (): void => remember(selectedText(doc));
+  const onDrop = (event: DragEvent): void => {
+    const text = event.dataTransfer?.getData('text/plain') ?? '';
+    if (text !== '') report('paste', !copied.includes(normalise(text)));
+  };
+
   // Capture phase: a field that stops propagation must not hide the event from us.
   doc.addEventListener('copy', onCopy, true);
   doc.addEventListener('cut', onCopy, true);
   doc.addEventListener('paste', onPaste, true);
+  doc.addEventListener('dragstart', onDragStart, true);
+  doc.addEventListener('drop', onDrop, true);
   return () => {
     doc.removeEventListener('copy', onCopy, true);
     doc.removeEventListener('cut', onCopy, true);
     doc.removeEventListener('paste', onPaste, true);
+    doc.removeEventListener('dragstart', onDragStart, true);
+    doc.removeEventListener('drop', onDrop, true);
   };
 }
 
