@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ActivityWindower } from '../activity/activity-windower';
@@ -51,9 +51,16 @@ export interface ExamSessionOptions {
   log?: (line: string) => void;
 }
 
-/** The database of one attempt: the same exam and student always resume the same file. */
-export const attemptDatabaseFile = (dataDir: string, examId: string, studentId: string): string =>
-  path.join(dataDir, `${examId}--${studentId.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
+/**
+ * The database of one attempt: the same exam and student always resume the same file. The
+ * readable part of the name is lossy ("a.b" and "a_b" both read a_b), so a digest of the
+ * exact student id keeps two students apart.
+ */
+export const attemptDatabaseFile = (dataDir: string, examId: string, studentId: string): string => {
+  const readable = studentId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  const digest = createHash('sha256').update(studentId).digest('hex').slice(0, 12);
+  return path.join(dataDir, `${examId}--${readable}-${digest}.sqlite`);
+};
 
 export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSession> {
   mkdirSync(opts.dataDir, { recursive: true });

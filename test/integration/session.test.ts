@@ -181,6 +181,12 @@ describe('ExamSession', () => {
     expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
   });
 
+  it('keeps two students whose ids read alike in separate attempts', () => {
+    const names = ['a.b', 'a_b', 'a b'].map((id) => attemptDatabaseFile(dataDir, 'exam', id));
+    expect(new Set(names).size).toBe(3);
+    expect(attemptDatabaseFile(dataDir, 'exam', 'a.b')).toBe(names[0]);
+  });
+
   it('fails to open with a message naming the database when it cannot be created', async () => {
     const blocked = path.join(dataDir, 'not-a-dir');
     writeFileSync(blocked, 'a file where the data folder should be');
