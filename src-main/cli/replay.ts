@@ -226,7 +226,9 @@ async function main(argv: string[]): Promise<number> {
     if (out.length) process.stdout.write(out.join(''));
     out.length = 0;
   };
-  const warnings: string[] = [];
+  // Only the first reason is shown: a count keeps memory flat however many lines are bad.
+  let skipped = 0;
+  let firstWarning = '';
   let summaryUsers = 0;
   try {
     const summary = await replayFile(
@@ -235,7 +237,9 @@ async function main(argv: string[]): Promise<number> {
         out.push(JSON.stringify(l) + '\n');
         if (out.length >= 512) flush();
       },
-      (m) => warnings.push(m),
+      (m) => {
+        if (skipped++ === 0) firstWarning = m;
+      },
     );
     flush();
     process.stdout.write(JSON.stringify({ summary }) + '\n');
@@ -257,8 +261,8 @@ async function main(argv: string[]): Promise<number> {
   if (summaryUsers > 1) {
     process.stderr.write(`replay: the input holds ${summaryUsers} users; it was replayed as one session\n`);
   }
-  if (warnings.length > 0) {
-    process.stderr.write(`replay: skipped ${warnings.length} malformed line(s); first: ${warnings[0]}\n`);
+  if (skipped > 0) {
+    process.stderr.write(`replay: skipped ${skipped} malformed line(s); first: ${firstWarning}\n`);
   }
   return 0;
 }

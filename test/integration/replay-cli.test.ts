@@ -22,9 +22,9 @@ function lines(): string[] {
   return out;
 }
 
-async function replay(file: string): Promise<{ stdout: string; stderr: string; code: number }> {
+async function replay(file: string, nodeArgs: string[] = []): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src-main/cli/replay.ts', file], { cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, '--import', 'tsx', 'src-main/cli/replay.ts', file], { cwd: process.cwd() });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const x = e as { stdout: string; stderr: string; code: number };
@@ -68,6 +68,15 @@ describe('npm run replay', () => {
     expect(summary.skippedLines).toBe(3);
     expect(summary.keystrokes).toBe(120);
     expect(r.stderr).toMatch(/skipped 3 malformed line\(s\); first: line 31: not JSON/);
+  }, 60_000);
+
+  it('keeps a count, not a list, of malformed lines: memory does not grow with them', async () => {
+    const f = join(dir, 'junk.jsonl');
+    writeFileSync(f, `${lines().join('\n')}\n${'x\n'.repeat(1_500_000)}`);
+    const r = await replay(f, ['--max-old-space-size=48']);
+    expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).summary.skippedLines).toBe(1_500_000);
+    expect(r.stderr).toMatch(/skipped 1500000 malformed line\(s\); first: line 121: not JSON/);
   }, 60_000);
 
   it('says clearly when the file cannot be read', async () => {
