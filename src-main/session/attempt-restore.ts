@@ -1,5 +1,5 @@
 import type { IntegrityKind, Policy, RiskLevel, SessionPhase, SubmissionReceipt } from '../contract';
-import { IntegrityKindSchema, RiskLevelSchema } from '../contract';
+import { IntegrityKindSchema, PolicySchema, RiskLevelSchema } from '../contract';
 import type { AuditStore } from '../audit/audit-store';
 import type { DetectionResult, PatternFinding } from '../detection/orchestrator';
 import { RiskLedger } from '../detection/risk-ledger';
@@ -11,6 +11,11 @@ export interface RestoredAttempt {
   submission: SubmissionReceipt | null;
   submissionSeq: number | null;
   ledger: RiskLedger;
+  /**
+   * The policy the attempt started under: an attempt is scored by one set of rules from
+   * start to end, even if a newer policy is installed between two runs.
+   */
+  policy: Policy;
 
 }
 
@@ -31,13 +36,16 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
       afterSeq = entry.seq;
       const p = entry.payload as Record<string, unknown>;
       if (entry.kind === 'session_started') {
+        const recorded = PolicySchema.safeParse(p.policy);
+        const attemptPolicy = recorded.success ? recorded.data : policy;
         restored = {
           sessionId: String(p.sessionId),
           startedAt: Number(p.at),
           phase: 'active',
           submission: null,
           submissionSeq: null,
-          ledger: new RiskLedger(policy.ledger, policy.classifier.thresholds),
+          ledger: new RiskLedger(attemptPolicy.ledger, attemptPolicy.classifier.thresholds),
+          policy: attemptPolicy,
         };
         continue;
       }

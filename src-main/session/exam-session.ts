@@ -114,7 +114,8 @@ export class ExamSession implements VigilApi {
     restored: RestoredAttempt | null,
   ) {
     const now = scheduler.now();
-    const { exam, policy, studentId } = opts;
+    const { exam, studentId } = opts;
+    const policy = restored?.policy ?? opts.policy;
     this.file = attemptDatabaseFile(opts.dataDir, exam.id, studentId);
     this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger, policy.classifier.thresholds);
     this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: scheduler });
@@ -146,7 +147,8 @@ export class ExamSession implements VigilApi {
     if (restored) this.restoreDetectionState();
     for (const a of store.answers()) this.answers.set(a.questionId, a);
 
-    const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : policy.serverUrl;
+    // The server may move between runs (IT's newer policy or the flag); the rules may not.
+    const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl;
     this.relay = new OutboxRelay({
       outbox: store,
       serverUrl,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
-import { defaultPolicy } from '../../src-main/contract';
+import { PolicySchema, defaultPolicy } from '../../src-main/contract';
 import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
@@ -159,6 +159,20 @@ describe('ExamSession', () => {
     await second.close();
     // A fresh orchestrator would have started its baselines now; the restored one keeps T0.
     expect(readState()?.firstStartedAt).toBe(T0);
+  });
+
+  it('scores an attempt by the policy it started under, even after a new policy is installed', async () => {
+    const first = await start();
+    unwrap(await first.reportWindowEvent({ kind: 'focus', focused: false }));
+    expect(unwrap(await first.getSnapshot()).risk.score).toBe(20);
+    await first.close();
+
+    const stricter = PolicySchema.parse({ schemaVersion: 1, ledger: { integrityPoints: { focus_lost: 50 } } });
+    const second = await openExamSession({ exam: demoExam(), policy: stricter, dataDir, studentId: 'student-7', scheduler, serverUrl: null, log: () => {} });
+    open.push(second);
+    expect(unwrap(await second.getSnapshot()).risk.score).toBe(20);
+    unwrap(await second.reportWindowEvent({ kind: 'focus', focused: false }));
+    expect(unwrap(await second.getSnapshot()).risk.score).toBe(40);
   });
 
   it('resumes a submitted attempt as submitted', async () => {
