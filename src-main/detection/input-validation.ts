@@ -35,6 +35,8 @@ export type CheckResult =
 
 const categories: ReadonlySet<string> = new Set(KEY_CATEGORIES);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** The contract's zones (KeystrokeSampleSchema): any other value would be a new key unit to the typist model. */
+const isZone = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 15;
 
 /**
  * Checks one package before detection. Structural faults (no timing, negative or absurd
@@ -145,7 +147,7 @@ function checkKeystrokes(raw: unknown, issues: string[]): { samples: KeystrokeSa
       s.up - s.down <= MAX_DWELL_MS &&
       typeof s.category === 'string' &&
       categories.has(s.category) &&
-      isNum(s.zone);
+      isZone(s.zone);
     if (!good) {
       dropped++;
       if (keep === null) keep = (raw as KeystrokeSample[]).slice(0, i);

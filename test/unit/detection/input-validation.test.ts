@@ -79,4 +79,14 @@ describe('checkPackage', () => {
       'keystroke samples out of time order, sorted by press time',
     ]);
   });
+
+  it('drops keystrokes whose zone is not one of the contract zones 0..15', () => {
+    // Each odd zone would become a new key unit in the typist model's per-session tables.
+    const ks = [3.5, -1, 16, 1e9, Number.NaN, 15, 0].map((zone, i) => ({ category: 'letter', zone, down: 100 + 10 * i, up: 150 + 10 * i }));
+    const r = checkPackage({ ...makePackage(0), keystrokes: ks }, undefined);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.pkg.keystrokes.map((k) => k.zone)).toEqual([15, 0]);
+    expect(r.bad.keystrokes).toBe(true);
+  });
 });
