@@ -37,7 +37,11 @@ export function startSession(api: VigilApi): SessionController {
     else store().setLoadError(r.error.message);
   };
 
-  const unsubscribe = api.onSnapshot((snapshot) => store().applySnapshot(snapshot));
+  const unsubscribe = api.onSnapshot((snapshot) => {
+    store().applySnapshot(snapshot);
+    // The engine waits briefly at a lock for what is still inside the autosave delay.
+    if (snapshot.phase === 'locked') void autosave.flushAll();
+  });
   const stopFocus = startFocusMonitor((focused) => report({ kind: 'focus', focused }));
   const stopClipboard = startClipboardMonitor((action, external) => report({ kind: 'clipboard', action, external }));
   // Leaving the page (reload, close) sends whatever is typed without waiting for the debounce.

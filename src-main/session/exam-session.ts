@@ -201,8 +201,9 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
     if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
-    if (this.phase !== 'active') {
-      return err(this.phase === 'locked' ? 'session_locked' : 'session_submitted', 'The exam is closed; answers can no longer change.');
+    // A locked exam still takes the saves the page flushes before its submission is written.
+    if (this.phase === 'submitted') {
+      return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
     const problem = checkAnswer(this.opts.exam, parsed.data);
     if (problem) return this.rejected('saveAnswer', problem);
@@ -374,13 +375,16 @@ export class ExamSession implements VigilApi {
     if (next.locked && this.phase === 'active') this.lockAndSubmit();
   }
 
-  /** At 100: lock, keep every answer, auto-submit, record why. */
+  /**
+   * At 100: lock, flush answers, auto-submit, record why. The page saves what it still holds
+   * (text inside its autosave delay) when it sees the lock; the submission waits for that.
+   */
   private lockAndSubmit(): void {
     this.phase = 'locked';
     this.stopSources();
     this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
     this.emit();
-    this.trySubmit('risk_limit');
+    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MS, () => this.trySubmit('risk_limit')));
   }
 
   private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
@@ -528,3 +532,5 @@ const DETECTION_STATE_KEY = 'detection';
 const DETECTION_STATE_SAVE_MS = 60_000;
 /** A forced submission (time up, lock) that could not be written is tried again this often. */
 const SUBMIT_RETRY_MS = 5_000;
+/** How long a lock waits for the page's last saves before submitting. */
+const LOCK_FLUSH_MS = 1_500;

@@ -68,6 +68,8 @@ describe('ExamSession recovery', () => {
 
     scheduler.advanceBy(10_000);
     const second = await start();
+    expect(unwrap(await second.getSnapshot()).phase).toBe('locked');
+    scheduler.advanceBy(2_000); // the lock's wait for the page's last saves
     const snap = unwrap(await second.getSnapshot());
     expect(snap.risk).toMatchObject({ score: 100, locked: true });
     expect(snap.phase).toBe('submitted');

@@ -111,16 +111,20 @@ describe('ExamSession', () => {
     session.onSnapshot((s) => snapshots.push(s));
     unwrap(await session.saveAnswer({ questionId: 'q4', value: 'Because they are in free fall.' }));
 
-    for (let i = 0; i < 6 && snapshots.at(-1)?.phase !== 'submitted'; i++) {
+    for (let i = 0; i < 6 && snapshots.at(-1)?.phase !== 'locked'; i++) {
       scheduler.advanceBy(1000);
       unwrap(await session.reportWindowEvent({ kind: 'focus', focused: false }));
       unwrap(await session.reportWindowEvent({ kind: 'focus', focused: true }));
     }
+    expect(snapshots.at(-1)?.phase).toBe('locked');
+    // Text still inside the page's autosave delay is flushed at the lock and submitted with the rest.
+    unwrap(await session.saveAnswer({ questionId: 'q3', value: 'F = ma' }));
+    scheduler.advanceBy(1_500);
     const last = snapshots.at(-1)!;
     expect(last.risk.score).toBe(100);
     expect(last.risk.locked).toBe(true);
     expect(last.phase).toBe('submitted');
-    expect(last.submission).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+    expect(last.submission).toMatchObject({ reason: 'risk_limit', answerCount: 2 });
     expect(last.risk.reasons.some((r) => r.code === 'focus_lost')).toBe(true);
     expect(snapshots.some((s) => s.phase === 'locked')).toBe(true);
 
@@ -136,7 +140,7 @@ describe('ExamSession', () => {
     store.close();
     expect(kinds).toContain('session_locked');
     expect(kinds.indexOf('session_locked')).toBeLessThan(kinds.indexOf('submission'));
-    expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 1 });
+    expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 2 });
   });
 
   it('keeps the learnt detection baselines across a restart', async () => {
