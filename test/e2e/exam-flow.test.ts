@@ -130,6 +130,10 @@ describe('the exam in Chromium against the real engine', () => {
     );
     expect(await page.locator('.risk__reasons').textContent()).toMatch(/pasted/i);
     await pasteInto(page, '#q-q4-input', 'Another paragraph from elsewhere.');
+    // Words typed just before the lock are still inside the autosave delay: the lock flushes
+    // them and the submission carries them.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' Last words.');
     await pasteInto(page, '#q-q4-input', 'And a third one.');
 
     const overlay = page.getByRole('alertdialog', { name: 'This exam has been locked' });
@@ -159,7 +163,7 @@ describe('the exam in Chromium against the real engine', () => {
       q1: 'c',
       q2: 'b',
       q3: shortText,
-      q4: essayText,
+      q4: `${essayText} Last words.`,
     });
     // The lock survives a reload: the page comes back locked, with the receipt.
     await page.reload();
