@@ -24,6 +24,7 @@ export const AUDIT_KINDS = [
   'submission',
   'error',
   'session_resumed',
+  'upload_requeued',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -375,6 +376,31 @@ export class AuditStore implements OutboxPort {
   }
 
   /** The server refused the upload for good; the row stays, and the audit log says so. */
+  /**
+   * Puts refused uploads back in the queue, with an audit row each. A refusal can be the
+   * server's configuration (a wrong path, a proxy's 403) rather than the upload itself; the
+   * Idempotency-Key makes another try harmless. Returns how many were requeued.
+   */
+  requeueRejected(at: number): number {
+    this.requireOutbox();
+    return this.write('requeue refused uploads', () =>
+      this.db
+        .transaction(() => {
+          const rows = this.db.prepare("SELECT id, path, last_error FROM outbox WHERE state = 'rejected'").all() as {
+            id: string;
+            path: string;
+            last_error: string | null;
+          }[];
+          for (const row of rows) {
+            this.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?").run(at, row.id);
+            this.appendRow('upload_requeued', canonicalJson({ outboxId: row.id, path: row.path, refusedWith: row.last_error }));
+          }
+          return rows.length;
+        })
+        .immediate(),
+    );
+  }
+
   markRejected(id: string, at: number, error: string): void {
     this.requireOutbox();
     this.write('record a rejected upload', () =>

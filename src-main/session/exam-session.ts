@@ -149,6 +149,9 @@ export class ExamSession implements VigilApi {
 
     // The server may move between runs (IT's newer policy or the flag); the rules may not.
     const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl;
+    // Each start gives refused uploads one more chance: the refusal may have been the
+    // server's configuration, fixed since (the audit keeps both the refusal and the retry).
+    if (serverUrl && store.requeueRejected(now) > 0) this.log('requeued uploads the server had refused');
     this.relay = new OutboxRelay({
       outbox: store,
       serverUrl,

@@ -96,4 +96,32 @@ describe('ExamSession with the reference exam server', () => {
     expect(snap.notices.join(' ')).not.toMatch(/cannot be reached/);
     expect(server.sessions()[s.sessionId]?.submissions).toHaveLength(1);
   });
+
+  it('gives an upload the server refused another try when the app starts again (e.g. after a wrong server path is fixed)', async () => {
+    const scheduler = new VirtualScheduler(Date.UTC(2026, 10, 22, 9));
+    const exam = loadExamFile(DEMO_EXAM_FILE);
+    if (!exam.ok) throw new Error(exam.error.message);
+    const openWith = async (serverUrl: string) =>
+      openExamSession({ exam: exam.value, policy: defaultPolicy(), dataDir, studentId: 'grace', scheduler, serverUrl, log: () => {} });
+
+    const misconfigured = await openWith(`${server.url}/no-such-prefix`);
+    unwrap(await misconfigured.saveAnswer({ questionId: 'q1', value: 'a' }));
+    unwrap(await misconfigured.submit({ confirm: true }));
+    await misconfigured.flushUploads();
+    expect(misconfigured.uploadStatus().lastError).toMatch(/404/);
+    const sessionId = misconfigured.sessionId;
+    await misconfigured.close();
+    expect(server.sessions()[sessionId]).toBeUndefined();
+
+    session = await openWith(server.url);
+    await session.flushUploads();
+    expect(server.sessions()[sessionId]?.submissions).toHaveLength(1);
+    expect(unwrap(await session.getSnapshot()).submission?.delivered).toBe(true);
+    await session.close();
+    session = null;
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, 'demo-physics-101', 'grace'), { readonly: true });
+    const kinds = store.entries().map((e) => e.kind);
+    store.close();
+    expect(kinds).toContain('upload_requeued');
+  });
 });
