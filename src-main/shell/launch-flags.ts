@@ -27,6 +27,18 @@ const FLAG_NAMES = {
 } as const satisfies Record<string, keyof LaunchFlags>;
 type FlagName = keyof typeof FLAG_NAMES;
 
+/**
+ * Flags an installed (packaged) Vigil refuses: each would let whoever starts the exam choose
+ * its rules (a lenient policy, another exam, a fresh data folder and so a fresh risk score,
+ * their own upload server) or load outside native code. They are for `npm start` and tests;
+ * an installation takes them from what IT packaged (and, later, the signed policy).
+ */
+export function flagsRefusedWhenPackaged(flags: LaunchFlags): string[] {
+  return (Object.entries(FLAG_NAMES) as [FlagName, keyof LaunchFlags][])
+    .filter(([, field]) => field !== 'studentId' && flags[field] !== null)
+    .map(([name]) => name);
+}
+
 const PATH_FIELDS: ReadonlySet<keyof LaunchFlags> = new Set(['examFile', 'policyFile', 'dataDir', 'nativeBinding']);
 const STUDENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -15,7 +15,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
 import { createCaptureSources } from './capture-sources';
 import { installIpcAdapter } from './ipc-adapter';
-import { debuggingSwitches, parseLaunchFlags } from './launch-flags';
+import { debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
 import type { LaunchFlags } from './launch-flags';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
@@ -97,11 +97,12 @@ async function start(): Promise<void> {
     );
   }
   const launch = flags.value;
-  if (app.isPackaged && launch.nativeBinding) {
-    // It dlopen()s any .node file into this process; only `npm start` needs it.
+  const refused = app.isPackaged ? flagsRefusedWhenPackaged(launch) : [];
+  if (refused.length > 0) {
+    // --native-binding would dlopen() any .node file into this process; the others choose the exam's rules.
     return showStartupError(
-      'Vigil was started with --native-binding',
-      '--native-binding loads outside native code into the exam. Start Vigil without it.',
+      `Vigil was started with ${refused.join(', ')}`,
+      `${refused.join(', ')} would let whoever starts the exam change its rules or load outside code; an installed Vigil takes them only from its installation. Start Vigil without them.`,
     );
   }
   if (!existsSync(path.join(rendererDir, 'index.html'))) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { debuggingSwitches, parseLaunchFlags } from '../../../src-main/shell/launch-flags';
+import { debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from '../../../src-main/shell/launch-flags';
 
 const cwd = '/home/exam';
 
@@ -93,5 +93,26 @@ describe('debuggingSwitches', () => {
 
   it('ignores ours and lookalikes', () => {
     expect(debuggingSwitches(['vigil', '--student-id=inspect', '--exam=--inspect.json', '--inspector-x'])).toEqual([]);
+  });
+});
+
+describe('flagsRefusedWhenPackaged', () => {
+  const parse = (argv: string[]) => {
+    const r = parseLaunchFlags(argv, '/home/s');
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+
+  it('allows only the student id', () => {
+    expect(flagsRefusedWhenPackaged(parse(['--student-id', 'ada']))).toEqual([]);
+    expect(flagsRefusedWhenPackaged(parse([]))).toEqual([]);
+  });
+
+  it('names every flag that would change the exam, its rules, its data or load outside code', () => {
+    expect(
+      flagsRefusedWhenPackaged(
+        parse(['--policy=/tmp/lenient.json', '--data-dir', '/tmp/fresh', '--server-url=http://127.0.0.1:9', '--exam', 'x.json', '--native-binding=/x.node', '--student-id=ada']),
+      ).sort(),
+    ).toEqual(['--data-dir', '--exam', '--native-binding', '--policy', '--server-url']);
   });
 });
