@@ -18,6 +18,8 @@ export interface WindowerOptions {
   startAt: number;
   /** Overrides DEFAULT_INACTIVITY_GAP_MS. */
   inactivityGapMs?: number;
+  /** The sequence number of window 0 (a resumed session carries on its numbering); 0 by default. */
+  firstSequence?: number;
 }
 
 interface Pending {
@@ -47,7 +49,8 @@ export class ActivityWindower {
   private readonly startAt: number;
   private readonly gapMs: number;
 
-  private sequence = 0;
+  private sequence: number;
+  private readonly firstSequence: number;
   private pending: Pending[] = [];
   private arrivals = 0;
 
@@ -71,6 +74,12 @@ export class ActivityWindower {
     if (!Number.isFinite(gap) || gap < 0) {
       throw new RangeError(`ActivityWindower: inactivityGapMs must be >= 0, got ${gap}`);
     }
+    const first = opts.firstSequence ?? 0;
+    if (!Number.isInteger(first) || first < 0) {
+      throw new RangeError(`ActivityWindower: firstSequence must be a non-negative integer, got ${first}`);
+    }
+    this.firstSequence = first;
+    this.sequence = first;
     this.sessionId = opts.sessionId;
     this.windowMs = opts.windowMs;
     this.startAt = opts.startAt;
@@ -81,7 +90,7 @@ export class ActivityWindower {
   /** Start of the window that the next `drain` will close first. */
   private get openStart(): number {
     // Multiplied, not accumulated, so hours of windows do not drift by float error.
-    return this.startAt + this.sequence * this.windowMs;
+    return this.startAt + (this.sequence - this.firstSequence) * this.windowMs;
   }
 
   /**

@@ -16,7 +16,8 @@ export interface RestoredAttempt {
    * start to end, even if a newer policy is installed between two runs.
    */
   policy: Policy;
-
+  /** The sequence number the next activity package takes (numbering carries on across restarts). */
+  nextSequence: number;
 }
 
 const PAGE = 1000;
@@ -46,6 +47,7 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           submissionSeq: null,
           ledger: new RiskLedger(attemptPolicy.ledger, attemptPolicy.classifier.thresholds),
           policy: attemptPolicy,
+          nextSequence: 0,
         };
         continue;
       }
@@ -61,6 +63,7 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
           const level = RiskLevelSchema.safeParse(p.level);
           if (!level.success) break;
           restored.ledger.recordDetection(storedDetection(p, level.data), Number(p.endedAt));
+          if (Number.isInteger(p.sequence)) restored.nextSequence = Math.max(restored.nextSequence, Number(p.sequence) + 1);
           break;
         }
         case 'session_locked':

@@ -175,6 +175,7 @@ export class ExamSession implements VigilApi {
       sessionId: this.sessionId,
       windowMs: policy.windowSeconds * 1000,
       startAt: now,
+      firstSequence: restored?.nextSequence ?? 0,
     });
 
     if (this.phase === 'active' && this.risk.locked) {

@@ -163,6 +163,12 @@ describe('ExamSession', () => {
     await second.close();
     // A fresh orchestrator would have started its baselines now; the restored one keeps T0.
     expect(readState()?.firstStartedAt).toBe(T0);
+    // Package numbers carry on across the restart, so flag files never repeat one.
+    const store = AuditStore.open(file);
+    const sequences = store.entries().filter((e) => e.kind === 'package_scored').map((e) => e.payload.sequence as number);
+    store.close();
+    expect(sequences).toEqual([...sequences.keys()]);
+    expect(sequences.length).toBeGreaterThan(12);
   });
 
   it('scores an attempt by the policy it started under, even after a new policy is installed', async () => {

@@ -34,6 +34,17 @@ describe('ActivityWindower', () => {
     expect(next.map((p) => p.inactivityMs)).toEqual([5_000, 5_000]);
   });
 
+  it('carries on a resumed session\'s numbering without moving its windows', () => {
+    const w = new ActivityWindower({ sessionId: 's', windowMs: 1000, startAt: 5000, firstSequence: 42 });
+    w.push(key(5100, 5150));
+    const pkgs = w.drain(7000);
+    expect(pkgs.map((p) => [p.sequence, p.startedAt, p.endedAt, p.keystrokeCount])).toEqual([
+      [42, 5000, 6000, 1],
+      [43, 6000, 7000, 0],
+    ]);
+    expect(() => new ActivityWindower({ sessionId: 's', windowMs: 1000, startAt: 0, firstSequence: -1 })).toThrow(/firstSequence/);
+  });
+
   it('computes dwell, flight and backspace ratio from keys pushed in any order', () => {
     const w = windower();
     // Pushed in release order, shuffled: the windower sorts by down.
