@@ -124,7 +124,7 @@ export class ReplaySession {
     return this.orchestrator.recentFlags();
   }
 
-  skip(): void {
+  countMalformedLine(): void {
     this.summary.skippedLines++;
   }
 
@@ -206,7 +206,7 @@ export async function replayFile(
     if (line.trim() === '') continue;
     const rec = parseKeyRecord(line);
     if (typeof rec === 'string') {
-      session.skip();
+      session.countMalformedLine();
       warn(`line ${lineNo}: ${rec}`);
       continue;
     }

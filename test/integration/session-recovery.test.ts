@@ -22,6 +22,18 @@ function unwrap<T>(r: Result<T>): T {
   return r.value;
 }
 
+/** Makes the session's store refuse to write a submission (a disk error) until `recover()`. */
+function failSubmissionWrites(session: ExamSession): { recover(): void } {
+  const store = (session as unknown as { store: AuditStore }).store;
+  const append = store.append.bind(store);
+  let failing = true;
+  store.append = (...args: Parameters<AuditStore['append']>) => {
+    if (failing && args[0] === 'submission') throw new Error('disk I/O error');
+    return append(...args);
+  };
+  return { recover: () => (failing = false) };
+}
+
 describe('ExamSession recovery', () => {
   let dataDir: string;
   let scheduler: VirtualScheduler;
@@ -111,19 +123,13 @@ describe('ExamSession recovery', () => {
     const session = await start();
     unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
     // The disk refuses writes for a moment when the deadline fires.
-    const store = (session as unknown as { store: AuditStore }).store;
-    const append = store.append.bind(store);
-    let failing = true;
-    store.append = (...args: Parameters<AuditStore['append']>) => {
-      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
-      return append(...args);
-    };
+    const disk = failSubmissionWrites(session);
     expect(() => scheduler.advanceBy(45 * 60_000 + 1)).not.toThrow();
     let snap = unwrap(await session.getSnapshot());
     expect(snap.phase).not.toBe('submitted');
     expect(snap.notices.join(' ')).toMatch(/problem occurred while submitting/);
 
-    failing = false;
+    disk.recover();
     scheduler.advanceBy(60_000);
     snap = unwrap(await session.getSnapshot());
     expect(snap.phase).toBe('submitted');
@@ -133,20 +139,14 @@ describe('ExamSession recovery', () => {
   it('a lock whose submission cannot be written is submitted once the disk recovers, without a restart', async () => {
     const session = await start();
     unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
-    const store = (session as unknown as { store: AuditStore }).store;
-    const append = store.append.bind(store);
-    let failing = true;
-    store.append = (...args: Parameters<AuditStore['append']>) => {
-      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
-      return append(...args);
-    };
+    const disk = failSubmissionWrites(session);
     for (let i = 0; i < 5; i++) {
       scheduler.advanceBy(1000);
       await session.reportWindowEvent({ kind: 'focus', focused: false });
     }
     expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
 
-    failing = false;
+    disk.recover();
     scheduler.advanceBy(10_000);
     const snap = unwrap(await session.getSnapshot());
     expect(snap.phase).toBe('submitted');
@@ -155,18 +155,12 @@ describe('ExamSession recovery', () => {
 
   it('a student submit while the lock is retrying its submission is recorded as the lock, and one past the deadline as time up', async () => {
     const session = await start();
-    const store = (session as unknown as { store: AuditStore }).store;
-    const append = store.append.bind(store);
-    let failing = true;
-    store.append = (...args: Parameters<AuditStore['append']>) => {
-      if (failing && args[0] === 'submission') throw new Error('disk I/O error');
-      return append(...args);
-    };
+    const disk = failSubmissionWrites(session);
     for (let i = 0; i < 5; i++) {
       scheduler.advanceBy(1000);
       await session.reportWindowEvent({ kind: 'focus', focused: false });
     }
-    failing = false;
+    disk.recover();
     expect(unwrap(await session.submit({ confirm: true })).reason).toBe('risk_limit');
 
     const other = await openExamSession({
