@@ -29,6 +29,7 @@ import type {
 } from '../contract';
 import { FlagOrchestrator } from '../detection/orchestrator';
 import { RiskLedger } from '../detection/risk-ledger';
+import { configKey } from '../exam/config-key';
 import { OutboxRelay } from '../upload/outbox-relay';
 import { createRealScheduler } from '../upload/real-scheduler';
 import { checkAnswer } from './answer-rules';
@@ -156,6 +157,7 @@ export class ExamSession implements VigilApi {
       outbox: store,
       serverUrl,
       scheduler,
+      configKey: configKey(opts.policy),
       onStatusChange: (status) => {
         // A pass queued before close() finds the database closed: not an upload problem.
         if (this.closed) return;
