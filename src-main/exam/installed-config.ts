@@ -39,7 +39,7 @@ export interface ConfigProblem {
 
 export type ConfigResult = { ok: true; value: InstalledConfig } | { ok: false; error: ConfigProblem };
 
-const SIGN_HINT = 'IT signs it with `npm run admin -- sign` (docs/deploy.md)';
+const HOW_TO_SIGN = '`npm run admin -- sign`, see docs/deploy.md';
 
 /**
  * Finds, verifies and parses the policy and exam. In production each must be a file in the
@@ -95,7 +95,7 @@ function loadDocument<T>(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     const todo = production
-      ? `IT: install the signed ${what} there (${SIGN_HINT}).`
+      ? `IT: install the signed ${what} there (${HOW_TO_SIGN}).`
       : `Check the path, or give another with --${what}.`;
     return problem(title, `${file} cannot be read (${code}). ${todo}`);
   }
@@ -110,7 +110,7 @@ function loadDocument<T>(
     if (!verified.ok) {
       return problem(
         `The ${label} is not signed by your institution`,
-        `${file}: ${verified.error.reason}. Vigil will not run an exam under rules it cannot trust. IT: sign the ${what} again with the institution key and reinstall it (${SIGN_HINT}).`,
+        `${file}: ${verified.error.reason}. Vigil will not run an exam under rules it cannot trust. IT: sign the ${what} again with the institution key and reinstall it (${HOW_TO_SIGN}).`,
       );
     }
     text = verified.value.content;
@@ -118,7 +118,7 @@ function loadDocument<T>(
   } else if (production) {
     return problem(
       `The ${label} is not signed`,
-      `${file} has no Vigil signature. Vigil will not run an exam under rules anyone could have edited. IT: ${SIGN_HINT.replace('IT signs', 'sign')} and install the signed file there.`,
+      `${file} has no Vigil signature. Vigil will not run an exam under rules anyone could have edited. IT: sign it with the institution key and install the signed file there (${HOW_TO_SIGN}).`,
     );
   } else if (signed) {
     // Development without a key: the content is used, but the log says it was not checked.
