@@ -97,7 +97,7 @@ beforeAll(async () => {
 const saved = { argv: process.argv, defaultApp: process.defaultApp };
 afterAll(() => {
   process.argv = saved.argv;
-  process.defaultApp = saved.defaultApp;
+  (process as { defaultApp?: boolean }).defaultApp = saved.defaultApp;
 });
 
 let run = 0;
@@ -109,7 +109,7 @@ async function startupPage(args: string[]): Promise<{ url: string | null; html: 
   const fake = fakeElectron(appRoot);
   (globalThis as Record<string, unknown>).__vigilProdElectron = fake.electron;
   process.argv = ['electron', appRoot, ...args];
-  process.defaultApp = true;
+  (process as { defaultApp?: boolean }).defaultApp = true;
   await import(`${pathToFileURL(path.join(bundleDir, 'out', 'main', 'main.js')).href}?run=${++run}`);
   for (const started = Date.now(); !fake.windows.at(-1)?.url; ) {
     if (Date.now() - started > 15_000) throw new Error('main.js loaded no window within 15 s');
