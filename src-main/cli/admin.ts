@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExamSchema, PolicySchema } from '../contract';
+import { configKey } from '../exam/config-key';
 import { keyId, parsePrivateKey, parsePublicKey, signDocument, verifyDocument } from '../exam/signed-document';
 
 const USAGE = [
@@ -113,7 +114,9 @@ function describeContent(content: string): string {
   } catch (e) {
     return `not JSON (${(e as Error).message})`;
   }
-  if (PolicySchema.safeParse(json).success) return 'a policy';
+  const policy = PolicySchema.safeParse(json);
+  // The Config Key is what the exam server compares uploads against (docs/deploy.md).
+  if (policy.success) return `a policy, Config Key ${configKey(policy.data)}`;
   if (ExamSchema.safeParse(json).success) return 'an exam';
   return 'JSON that is neither a valid policy nor a valid exam';
 }

@@ -38,7 +38,7 @@ describe('npm run admin', { timeout: 60_000 }, () => {
     expect(admin('sign', '--key', join(keys, 'institution.key'), '--in', policy, '--out', signed).code).toBe(0);
     const r = admin('verify', '--pub', join(keys, 'institution.pub'), '--in', signed);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^OK: .*\n$/);
+    expect(r.out).toMatch(/^OK: .* \(a policy, Config Key [0-9a-f]{64}, \d+ bytes\)\n$/);
     expect(r.out.split('\n')).toHaveLength(2);
   });
 
