@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs build script without type declarations
-import { buildMain } from '../../../scripts/build.mjs';
+import { buildDefines, buildMain } from '../../../scripts/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 type Listener = (...args: any[]) => unknown;
@@ -147,5 +147,23 @@ describe('the production bundle', () => {
     expect(page.url).toBe('app://vigil/__startup-error');
     expect(page.html).toContain('The exam policy cannot be used');
     expect(page.html).toContain(`${policy} cannot be read (ENOENT). IT: install the signed policy there`);
+  });
+});
+
+describe('buildDefines (the build-time constants)', () => {
+  it('is development unless asked, and carries no key unless given one', () => {
+    expect(buildDefines({ institutionPubFile: null })).toEqual({ __VIGIL_PRODUCTION__: 'false', __VIGIL_INSTITUTION_PUB__: 'null' });
+    expect(buildDefines({ production: true, institutionPubFile: null }).__VIGIL_PRODUCTION__).toBe('true');
+  });
+
+  it('refuses to build with a key file that is missing or not Ed25519, naming it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-defines-'));
+    expect(() => buildDefines({ institutionPubFile: path.join(dir, 'nope.pub') })).toThrow(/VIGIL_INSTITUTION_PUB=.*nope\.pub cannot be read \(ENOENT\)/);
+    const rsa = path.join(dir, 'rsa.pub');
+    writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(() => buildDefines({ institutionPubFile: rsa })).toThrow(/is a rsa key; Vigil needs the Ed25519 institution\.pub/);
+    const junk = path.join(dir, 'junk.pub');
+    writeFileSync(junk, 'hello');
+    expect(() => buildDefines({ institutionPubFile: junk })).toThrow(/is not a PEM public key/);
   });
 });
