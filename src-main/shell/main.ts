@@ -25,8 +25,10 @@ const production = isProduction(app.isPackaged);
 const flags = parseLaunchFlags(process.argv, process.cwd());
 // One profile (and one single-instance lock) per data folder, so a test run or a second
 // candidate account never fights an exam already open elsewhere. Must precede 'ready'.
-if (flags.ok && flags.value.dataDir) app.setPath('userData', path.join(flags.value.dataDir, 'electron-profile'));
-const dataDir = (flags.ok && flags.value.dataDir) || path.join(app.getPath('userData'), 'attempts');
+// A production build refuses --data-dir below; until then its log stays where IT looks for it.
+const chosenDataDir = flags.ok && !production ? flags.value.dataDir : null;
+if (chosenDataDir) app.setPath('userData', path.join(chosenDataDir, 'electron-profile'));
+const dataDir = chosenDataDir || path.join(app.getPath('userData'), 'attempts');
 const log: AppLog = createAppLog(path.join(dataDir, 'vigil.log'));
 
 registerAppScheme();
@@ -127,13 +129,12 @@ async function start(): Promise<void> {
   if (!config.ok) return showStartupError(config.error.title, config.error.message);
   for (const note of config.value.notes) log(note);
   log(`${production ? 'production' : 'development'} build; Config Key ${config.value.configKey}`);
-  const exam = { value: config.value.exam };
-  const policy = { value: config.value.policy };
+  const { exam, policy } = config.value;
 
   try {
     session = await openExamSession({
-      exam: exam.value,
-      policy: policy.value,
+      exam,
+      policy,
       dataDir,
       studentId: launch.studentId ?? 'student',
       sources: createCaptureSources(log),
@@ -145,7 +146,7 @@ async function start(): Promise<void> {
     return showStartupError('The exam database cannot be opened', describe(e));
   }
   const engine = session;
-  log(`exam ${exam.value.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.value.serverUrl ?? 'nowhere (kept queued locally)'}`);
+  log(`exam ${exam.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.serverUrl ?? 'nowhere (kept queued locally)'}`);
 
   examWindow = createWindow('exam', {
     preloadPath: path.join(appRoot, 'out', 'preload', 'preload.cjs'),

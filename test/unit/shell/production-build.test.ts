@@ -102,7 +102,7 @@ afterAll(() => {
 
 let run = 0;
 /** Starts the production main.js as `electron APP ...args` and returns the startup error page it shows. */
-async function startupPage(args: string[]): Promise<{ url: string | null; html: string; devTools: unknown }> {
+async function startupPage(args: string[]): Promise<{ url: string | null; html: string; devTools: unknown; appRoot: string }> {
   const appRoot = mkdtempSync(path.join(tmpdir(), 'vigil-prod-app-'));
   mkdirSync(path.join(appRoot, 'out', 'renderer'), { recursive: true });
   writeFileSync(path.join(appRoot, 'out', 'renderer', 'index.html'), '<!doctype html>');
@@ -117,7 +117,7 @@ async function startupPage(args: string[]): Promise<{ url: string | null; html: 
   }
   const win = fake.windows.at(-1)!;
   const response = (await fake.protocolHandlers.get('app')!({ url: 'app://vigil/__startup-error', method: 'GET' })) as Response;
-  return { url: win.url, html: await response.text(), devTools: win.options.webPreferences?.devTools };
+  return { url: win.url, html: await response.text(), devTools: win.options.webPreferences?.devTools, appRoot };
 }
 
 describe('the production bundle', () => {
@@ -132,6 +132,14 @@ describe('the production bundle', () => {
     expect(page.url).toBe('app://vigil/__startup-error');
     expect(page.html).toContain('Vigil was started with --policy');
     expect(page.devTools).toBe(false);
+  });
+
+  it('refuses --data-dir without first moving its log there', async () => {
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'vigil-elsewhere-'));
+    const page = await startupPage([`--data-dir=${elsewhere}`]);
+    expect(page.html).toContain('Vigil was started with --data-dir');
+    expect(readFileSync(path.join(page.appRoot, 'user-data', 'attempts', 'vigil.log'), 'utf8')).toMatch(/cannot start: Vigil was started with --data-dir/);
+    expect(existsSync(path.join(elsewhere, 'vigil.log'))).toBe(false);
   });
 
   it('refuses arguments outside the allow-list, naming them', async () => {
