@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../src-main/audit/canonical-json';
 import { PolicySchema, defaultPolicy } from '../../../src-main/contract';
 import { configKey } from '../../../src-main/exam/config-key';
 
@@ -10,6 +12,12 @@ describe('configKey', () => {
     // Key order and defaults written out do not change the rules, so not the key either.
     const spelled = PolicySchema.parse({ serverUrl: null, windowSeconds: 5, schemaVersion: 1, ledger: { behaviourCap: 60 } });
     expect(configKey(spelled)).toBe(a);
+  });
+
+  it('is what docs/deploy.md tells a server to compute: SHA-256 of the RFC 8785 text', () => {
+    // The audit log's own canonical JSON is an independent implementation of the same rules.
+    const policy = PolicySchema.parse({ schemaVersion: 1, serverUrl: 'https://exam.example/ü', windowSeconds: 2.5 });
+    expect(configKey(policy)).toBe(createHash('sha256').update(canonicalJson(policy), 'utf8').digest('hex'));
   });
 
   it('changes with any change to any rule', () => {
