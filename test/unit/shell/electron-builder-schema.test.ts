@@ -54,5 +54,6 @@ describe('deployment settings', () => {
   it('unpacks every native addon, including the native/ one', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toContain('**/*.node');
+    expect(config.files).toContain('native/build/Release/*.node');
   });
 });
