@@ -112,7 +112,8 @@ function describeContent(content: string): string {
   try {
     json = JSON.parse(content);
   } catch (e) {
-    return `not JSON (${(e as Error).message})`;
+    // One line: V8's message quotes the start of the text, newlines and all.
+    return `not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`;
   }
   const policy = PolicySchema.safeParse(json);
   // The Config Key is what the exam server compares uploads against (docs/deploy.md).

@@ -60,6 +60,22 @@ describe('npm run admin', { timeout: 60_000 }, () => {
     expect(cases[2]!.out).toMatch(/no Vigil signature/);
   });
 
+  it('sign refuses what Vigil could never load, and warns about JSON that is no policy or exam', () => {
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'windowSeconds = 5\n');
+    const refused = admin('sign', '--key', join(keys, 'institution.key'), '--in', text, '--out', join(dir, 'notes.signed'));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/notes\.txt is not JSON .*Vigil signs JSON policies and exams only/);
+    const odd = join(dir, 'odd.json');
+    writeFileSync(odd, '{"schemaVersion": 2}');
+    const warned = admin('sign', '--key', join(keys, 'institution.key'), '--in', odd, '--out', join(dir, 'odd.signed'));
+    expect(warned.code).toBe(0);
+    expect(warned.err).toMatch(/warning: .*odd\.json is not a valid Vigil policy or exam/);
+    // Signing a public key by mistake: one line naming it.
+    const wrongKey = admin('sign', '--key', join(keys, 'institution.pub'), '--in', policy, '--out', join(dir, 'x.json'));
+    expect(wrongKey.err).toMatch(/institution\.pub is not a private key in PEM form/);
+  });
+
   it('names the file and what to do when a key or input is missing', () => {
     const noPub = admin('verify', '--pub', join(dir, 'missing.pub'), '--in', signed);
     expect(noPub).toMatchObject({ code: 1, out: expect.stringMatching(/^BAD: cannot read the public key .*missing\.pub \(ENOENT\)\. Use the institution\.pub/) });
