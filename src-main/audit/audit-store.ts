@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SavedAnswer } from '../contract/exam';
-import type { OutboxItem, OutboxPort, OutboxRecord, OutboxState } from '../upload/outbox-port';
+import type { OutboxItem, OutboxPort, OutboxRecord, OutboxState } from '../contract/outbox';
 import { AuditStoreError, describeCause } from './audit-store-error';
 import { canonicalJson } from './canonical-json';
 import { GENESIS_HASH, rowHash, sha256Hex } from './hash-chain';
