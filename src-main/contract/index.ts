@@ -6,3 +6,5 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './audit-rows';
+export * from './outbox';
