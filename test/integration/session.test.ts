@@ -6,9 +6,9 @@ import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
 import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
-import type { ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
+import type { ExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -23,7 +23,7 @@ function demoExam(): Exam {
 
 describe('ExamSession', () => {
   let dataDir: string;
-  let scheduler: VirtualScheduler;
+  let scheduler: FakeClock;
   const open: ExamSession[] = [];
 
   async function start(overrides: { exam?: Exam } = {}): Promise<ExamSession> {
@@ -42,7 +42,7 @@ describe('ExamSession', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-session-'));
-    scheduler = new VirtualScheduler(T0);
+    scheduler = new FakeClock(T0);
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close();
