@@ -33,7 +33,12 @@ export class DetectionPipeline {
   constructor(private readonly opts: DetectionPipelineOptions) {
     const { policy } = opts;
     this.ledger = opts.resumed?.ledger ?? new RiskLedger(policy.ledger, policy.classifier.thresholds);
-    this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: opts.clock });
+    this.orchestrator = new FlagOrchestrator({
+      policy: policy.classifier,
+      clock: opts.clock,
+      sessionId: opts.sessionId,
+      studentId: opts.studentId,
+    });
     this.windower = new ActivityWindower({
       sessionId: opts.sessionId,
       windowMs: policy.windowSeconds * 1000,
@@ -69,7 +74,7 @@ export class DetectionPipeline {
    * restarted app would enrol whoever types next as the student.
    */
   saveState(): void {
-    const snapshot = this.orchestrator.exportSession(this.opts.sessionId);
+    const snapshot = this.orchestrator.exportState();
     if (!snapshot) return;
     try {
       this.opts.store.saveEngineState(DETECTION_STATE_KEY, snapshot);
@@ -81,13 +86,13 @@ export class DetectionPipeline {
   restoreState(): void {
     const saved = this.opts.store.loadEngineState(DETECTION_STATE_KEY);
     if (saved === null) return;
-    const restored = this.orchestrator.importSession(this.opts.sessionId, saved);
+    const restored = this.orchestrator.importState(saved);
     if (!restored.ok) this.opts.onError('restoring the detection baselines', new Error(restored.error.message));
   }
 
   private scorePackage(pkg: ActivityPackage): RiskState {
     const { store, sessionId, studentId } = this.opts;
-    const result = this.orchestrator.processPackage(pkg, sessionId, studentId);
+    const result = this.orchestrator.processPackage(pkg);
     store.append('package_scored', {
       sequence: pkg.sequence,
       startedAt: pkg.startedAt,
