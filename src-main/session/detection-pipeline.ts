@@ -1,6 +1,6 @@
 import { ActivityWindower } from '../activity/activity-windower';
 import type { AuditStore } from '../audit/audit-store';
-import type { ActivityPackage, Clock, IntegrityKind, Policy, RawEvent, RiskState } from '../contract';
+import type { ActivityPackage, Clock, IntegrityKind, Policy, RawEvent, RiskState, WindowEvent } from '../contract';
 import { FlagOrchestrator } from '../detection/orchestrator';
 import { RiskLedger } from '../detection/risk-ledger';
 
@@ -55,6 +55,16 @@ export class DetectionPipeline {
     this.windower.push(event);
   }
 
+  /** The page's window event goes into the activity windows; returns the integrity event it amounts to, if any. */
+  pushWindowEvent(e: WindowEvent, t: number): IntegrityKind | null {
+    if (e.kind === 'focus') {
+      this.windower.push({ kind: 'focus', t, focused: e.focused });
+      return e.focused ? null : 'focus_lost';
+    }
+    this.windower.push({ kind: 'clipboard', t, action: e.action, external: e.external });
+    return e.action === 'paste' && e.external ? 'external_paste' : null;
+  }
+
   /**
    * Scores every window that has ended by `t`, in order. `onRisk` sees the ledger after
    * each package, so a lock happens at the package that caused it. Storage errors throw.
@@ -63,7 +73,7 @@ export class DetectionPipeline {
     for (const pkg of this.windower.drain(t)) onRisk(this.scorePackage(pkg));
   }
 
-  /** The ledger words the kind itself ("Left the exam window"); `message` adds specifics. */
+  /** The ledger words the kind itself ("Left the exam window"); `message` adds specifics ('' for none). */
   recordIntegrity(kind: IntegrityKind, at: number, message: string): RiskState {
     this.opts.store.append('integrity_event', { kind, at, message });
     return this.ledger.recordIntegrity(kind, at, message);

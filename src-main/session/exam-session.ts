@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
 import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { IntegrityKind, Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
@@ -157,19 +157,12 @@ export class ExamSession implements VigilApi {
     const parsed = WindowEventSchema.safeParse(event);
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
-    const e = parsed.data;
-    const t = this.scheduler.now();
     try {
-      if (e.kind === 'focus') {
-        this.detection.push({ kind: 'focus', t, focused: e.focused });
-        if (!e.focused) this.recordIntegrity('focus_lost');
-      } else {
-        this.detection.push({ kind: 'clipboard', t, action: e.action, external: e.external });
-        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste');
-      }
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
       return ok(null);
-    } catch (e2) {
-      return this.reporter.storageFailure('recording a window event', e2);
+    } catch (e) {
+      return this.reporter.storageFailure('recording a window event', e);
     }
   }
 
@@ -203,7 +196,7 @@ export class ExamSession implements VigilApi {
   }
 
   /** Closes the windows that have ended and scores them. Called on the window cadence. */
-  scorePendingPackages(): void {
+  private scorePendingPackages(): void {
     if (this.phase !== 'active') return;
     try {
       this.detection.scoreUntil(this.scheduler.now(), (next) => this.updateRisk(next));
@@ -221,11 +214,6 @@ export class ExamSession implements VigilApi {
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
-  }
-
-  /** The ledger words the kind itself ("Left the exam window"); `detail` adds specifics. */
-  private recordIntegrity(kind: IntegrityKind, detail = ''): void {
-    this.updateRisk(this.detection.recordIntegrity(kind, this.scheduler.now(), detail));
   }
 
   private updateRisk(next: RiskState): void {
