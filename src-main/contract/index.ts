@@ -6,3 +6,6 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './verbs';
+export * from './verb-inputs';
+export * from './verb-dispatch';
