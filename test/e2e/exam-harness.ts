@@ -7,19 +7,10 @@ import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-m
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
 import { startExamServer, type ExamServer } from '../server/exam-server';
-import { exposeEngine } from './engine-bridge';
-import { buildRenderer, serveRenderer, type RendererServer } from './renderer-server';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
+import { exposeEngine } from '../../scripts/browser-engine/engine-bridge';
+import { buildRenderer, serveRenderer, type RendererServer } from '../../scripts/browser-engine/renderer-server';
 
-/** Debian's Chromium, never a downloaded one (`npx playwright install` is not used here). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 export const SCREENSHOT_DIR = process.env.VIGIL_SCREENSHOT_DIR ?? tmpdir();
 
 export interface ExamHarness {
