@@ -26,7 +26,6 @@ export const VERBS = {
 
 export type Verb = keyof typeof VERBS;
 export type ChannelOf<V extends Verb> = (typeof VERBS)[V]['channel'];
-export type InvokeChannel = ChannelOf<Verb>;
 export type VerbResult<V extends Verb> = (typeof VERBS)[V]['returns'] extends Returns<infer T> ? T : never;
 
 export const isVerb = (name: string): name is Verb => Object.hasOwn(VERBS, name);

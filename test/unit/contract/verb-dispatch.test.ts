@@ -92,8 +92,8 @@ describe('dispatchVerb', () => {
 
   it('passes engine error values through untouched', async () => {
     const { api } = fakeApi();
-    const locked = { ok: false as const, error: { code: 'session_locked' as const, message: 'locked' } };
-    api.submit = async () => locked;
-    expect(await dispatchVerb(api, 'submit', { confirm: true })).toBe(locked);
+    const submitted = { ok: false as const, error: { code: 'session_submitted' as const, message: 'submitted' } };
+    api.submit = async () => submitted;
+    expect(await dispatchVerb(api, 'submit', { confirm: true })).toBe(submitted);
   });
 });
