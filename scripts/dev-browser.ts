@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const page = await context.newPage();
   page.on('console', (m) => say(`page ${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => say(`page error: ${e.message}`));
-  await exposeEngine(page, session);
+  await exposeEngine(page, session, { onRejected: (channel, reason) => session.recordRejectedCall(channel, reason) });
   await page.goto(server.url);
   // Playwright pretends every page has focus; turn that off so leaving the window is real.
   // After goto: navigating to the server moves the page to a new renderer process, which resets it.

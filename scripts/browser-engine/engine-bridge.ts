@@ -1,6 +1,11 @@
 import type { Page } from 'playwright-core';
-import { VERB_NAMES, dispatchVerb } from '../../src-main/contract';
+import { VERBS, VERB_NAMES, dispatchVerb, parseVerbInput } from '../../src-main/contract';
 import type { SessionSnapshot, VigilApi } from '../../src-main/contract';
+
+export interface ExposeEngineOptions {
+  /** Payloads refused before the engine saw them, as main's IPC adapter reports them for the audit log. */
+  onRejected?: (channel: string, reason: string) => void;
+}
 
 /** One Playwright binding per verb of the verb table; the page script takes them away again. */
 const bindingFor = (verb: string): string => `__vigil_${verb}`;
@@ -17,7 +22,7 @@ const NEXT_SNAPSHOT_BINDING = '__vigilNextSnapshot';
  * `page.goto`; it survives reloads (bindings and init scripts are installed in every new
  * document).
  */
-export async function exposeEngine(page: Page, api: VigilApi): Promise<void> {
+export async function exposeEngine(page: Page, api: VigilApi, opts: ExposeEngineOptions = {}): Promise<void> {
   let latest: { version: number; snapshot: SessionSnapshot } | null = null;
   let waiters: Array<(v: { version: number; snapshot: SessionSnapshot }) => void> = [];
   const unsubscribe = api.onSnapshot((snapshot) => {
@@ -32,7 +37,11 @@ export async function exposeEngine(page: Page, api: VigilApi): Promise<void> {
   });
 
   for (const verb of VERB_NAMES) {
-    await page.exposeBinding(bindingFor(verb), (_source, payload: unknown) => dispatchVerb(api, verb, payload));
+    await page.exposeBinding(bindingFor(verb), (_source, payload: unknown) => {
+      const input = parseVerbInput(verb, payload);
+      if (!input.ok) opts.onRejected?.(VERBS[verb].channel, input.error.message);
+      return dispatchVerb(api, verb, payload);
+    });
   }
   // Resolves with the first snapshot newer than `after` (at once if there already is one).
   await page.exposeBinding(NEXT_SNAPSHOT_BINDING, (_source, after: number) => {

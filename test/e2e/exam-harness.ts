@@ -8,7 +8,7 @@ import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
 import { startExamServer, type ExamServer } from '../server/exam-server';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
-import { exposeEngine } from '../../scripts/browser-engine/engine-bridge';
+import { exposeEngine, type ExposeEngineOptions } from '../../scripts/browser-engine/engine-bridge';
 import { buildRenderer, serveRenderer, type RendererServer } from '../../scripts/browser-engine/renderer-server';
 
 export const SCREENSHOT_DIR = process.env.VIGIL_SCREENSHOT_DIR ?? tmpdir();
@@ -23,7 +23,11 @@ export interface ExamHarness {
    */
   startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam }): Promise<ExamSession>;
   /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
-  openExamPage(api: VigilApi, examTitle?: string): Promise<{ page: Page; context: BrowserContext }>;
+  openExamPage(
+    api: VigilApi,
+    examTitle?: string,
+    bridge?: ExposeEngineOptions,
+  ): Promise<{ page: Page; context: BrowserContext }>;
   /** A page with console checks and nothing bridged. */
   openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
 }
@@ -109,9 +113,9 @@ export function useExamHarness(): ExamHarness {
       cleanups.push(() => session.close());
       return session;
     },
-    async openExamPage(api, examTitle) {
+    async openExamPage(api, examTitle, bridge) {
       const { page, context } = await openBarePage();
-      await exposeEngine(page, api);
+      await exposeEngine(page, api, bridge);
       // The student's window has the focus, as an exam window has when it opens.
       await page.bringToFront();
       await page.goto(renderer.url);
