@@ -25,7 +25,7 @@ export function startSession(api: VigilApi): SessionController {
 
   const report = (event: WindowEvent): void => {
     void call(() => api.reportWindowEvent(event)).then((r) => {
-      if (!r.ok && r.error.code !== 'session_locked' && r.error.code !== 'session_submitted') {
+      if (!r.ok && r.error.code !== 'session_submitted') {
         store().addError(`The exam could not record a window event: ${r.error.message}`);
       }
     });

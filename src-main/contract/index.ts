@@ -8,3 +8,6 @@ export * from './clock';
 export * from './flag-file';
 export * from './audit-rows';
 export * from './outbox';
+export * from './verbs';
+export * from './verb-inputs';
+export * from './verb-dispatch';
