@@ -14,7 +14,8 @@ import { loadInstalledConfig } from '../../src-main/exam/installed-config';
 import { signDocument } from '../../src-main/exam/signed-document';
 import { responseHeaders } from '../../src-main/shell/app-url';
 import { renderStartupErrorPage } from '../../src-main/shell/startup-error-page';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR } from './exam-harness';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
+import { SCREENSHOT_DIR } from './exam-harness';
 
 let browser: Browser;
 let server: Server;

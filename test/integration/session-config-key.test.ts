@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../src-main/contract';
 import { configKey } from '../../src-main/exam/config-key';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession } from '../../src-main/session/exam-session';
-import type { ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { openExamSession } from '../../src-main/session/open-exam-session';
+import type { ExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -40,7 +40,7 @@ describe('the Config Key on uploads from a session', () => {
       policy,
       dataDir,
       studentId: 'ada',
-      scheduler: new VirtualScheduler(Date.UTC(2026, 10, 26, 9)),
+      scheduler: new FakeClock(Date.UTC(2026, 10, 26, 9)),
       serverUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       log: () => {},
     });

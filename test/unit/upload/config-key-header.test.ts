@@ -7,7 +7,8 @@ import { AuditStore } from '../../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../../src-main/contract';
 import { configKey } from '../../../src-main/exam/config-key';
 import { OutboxRelay } from '../../../src-main/upload/outbox-relay';
-import { ManualScheduler } from './manual-scheduler';
+import { flagPayload } from '../../audit-payloads';
+import { FakeClock } from '../../fake-clock';
 
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
@@ -34,7 +35,7 @@ async function recordingServer(expectedKey: string) {
 function queued(n: number): AuditStore {
   const store = AuditStore.open(':memory:', { now: () => 1 });
   closers.push(() => store.close());
-  for (let i = 0; i < n; i++) store.append('flag_raised', { i }, { path: '/api/flagged-activity/s1/u1', body: { i } });
+  for (let i = 0; i < n; i++) store.append('flag_raised', flagPayload(i), { path: '/api/flagged-activity/s1/u1', body: { i } });
   return store;
 }
 
@@ -44,7 +45,7 @@ describe('the Config Key header', () => {
   it('goes with every upload', async () => {
     const server = await recordingServer(key);
     const store = queued(3);
-    const relay = new OutboxRelay({ outbox: store, serverUrl: server.url, scheduler: new ManualScheduler(), configKey: key });
+    const relay = new OutboxRelay({ outbox: store, serverUrl: server.url, scheduler: new FakeClock(1_000_000), configKey: key });
     expect(await relay.flush()).toEqual({ delivered: 3, failed: 0 });
     expect(server.seen).toEqual([key, key, key]);
   });
@@ -53,7 +54,7 @@ describe('the Config Key header', () => {
     const server = await recordingServer(key);
     const store = queued(1);
     const other = configKey({ ...defaultPolicy(), windowSeconds: 6 });
-    const relay = new OutboxRelay({ outbox: store, serverUrl: server.url, scheduler: new ManualScheduler(), configKey: other });
+    const relay = new OutboxRelay({ outbox: store, serverUrl: server.url, scheduler: new FakeClock(1_000_000), configKey: other });
     expect(await relay.flush()).toEqual({ delivered: 0, failed: 1 });
     expect(relay.status().lastError).toMatch(/another policy/);
     expect(store.outboxCounts()).toMatchObject({ delivered: 0, rejected: 1 });
