@@ -81,7 +81,7 @@ describe('ExamSession recovery', () => {
     scheduler.advanceBy(10_000);
     const second = await start();
     expect(unwrap(await second.getSnapshot()).phase).toBe('locked');
-    scheduler.advanceBy(2_000); // the lock's wait for the page's last saves
+    unwrap(await second.lockFlushed()); // the page has saved what it held
     const snap = unwrap(await second.getSnapshot());
     expect(snap.risk).toMatchObject({ score: 100, locked: true });
     expect(snap.phase).toBe('submitted');
@@ -144,6 +144,9 @@ describe('ExamSession recovery', () => {
       scheduler.advanceBy(1000);
       await session.reportWindowEvent({ kind: 'focus', focused: false });
     }
+    expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
+    unwrap(await session.lockFlushed()); // the page's go-ahead: the submission is tried, and fails
+    scheduler.advanceBy(1_000);
     expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
 
     disk.recover();
