@@ -1,34 +1,52 @@
-import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExamServerStore, type SessionUploads } from './exam-server-store';
+import { addAttemptRoutes } from './attempt-routes';
+import { addCheckpointRoutes } from './checkpoint-routes';
+import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
+import { addProctorRoutes } from './proctor-routes';
+import type { ExamServerFault, ServerContext } from './server-context';
+import { SqliteExamStorage } from './sqlite-storage';
+import type { ExamServerStorage, SessionUploads } from './storage';
+import { addUploadRoutes } from './upload-routes';
 
-export { ExamServerStore } from './exam-server-store';
-export type { SessionUploads, StoredUpload } from './exam-server-store';
-
-/**
- * Ways to misbehave on the next upload requests, for tests of the client's retry logic.
- * - malformed-ack: store the upload, then answer 200 with a body that is not an ack.
- * - drop-connection: store the upload, then cut the connection without answering.
- * - server-error: store nothing, answer 500.
- */
-export type ExamServerFault = 'malformed-ack' | 'drop-connection' | 'server-error';
+export type { ExamServerFault } from './server-context';
+export type { ExamServerStorage, SessionUploads, StoredUpload } from './storage';
+export { SqliteExamStorage } from './sqlite-storage';
 
 export interface ExamServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Reuse what an earlier server received (restart on the same port without losing data). */
-  store?: ExamServerStore;
+  /** Keep everything in `<dataDir>/exam-server.db`; the server closes it on close(). */
+  dataDir?: string;
+  /**
+   * Storage an earlier server used (restart without losing data). Left open on close().
+   * Without dataDir or store, the server keeps its data in an in-memory SQLite database that
+   * also stays open on close(), so a test can start a new server on `server.store`.
+   */
+  store?: ExamServerStorage;
   /** One line per request. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** The credential of proctor and admin routes; without it they are closed. */
+  proctorToken?: string | null;
+  /**
+   * Accept uploads without a token for session ids that were never registered, as clients
+   * from before registration send them. Registered sessions always need their token.
+   */
+  allowUnregisteredUploads?: boolean;
+  /** The server's clock (epoch ms); tests move it. */
+  now?: () => number;
 }
 
 export interface ExamServer {
   /** http://127.0.0.1:<port>, no trailing slash. */
   url: string;
   port: number;
-  store: ExamServerStore;
+  store: ExamServerStorage;
+  /** For features that own their own paths on the same port (a Socket.IO server). */
+  httpServer: Server;
+  /** Where features add routes (`/predict`, live views). */
+  router: Router;
   close(): Promise<void>;
   sessions(): Record<string, SessionUploads>;
   /** While false, every request gets 503 and nothing is stored. */
@@ -38,33 +56,33 @@ export interface ExamServer {
   requests(): { method: string; path: string; status: number; key: string | null }[];
 }
 
-// Ids arrive URL-encoded; real ones include e-mail addresses, so only control characters and '/' are refused.
-const ID = /^[^\u0000-\u001f\u007f/]{1,128}$/;
-const ID_RULE = '1-128 characters without "/" or control characters';
-const KEY = /^[\x21-\x7e]{1,200}$/;
-const UPLOAD_ROUTE = /^\/api\/(flagged-activity|submissions)\/([^/]+)\/([^/]+)$/;
-const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)$/;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * The reference exam server: the seed's `/ping`, the two upload endpoints with
- * Idempotency-Key semantics, and a read endpoint for tests and people. Loopback only.
+ * The exam server: the seed's `/ping`, attempt registration (session id, K_0, deadline,
+ * token), checkpoints of the keyed audit chain, the two upload endpoints with
+ * Idempotency-Key semantics, and proctor routes. Loopback only.
  */
 export async function startExamServer(opts: ExamServerOptions = {}): Promise<ExamServer> {
-  const store = opts.store ?? new ExamServerStore();
+  const ownsStore = opts.store === undefined && opts.dataDir !== undefined;
+  const store = opts.store ?? (opts.dataDir !== undefined ? SqliteExamStorage.openDir(opts.dataDir) : SqliteExamStorage.inMemory());
   const maxBodyBytes = opts.maxBodyBytes ?? 2 * 1024 * 1024;
   const log = opts.log ?? (() => undefined);
   const seen: { method: string; path: string; status: number; key: string | null }[] = [];
   let available = true;
-  const faults: ExamServerFault[] = [];
+  const ctx: ServerContext = {
+    storage: store,
+    tokenSecret: store.tokenSecret(),
+    now: opts.now ?? Date.now,
+    proctorToken: opts.proctorToken ?? null,
+    allowUnregisteredUploads: opts.allowUnregisteredUploads ?? false,
+    faults: [],
+  };
+
+  const router = new Router();
+  router.add('GET', '/ping', () => ({ status: 200, body: { message: 'Server is running' } }));
+  addAttemptRoutes(router, ctx);
+  addCheckpointRoutes(router, ctx);
+  addUploadRoutes(router, ctx);
+  addProctorRoutes(router, ctx);
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -77,7 +95,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
       seen.push({ method, path, status, key });
       log(`${method} ${path} -> ${status}${key ? ` (key ${key})` : ''}`);
     };
-    handle(req, path, method, key)
+    handle(req, path, method)
       .then((outcome) => {
         if (outcome === 'dropped') {
           seen.push({ method, path, status: 0, key });
@@ -88,144 +106,58 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
         finish(outcome.status, outcome.body, outcome.headers);
       })
       .catch((error: unknown) => {
-        if (error instanceof HttpError) finish(error.status, { message: error.message });
+        if (error instanceof HttpError) finish(error.status, { message: error.message, ...error.extra }, error.headers);
         else finish(500, { message: `internal error: ${String(error)}` });
       });
   });
 
-  type Outcome = { status: number; body: unknown; headers?: Record<string, string> } | 'dropped';
-
-  async function handle(req: IncomingMessage, path: string, method: string, key: string | null): Promise<Outcome> {
+  async function handle(req: IncomingMessage, path: string, method: string): Promise<RouteResult> {
     const raw = await readBody(req, maxBodyBytes);
     if (!available) return { status: 503, body: { message: 'Server unavailable' } };
-
-    if (path === '/ping') {
-      if (method !== 'GET') throw new HttpError(405, 'use GET /ping');
-      return { status: 200, body: { message: 'Server is running' } };
-    }
-
-    const sessionMatch = SESSION_ROUTE.exec(path);
-    if (sessionMatch) {
-      if (method !== 'GET') throw new HttpError(405, `use GET ${path}`);
-      const sessionId = decodeId(sessionMatch[1]!);
-      if (!ID.test(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
-      return { status: 200, body: store.snapshot()[sessionId] ?? { sessionId, flags: [], submissions: [] } };
-    }
-
-    const upload = UPLOAD_ROUTE.exec(path);
-    if (!upload) throw new HttpError(404, `no such endpoint: ${method} ${path}`);
-    if (method !== 'POST') throw new HttpError(405, `use POST ${path}`);
-    const [, kind, rawSession, rawStudent] = upload;
-    const sessionId = decodeId(rawSession!);
-    const studentId = decodeId(rawStudent!);
-    if (!ID.test(sessionId) || !ID.test(studentId)) {
-      throw new HttpError(400, `session and student ids must be ${ID_RULE}`);
-    }
-    if (key === null) throw new HttpError(400, 'the Idempotency-Key header is required');
-    if (!KEY.test(key)) throw new HttpError(400, 'Idempotency-Key must be 1-200 printable ASCII characters');
-
-    const fingerprint = `${method} ${path} ${createHash('sha256').update(raw).digest('hex')}`;
-    const previous = store.recordedResponse(key);
-    if (previous) {
-      if (previous.fingerprint !== fingerprint) {
-        throw new HttpError(422, `Idempotency-Key ${key} was already used for a different request`);
-      }
-      // A retry of something we already stored: same answer, nothing stored again.
-      return { status: previous.status, body: previous.body, headers: { 'idempotent-replayed': 'true' } };
-    }
-
-    const fault = faults.shift();
-    if (fault === 'server-error') return { status: 500, body: { message: 'injected server error' } };
-
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new HttpError(400, 'request body must be a JSON object');
-    }
-    if (kind === 'submissions') {
-      const answers = (body as { answers?: unknown }).answers;
-      if (typeof answers !== 'object' || answers === null) {
-        throw new HttpError(400, 'a submission needs an "answers" array or object');
-      }
-    }
-    const record = { studentId, idempotencyKey: key, receivedAt: new Date().toISOString(), body };
-    const session = store.session(sessionId);
-    if (kind === 'submissions') {
-      if (session.submissions.some((s) => s.studentId === studentId)) {
-        throw new HttpError(409, `student ${studentId} has already submitted in session ${sessionId}`);
-      }
-      session.submissions.push(record);
-    } else {
-      session.flags.push(record);
-    }
-    const ack = JSON.stringify({ ok: true, id: key, stored: kind === 'submissions' ? 'submission' : 'flag' });
-    store.remember(key, { fingerprint, status: 201, body: ack });
-
-    if (fault === 'malformed-ack') return { status: 200, body: '<html><body>Thanks!</body></html>' };
-    if (fault === 'drop-connection') return 'dropped';
-    return { status: 201, body: ack };
+    const match = router.match(method, path);
+    if (match.kind === 'none') throw new HttpError(404, `no such endpoint: ${method} ${path}`);
+    if (match.kind === 'wrong-method') throw new HttpError(405, `use ${match.allowed.join(' or ')} ${path}`, {}, { allow: match.allowed.join(', ') });
+    return match.handler({ req, method, path, params: match.params, raw, header: (name) => headerValue(req, name) });
   }
 
   const port = opts.port ?? 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    if (ownsStore) store.close();
+    throw error;
+  }
   const actualPort = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     store,
+    httpServer: server,
+    router,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (ownsStore) store.close();
+          if (error) reject(error);
+          else resolve();
+        });
         // Keep-alive sockets would hold the port; a "really closed" server drops them.
         server.closeAllConnections();
       }),
-    sessions: () => store.snapshot(),
+    sessions: () => store.uploads(),
     setAvailable(up) {
       available = up;
     },
     injectFault(fault, times = 1) {
-      for (let i = 0; i < times; i++) faults.push(fault);
+      for (let i = 0; i < times; i++) ctx.faults.push(fault);
     },
     requests: () => seen.map((r) => ({ ...r })),
   };
-}
-
-function decodeId(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, `malformed URL encoding in "${segment}"`);
-  }
-}
-
-function headerValue(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  if (Array.isArray(value)) return value[0] ?? null;
-  return value ?? null;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => (tooBig ? reject(new HttpError(413, `request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }

@@ -1,4 +1,6 @@
-/** One upload the reference server accepted. */
+import type { AttemptOrigin, CheckpointRefusalReason, ExamSettings } from '../src-main/contract/exam-server-api';
+
+/** One upload the server accepted. */
 export interface StoredUpload {
   studentId: string;
   idempotencyKey: string;
@@ -20,34 +22,90 @@ export interface RecordedResponse {
   body: string;
 }
 
+export interface ExamRecord extends ExamSettings {
+  examId: string;
+  updatedAt: number;
+}
+
+export interface AttemptRecord {
+  sessionId: string;
+  examId: string;
+  studentId: string;
+  deviceId: string;
+  appVersion: string;
+  policyHash: string;
+  /** K_0, base64. */
+  k0: string;
+  origin: AttemptOrigin;
+  /** Server clock, epoch ms. For an offline-started attempt: the client's claim, capped at escrow time. */
+  startedAt: number;
+  /** What an offline client said; null online. */
+  clientStartedAt: number | null;
+  deadline: number;
+  attemptNumber: number;
+  secondAttemptOf: string | null;
+  createdAt: number;
+}
+
+/** The last checkpoint the server accepted for an attempt, with the key that sealed it. */
+export interface AcceptedCheckpoint {
+  seq: number;
+  hash: string;
+  tag: string;
+  /** K_{seq-1}, base64: the next verification evolves from here, not from K_0. */
+  key: string;
+  acceptedAt: number;
+}
+
+/** A refused checkpoint is evidence for the proctor, so it is kept. */
+export interface CheckpointRefusal {
+  seq: number;
+  hash: string;
+  tag: string;
+  reason: CheckpointRefusalReason;
+  message: string;
+  at: number;
+}
+
+export type UploadKind = 'flag' | 'submission';
+
 /**
- * What the reference server has received. Kept apart from the HTTP server so a test can
- * close the server, start a new one on the same port with the same store, and check that
- * nothing was stored twice across the restart (a real server keeps this in a database).
+ * Everything the exam server keeps. Calls are synchronous so a route's reads and writes
+ * happen with nothing interleaved (Node runs one handler step at a time); `transaction`
+ * makes a group of writes all-or-nothing on disk.
  */
-export class ExamServerStore {
-  private readonly bySession = new Map<string, SessionUploads>();
-  private readonly responses = new Map<string, RecordedResponse>();
+export interface ExamServerStorage {
+  transaction<T>(work: () => T): T;
+  /** A random secret made on first open and kept: it derives the attempt tokens. */
+  tokenSecret(): Buffer;
 
-  recordedResponse(key: string): RecordedResponse | undefined {
-    return this.responses.get(key);
-  }
+  recordedResponse(key: string): RecordedResponse | undefined;
+  remember(key: string, response: RecordedResponse): void;
 
-  remember(key: string, response: RecordedResponse): void {
-    this.responses.set(key, response);
-  }
+  putExam(exam: ExamRecord): void;
+  exam(examId: string): ExamRecord | undefined;
 
-  session(sessionId: string): SessionUploads {
-    let found = this.bySession.get(sessionId);
-    if (!found) {
-      found = { sessionId, flags: [], submissions: [] };
-      this.bySession.set(sessionId, found);
-    }
-    return found;
-  }
+  /** Replaces any earlier code of this student at this exam. */
+  setAccessCodeHash(examId: string, studentId: string, codeHash: string, issuedAt: number): void;
+  accessCodeHash(examId: string, studentId: string): string | undefined;
 
-  /** A deep copy, so callers cannot change what the server holds. */
-  snapshot(): Record<string, SessionUploads> {
-    return structuredClone(Object.fromEntries(this.bySession));
-  }
+  addAttempt(attempt: AttemptRecord): void;
+  attempt(sessionId: string): AttemptRecord | undefined;
+  /** Oldest first. */
+  attemptsOf(examId: string, studentId: string): AttemptRecord[];
+  attemptsAt(examId: string): AttemptRecord[];
+
+  lastCheckpoint(sessionId: string): AcceptedCheckpoint | undefined;
+  acceptCheckpoint(sessionId: string, checkpoint: AcceptedCheckpoint): void;
+  checkpointCount(sessionId: string): number;
+  recordRefusal(sessionId: string, refusal: CheckpointRefusal): void;
+  refusals(sessionId: string): CheckpointRefusal[];
+
+  addUpload(sessionId: string, kind: UploadKind, upload: StoredUpload): void;
+  hasSubmission(sessionId: string, studentId: string): boolean;
+  /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
+  uploads(): Record<string, SessionUploads>;
+  uploadsOf(sessionId: string): SessionUploads;
+
+  close(): void;
 }
