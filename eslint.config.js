@@ -39,6 +39,17 @@ const ban = {
       },
     ],
   },
+  serverReach: {
+    patterns: [
+      {
+        // src-main except contract/, detection/ and audit/keyed-chain, including `contract/../session` tricks.
+        regex:
+          '(^|/)src-main(/(?!(contract|detection)(/|$)|audit/keyed-chain(\\.ts)?$)|$)|(^|/)src-main/(contract|detection)/(.*/)?\\.\\.(/|$)',
+        message: 'src-server may import only src-main/contract, src-main/detection and src-main/audit/keyed-chain.',
+      },
+      { regex: '(^|/)src-renderer(/|$)', message: 'src-server never imports the renderer.' },
+    ],
+  },
   ipcRenderer: {
     paths: [
       {
@@ -86,6 +97,7 @@ const PURE = ['src-main/contract/**', 'src-main/detection/**'];
 const PRELOAD = ['src-main/shell/preload.ts'];
 const SHELL = ['src-main/shell/**'];
 const ELECTRON_TESTS = ['test/electron/**'];
+const SERVER = ['src-server/**'];
 
 export default defineConfig([
   { ignores: ['out/**', 'node_modules/**', 'release/**', 'dist/**', 'native/build/**', 'coverage/**'] },
@@ -101,9 +113,11 @@ export default defineConfig([
   // Everywhere but the shell and its Playwright tests: no electron at all.
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
-    ignores: [...RENDERER, ...PURE, ...SHELL, ...ELECTRON_TESTS],
+    ignores: [...RENDERER, ...PURE, ...SHELL, ...ELECTRON_TESTS, ...SERVER],
     rules: restrict(ban.electron),
   },
+  // The exam server shares the wire contract, the detectors and the keyed chain; nothing of the app.
+  { files: SERVER, rules: restrict(ban.electron, ban.serverReach) },
   { files: RENDERER, rules: restrict(ban.rendererReach) },
   { files: PURE, rules: restrict(ban.platform) },
   // The shell may import electron, but not hand ipcRenderer around outside the preload.
