@@ -6,9 +6,10 @@ import type { AcceptedCheckpoint, AttemptRecord } from './storage';
 
 /**
  * How many rows one checkpoint may move past the last: each row costs the server one HMAC,
- * so an absurd seq must not stall it. Honest clients checkpoint every few hundred rows.
+ * so an absurd seq must not stall it (200,000 rows is about half a second). A client that
+ * was offline longer sends an earlier checkpoint first: every row keeps its tag.
  */
-export const MAX_CHECKPOINT_STRIDE = 500_000;
+export const MAX_CHECKPOINT_STRIDE = 200_000;
 
 /**
  * `POST /api/sessions/:id/checkpoints` with `{seq, hash, tag}`. Accepted only when it extends
@@ -46,7 +47,7 @@ function judge(ctx: ServerContext, attempt: AttemptRecord, cp: CheckpointRequest
   }
   const from: KeyCursor = last ? { index: last.seq - 1, key: decodeKey(last.key) } : { index: 0, key: decodeKey(attempt.k0) };
   if (cp.seq - 1 - from.index > MAX_CHECKPOINT_STRIDE) {
-    return refuse('too_far', `checkpoint at row ${cp.seq} is more than ${MAX_CHECKPOINT_STRIDE} rows past the last one (row ${last?.seq ?? 0})`);
+    return refuse('too_far', `checkpoint at row ${cp.seq} is more than ${MAX_CHECKPOINT_STRIDE} rows past the last one (row ${last?.seq ?? 0}); send an earlier checkpoint first`);
   }
   const verdict = verifyCheckpoint(from, cp);
   if (!verdict.ok) {

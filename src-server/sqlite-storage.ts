@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -53,8 +53,12 @@ export class SqliteExamStorage implements ExamServerStorage {
   /** Opens (creating if needed) `<dataDir>/exam-server.db`. */
   static openDir(dataDir: string): SqliteExamStorage {
     const dir = resolve(dataDir);
-    mkdirSync(dir, { recursive: true });
-    return SqliteExamStorage.openFile(join(dir, DATABASE_FILE));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, DATABASE_FILE);
+    const storage = SqliteExamStorage.openFile(file);
+    // It holds every attempt's K_0 and the token secret: owner only (WAL files inherit the mode).
+    chmodSync(file, 0o600);
+    return storage;
   }
 
   static openFile(file: string): SqliteExamStorage {

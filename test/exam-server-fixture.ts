@@ -66,11 +66,11 @@ export async function register(server: ExamServer, studentId: string, accessCode
 }
 
 /** An upload as the client's relay sends it, with the attempt's token. */
-export function upload(server: ExamServer, path: string, body: unknown, token: string | null, key = randomUUID()) {
+export function upload(server: ExamServer, path: string, body: unknown, token: string | null, key: string = randomUUID()) {
   return call(server, 'POST', path, body, { 'idempotency-key': key, ...(token === null ? {} : { authorization: `Bearer ${token}` }) });
 }
 
-export function sendCheckpoint(server: ExamServer, attempt: { sessionId: string; token: string }, cp: Checkpoint, key = randomUUID()) {
+export function sendCheckpoint(server: ExamServer, attempt: { sessionId: string; token: string }, cp: Checkpoint, key: string = randomUUID()) {
   return upload(server, `/api/sessions/${encodeURIComponent(attempt.sessionId)}/checkpoints`, cp, attempt.token, key);
 }
 

@@ -16,6 +16,7 @@ import { defaultPolicy, type Policy } from '../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
 import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
 import { seededRandom as rng } from '../seeded-random';
+import { benchKeyedChain } from './keyed-chain';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -188,3 +189,5 @@ function typistShare(packages: ActivityPackage[]): void {
 }
 
 typistShare(sessions[0]!);
+
+benchKeyedChain();
