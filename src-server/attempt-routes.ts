@@ -121,10 +121,15 @@ function checkIdentity(ctx: ServerContext, exam: ExamRecord, body: RegistrationR
   }
 }
 
-function response(ctx: ServerContext, a: AttemptRecord, exam: ExamRecord, includeKey: boolean): RegistrationResponse {
+/** Why a proctor should look at an attempt. */
+export function attemptFlags(a: AttemptRecord): string[] {
   const flags: string[] = [];
   if (a.secondAttemptOf !== null) flags.push('second-attempt');
   if (a.origin === 'offline-started') flags.push('offline-started');
+  return flags;
+}
+
+function response(ctx: ServerContext, a: AttemptRecord, exam: ExamRecord, includeKey: boolean): RegistrationResponse {
   return {
     sessionId: a.sessionId,
     ...(includeKey ? { k0: a.k0 } : {}),
@@ -134,6 +139,6 @@ function response(ctx: ServerContext, a: AttemptRecord, exam: ExamRecord, includ
     token: attemptToken(ctx.tokenSecret, a.sessionId),
     exam: exam.exam,
     origin: a.origin,
-    attempt: { number: a.attemptNumber, secondAttemptOf: a.secondAttemptOf, flags },
+    attempt: { number: a.attemptNumber, secondAttemptOf: a.secondAttemptOf, flags: attemptFlags(a) },
   };
 }

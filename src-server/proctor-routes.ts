@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { attemptFlags } from './attempt-routes';
 import { AccessCodeRequestSchema, issueAccessCodes, putExam } from './exam-admin';
 import { HttpError, jsonObject, type Router } from './http-router';
 import { ID_RULE, authorizeProctor, isId, parseBody, type ServerContext } from './server-context';
@@ -27,16 +28,23 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
     authorizeProctor(ctx, request);
     const attempt = attemptOf(request.params.sessionId!);
     const last = ctx.storage.lastCheckpoint(attempt.sessionId);
+    const uploads = ctx.storage.uploadsOf(attempt.sessionId);
+    const submission = uploads.submissions[0];
     return {
       status: 200,
       body: {
         attempt: publicAttempt(attempt),
+        // Received after the deadline is not proof of lateness (an offline outbox delivers
+        // later), but the proctor should see it beside the checkpoints.
+        submission: submission
+          ? { receivedAt: submission.receivedAt, receivedAfterDeadlineMs: Math.max(0, Date.parse(submission.receivedAt) - attempt.deadline) }
+          : null,
         checkpoints: {
           accepted: ctx.storage.checkpointCount(attempt.sessionId),
           last: last ? { seq: last.seq, hash: last.hash, acceptedAt: last.acceptedAt } : null,
           refused: ctx.storage.refusals(attempt.sessionId),
         },
-        uploads: ctx.storage.uploadsOf(attempt.sessionId),
+        uploads,
       },
     };
   });
@@ -79,8 +87,5 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
 /** An attempt as a proctor sees it in lists: everything but its key. */
 function publicAttempt(a: AttemptRecord) {
   const { k0: _key, ...rest } = a;
-  const flags: string[] = [];
-  if (a.secondAttemptOf !== null) flags.push('second-attempt');
-  if (a.origin === 'offline-started') flags.push('offline-started');
-  return { ...rest, flags };
+  return { ...rest, flags: attemptFlags(a) };
 }

@@ -67,7 +67,13 @@ describe('registration', () => {
     // Its own view of the attempt says the same later on.
     time.advance(30 * MINUTE);
     const view = await asProctor(server, 'GET', `/api/proctor/sessions/${r.sessionId}`);
-    expect(view.body).toMatchObject({ attempt: { deadline: r.deadline, startedAt: r.startedAt, origin: 'online' } });
+    expect(view.body).toMatchObject({ attempt: { deadline: r.deadline, startedAt: r.startedAt, origin: 'online' }, submission: null });
+    // A submission that arrives after the server's deadline is shown as such to the proctor.
+    time.advance(20 * MINUTE);
+    expect((await upload(server, `/api/submissions/${r.sessionId}/alice`, { answers: {} }, r.token)).status).toBe(201);
+    expect((await asProctor(server, 'GET', `/api/proctor/sessions/${r.sessionId}`)).body).toMatchObject({
+      submission: { receivedAt: new Date(time.now()).toISOString(), receivedAfterDeadlineMs: 5 * MINUTE },
+    });
   });
 
   it('refuses a wrong or missing access code, an unknown student or exam, and a malformed body, each with a message', async () => {
