@@ -90,7 +90,7 @@ export function idempotent(ctx: ServerContext, request: RouteRequest, work: Idem
   const key = request.header('idempotency-key');
   if (key === null) {
     if (work.keyRequired) throw new HttpError(400, 'the Idempotency-Key header is required');
-    return work.run();
+    return ctx.storage.transaction(work.run);
   }
   if (!KEY.test(key)) throw new HttpError(400, 'Idempotency-Key must be 1-200 printable ASCII characters');
   const fingerprint = `${request.method} ${request.path} ${createHash('sha256').update(request.raw).digest('hex')}`;

@@ -48,7 +48,19 @@ interface UploadRow {
  * is on disk), or in memory for tests that need no file.
  */
 export class SqliteExamStorage implements ExamServerStorage {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(private readonly db: Database.Database) {}
+
+  /** Prepared once per SQL text: the upload routes run these on every request. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Opens (creating if needed) `<dataDir>/exam-server.db`. */
   static openDir(dataDir: string): SqliteExamStorage {
@@ -88,15 +100,15 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   tokenSecret(): Buffer {
-    const row = this.db.prepare("SELECT value FROM meta WHERE name = 'token_secret'").get() as { value: string } | undefined;
+    const row = this.sql("SELECT value FROM meta WHERE name = 'token_secret'").get() as { value: string } | undefined;
     if (row) return Buffer.from(row.value, 'base64');
     const secret = randomBytes(32);
-    this.db.prepare("INSERT INTO meta (name, value) VALUES ('token_secret', ?)").run(secret.toString('base64'));
+    this.sql("INSERT INTO meta (name, value) VALUES ('token_secret', ?)").run(secret.toString('base64'));
     return secret;
   }
 
   recordedResponse(key: string): RecordedResponse | undefined {
-    return this.db.prepare('SELECT fingerprint, status, body FROM responses WHERE idempotency_key = ?').get(key) as RecordedResponse | undefined;
+    return this.sql('SELECT fingerprint, status, body FROM responses WHERE idempotency_key = ?').get(key) as RecordedResponse | undefined;
   }
 
   remember(key: string, response: RecordedResponse): void {
@@ -116,7 +128,7 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   exam(examId: string): ExamRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM exams WHERE exam_id = ?').get(examId) as
+    const row = this.sql('SELECT * FROM exams WHERE exam_id = ?').get(examId) as
       | { exam_id: string; exam: string; second_attempt: 'refuse' | 'flag'; required_policy_hash: string | null; updated_at: number }
       | undefined;
     if (!row) return undefined;
@@ -139,7 +151,7 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   accessCodeHash(examId: string, studentId: string): string | undefined {
-    const row = this.db.prepare('SELECT code_hash FROM access_codes WHERE exam_id = ? AND student_id = ?').get(examId, studentId) as
+    const row = this.sql('SELECT code_hash FROM access_codes WHERE exam_id = ? AND student_id = ?').get(examId, studentId) as
       | { code_hash: string }
       | undefined;
     return row?.code_hash;
@@ -159,7 +171,7 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   attempt(sessionId: string): AttemptRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM attempts WHERE session_id = ?').get(sessionId) as AttemptRow | undefined;
+    const row = this.sql('SELECT * FROM attempts WHERE session_id = ?').get(sessionId) as AttemptRow | undefined;
     return row ? attemptFromRow(row) : undefined;
   }
 
@@ -171,7 +183,7 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   attemptsAt(examId: string): AttemptRecord[] {
-    const rows = this.db.prepare('SELECT * FROM attempts WHERE exam_id = ? ORDER BY created_at, session_id').all(examId) as AttemptRow[];
+    const rows = this.sql('SELECT * FROM attempts WHERE exam_id = ? ORDER BY created_at, session_id').all(examId) as AttemptRow[];
     return rows.map(attemptFromRow);
   }
 
@@ -189,7 +201,7 @@ export class SqliteExamStorage implements ExamServerStorage {
   }
 
   checkpointCount(sessionId: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM checkpoints WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM checkpoints WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
   recordRefusal(sessionId: string, r: CheckpointRefusal): void {
@@ -212,14 +224,14 @@ export class SqliteExamStorage implements ExamServerStorage {
 
   hasSubmission(sessionId: string, studentId: string): boolean {
     return (
-      this.db.prepare("SELECT 1 FROM uploads WHERE session_id = ? AND student_id = ? AND kind = 'submission' LIMIT 1").get(sessionId, studentId) !==
+      this.sql("SELECT 1 FROM uploads WHERE session_id = ? AND student_id = ? AND kind = 'submission' LIMIT 1").get(sessionId, studentId) !==
       undefined
     );
   }
 
   uploads(): Record<string, SessionUploads> {
     const out: Record<string, SessionUploads> = {};
-    for (const row of this.db.prepare('SELECT * FROM uploads ORDER BY id').iterate() as IterableIterator<UploadRow>) {
+    for (const row of this.sql('SELECT * FROM uploads ORDER BY id').iterate() as IterableIterator<UploadRow>) {
       addRow((out[row.session_id] ??= { sessionId: row.session_id, flags: [], submissions: [] }), row);
     }
     return out;
@@ -227,7 +239,7 @@ export class SqliteExamStorage implements ExamServerStorage {
 
   uploadsOf(sessionId: string): SessionUploads {
     const found: SessionUploads = { sessionId, flags: [], submissions: [] };
-    for (const row of this.db.prepare('SELECT * FROM uploads WHERE session_id = ? ORDER BY id').all(sessionId) as UploadRow[]) addRow(found, row);
+    for (const row of this.sql('SELECT * FROM uploads WHERE session_id = ? ORDER BY id').all(sessionId) as UploadRow[]) addRow(found, row);
     return found;
   }
 
