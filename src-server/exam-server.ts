@@ -6,11 +6,12 @@ import { HttpError, Router, headerValue, readBody, type RouteResult } from './ht
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
-import type { ExamServerStorage, SessionUploads } from './storage';
+import type { AttemptRecord, ExamServerStorage, SessionUploads } from './storage';
+import { tokenSession } from './credentials';
 import { addUploadRoutes } from './upload-routes';
 
 export type { ExamServerFault } from './server-context';
-export type { ExamServerStorage, SessionUploads, StoredUpload } from './storage';
+export type { AttemptRecord, ExamServerStorage, SessionUploads, StoredUpload } from './storage';
 export { SqliteExamStorage } from './sqlite-storage';
 
 export interface ExamServerOptions {
@@ -47,6 +48,8 @@ export interface ExamServer {
   httpServer: Server;
   /** Where features add routes (`/predict`, live views). */
   router: Router;
+  /** The attempt a token was issued for, or null: for channels beside HTTP (Socket.IO). */
+  attemptForToken(token: string): AttemptRecord | null;
   close(): Promise<void>;
   sessions(): Record<string, SessionUploads>;
   /** While false, every request gets 503 and nothing is stored. */
@@ -141,6 +144,10 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     store,
     httpServer: server,
     router,
+    attemptForToken(token) {
+      const sessionId = tokenSession(ctx.tokenSecret, token);
+      return sessionId === null ? null : (store.attempt(sessionId) ?? null);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {

@@ -48,6 +48,9 @@ describe('forged uploads', () => {
       expect(await upload(server, flagPath(alice, 'alice'), { n: 1 }, token)).toMatchObject({ status: 401, body: { message: 'the attempt token is not valid on this server' } });
     }
     expect(server.sessions()).toEqual({});
+    // The same check for channels beside HTTP.
+    expect(server.attemptForToken(alice.token)).toMatchObject({ sessionId: alice.sessionId, studentId: 'alice' });
+    expect(server.attemptForToken(attemptToken(Buffer.alloc(32, 7), alice.sessionId))).toBeNull();
   });
 
   it("another student's token is refused 403 with a clear message, on uploads, checkpoints and the session view", async () => {
