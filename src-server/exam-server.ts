@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAttemptRoutes } from './attempt-routes';
 import { addCheckpointRoutes } from './checkpoint-routes';
+import { tokenSession } from './credentials';
 import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
 import type { AttemptRecord, ExamServerStorage, SessionUploads } from './storage';
-import { tokenSession } from './credentials';
 import { addUploadRoutes } from './upload-routes';
 
 export type { ExamServerFault } from './server-context';
