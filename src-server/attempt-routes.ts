@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   KeyEscrowRequestSchema,
+  type AttemptStatus,
   RegistrationRequestSchema,
   type KeyEscrowRequest,
   type RegistrationRequest,
@@ -9,7 +10,7 @@ import {
 import { decodeKey, encodeKey } from '../src-main/audit/keyed-chain';
 import { accessCodeHash, attemptToken, sameSecret } from './credentials';
 import { HttpError, jsonObject, type Router } from './http-router';
-import { ID_RULE, idempotent, isId, parseBody, type ServerContext } from './server-context';
+import { ID_RULE, authorizeAttempt, idempotent, isId, parseBody, type ServerContext } from './server-context';
 import type { AttemptRecord, ExamRecord } from './storage';
 
 /** How far ahead of the server's clock an offline client's start may be (clock skew). */
@@ -19,7 +20,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * Starting an attempt. Online: `POST /api/sessions` and the server makes the session id and
  * K_0. Offline: the client made both and escrows them with `POST /api/sessions/:id/key-escrow`
  * once it reaches the server; the attempt is then marked offline-started (README says what
- * that can and cannot prove).
+ * that can and cannot prove). A restarting client reads its attempt's status to check its
+ * restored log and clock against the server's.
  */
 export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
   router.add('POST', '/api/sessions', (request) =>
@@ -29,6 +31,25 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
       run: () => register(ctx, parseBody(RegistrationRequestSchema, jsonObject(request.raw)), null),
     }),
   );
+
+  router.add('GET', '/api/sessions/:sessionId/status', (request): { status: number; body: AttemptStatus } => {
+    const { sessionId } = request.params as { sessionId: string };
+    if (!isId(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
+    const attempt = authorizeAttempt(ctx, request, sessionId);
+    const last = ctx.storage.lastCheckpoint(sessionId);
+    return {
+      status: 200,
+      body: {
+        sessionId,
+        serverTime: ctx.now(),
+        startedAt: attempt.startedAt,
+        deadline: attempt.deadline,
+        origin: attempt.origin,
+        lastCheckpoint: last ? { seq: last.seq, hash: last.hash } : null,
+        submitted: ctx.storage.hasSubmission(sessionId, attempt.studentId),
+      },
+    };
+  });
 
   router.add('POST', '/api/sessions/:sessionId/key-escrow', (request) => {
     const { sessionId } = request.params as { sessionId: string };

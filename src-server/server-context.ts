@@ -59,7 +59,7 @@ export function authorizeAttempt(ctx: ServerContext, request: RouteRequest, sess
   return attempt;
 }
 
-/** True when the request carries the proctor credential; 401/403 otherwise. */
+/** Throws 401/403 unless the request carries the proctor credential. */
 export function authorizeProctor(ctx: ServerContext, request: RouteRequest): void {
   if (ctx.proctorToken === null) throw new HttpError(403, 'no proctor credential is configured on this server, so proctor routes are closed');
   const token = bearerToken(request.header('authorization'));

@@ -74,6 +74,21 @@ export interface RegistrationResponse {
   attempt: AttemptInfo;
 }
 
+/**
+ * `GET /api/sessions/:id/status` (attempt token): what a restarting client checks its
+ * restored attempt against while online.
+ */
+export interface AttemptStatus {
+  sessionId: string;
+  serverTime: number;
+  startedAt: number;
+  deadline: number;
+  origin: AttemptOrigin;
+  /** The last checkpoint the server accepted; the client's row at `seq` must still have `hash`. */
+  lastCheckpoint: { seq: number; hash: string } | null;
+  submitted: boolean;
+}
+
 export const CheckpointRequestSchema = z.object({
   seq: z.number().int().min(1),
   hash: HEX_64,

@@ -201,6 +201,30 @@ describe('checkpoints', () => {
     expect(view).toMatchObject({ checkpoints: { accepted: 5, last: { seq: 300, hash: log[299]!.hash }, refused: [] } });
   });
 
+  it("a restarting client reads its attempt's status: server time, deadline, last checkpoint, submitted", async () => {
+    const time = clock();
+    const { server, roster } = await start({ now: time.now });
+    const a = await register(server, 'alice', roster.codes.alice!);
+    const status = (token: string) => call(server, 'GET', `/api/sessions/${a.sessionId}/status`, undefined, { authorization: `Bearer ${token}` });
+    expect((await status(a.token)).body).toEqual({
+      sessionId: a.sessionId,
+      serverTime: time.now(),
+      startedAt: a.startedAt,
+      deadline: a.deadline,
+      origin: 'online',
+      lastCheckpoint: null,
+      submitted: false,
+    });
+    time.advance(5 * MINUTE);
+    const log = sealedLog(a.k0!, 12);
+    expect((await sendCheckpoint(server, a, log[11]!)).status).toBe(201);
+    expect((await upload(server, `/api/submissions/${a.sessionId}/alice`, { answers: {} }, a.token)).status).toBe(201);
+    expect((await status(a.token)).body).toMatchObject({ serverTime: time.now(), lastCheckpoint: { seq: 12, hash: log[11]!.hash }, submitted: true });
+    const bob = await register(server, 'bob', roster.codes.bob!);
+    expect((await status(bob.token)).status).toBe(403);
+    expect((await call(server, 'GET', `/api/sessions/${a.sessionId}/status`)).status).toBe(401);
+  });
+
   it('refuses a malformed checkpoint with a 400 that names the field', async () => {
     const { server, roster } = await start();
     const a = await register(server, 'alice', roster.codes.alice!);
