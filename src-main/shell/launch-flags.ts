@@ -2,7 +2,7 @@ import path from 'node:path';
 import { err, ok } from '../contract';
 import type { Result } from '../contract';
 
-/** What the command line may set. Everything else comes from the policy file (not signed yet). */
+/** What the command line may set. Everything else comes from the policy (signed, in a production build: src-main/exam/installed-config.ts). */
 export interface LaunchFlags {
   /** Exam server base URL; overrides the policy's `serverUrl`. */
   serverUrl: string | null;
