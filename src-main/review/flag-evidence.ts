@@ -90,7 +90,7 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
       detector,
       title: `${detectorLabel(detector)}, ${level ?? 'unknown level'}`,
       explanation: str(f, 'explanation') ?? str(file, 'severityJustification') ?? '',
-      numbers: [...numbers, ...packageNumbers],
+      numbers: [...numbers, ...packageNumbers.filter((n) => !numbers.some((m) => m.label === n.label))],
     };
   });
 }

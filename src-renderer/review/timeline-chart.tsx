@@ -4,6 +4,15 @@ import 'uplot/dist/uPlot.min.css';
 import { detectorLabel, type AttemptDetail, type TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
 
+/** Lane names short enough for the axis; the legend-free strip is explained by the table. */
+const SHORT_LABELS: Record<string, string> = { biometric_drift: 'Typist changed', classifier: 'Combined score', temporal_inconsistency: 'Inhuman timing' };
+
+/** Every lane has the same axis widths, so the three plots share one time axis on screen. */
+const LEFT_AXIS = 150;
+const RIGHT_AXIS = 56;
+const AXIS_FONT = '12px system-ui, sans-serif';
+const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS, values: () => [], grid: { show: false }, ticks: { show: false } });
+
 /** Lanes of the marker strip, top to bottom. */
 export interface MarkerLane {
   key: string;
@@ -16,14 +25,14 @@ export function markerLanes(detail: AttemptDetail): MarkerLane[] {
   const flagDetectors = [...new Set(detail.events.filter((e) => e.kind === 'flag').map((e) => e.detector ?? 'classifier'))].sort();
   const lanes: MarkerLane[] = flagDetectors.map((d) => ({
     key: d,
-    label: detectorLabel(d),
+    label: SHORT_LABELS[d] ?? detectorLabel(d),
     color: colorFor(d),
     events: detail.events.filter((e) => e.kind === 'flag' && (e.detector ?? 'classifier') === d),
   }));
   const of = (kinds: TimelineEvent['kind'][]) => detail.events.filter((e) => kinds.includes(e.kind));
   lanes.push({ key: 'integrity', label: 'Integrity findings', color: colorFor('integrity'), events: of(['integrity']) });
   lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), events: of(['answer']) });
-  lanes.push({ key: 'session', label: 'Lock, submission, restarts, errors', color: colorFor('lock'), events: of(['lock', 'submission', 'resumed', 'error']) });
+  lanes.push({ key: 'session', label: 'Lock, submit, errors', color: colorFor('lock'), events: of(['lock', 'submission', 'resumed', 'error']) });
   return lanes.filter((l) => l.events.length > 0 || l.key === 'integrity');
 }
 
@@ -118,7 +127,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
     const cursor: uPlot.Cursor = interactive
       ? { sync: { key: `review-${detail.summary.id}` }, drag: { x: true, y: false, setScale: true } }
       : { show: false };
-    const timeAxis = (show: boolean): uPlot.Axis => ({ show, stroke: '#4a5668', grid: { stroke: '#e3e7ee' }, ticks: { stroke: '#d9dee6' } });
+    const timeAxis = (show: boolean): uPlot.Axis => ({ show, font: AXIS_FONT, stroke: '#4a5668', grid: { stroke: '#e3e7ee' }, ticks: { stroke: '#d9dee6' } });
 
     // Marker strip: one row per lane, a point per event.
     const times = [...new Set(lanes.flatMap((l) => l.events.map((e) => sec(e.at))))].sort((a, b) => a - b);
@@ -139,12 +148,14 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
           timeAxis(false),
           {
             scale: 'lane',
-            size: 190,
+            size: LEFT_AXIS,
+            font: AXIS_FONT,
             stroke: '#1b2430',
             grid: { show: false },
             splits: () => lanes.map((_, i) => lanes.length - i),
             values: (_u, splits) => splits.map((s) => lanes[lanes.length - s]?.label ?? ''),
           },
+          hiddenRightAxis('lane'),
         ],
         series: [
           {},
@@ -179,7 +190,11 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         cursor,
         legend: { show: interactive },
         scales: { x: { time: true, range: xRange }, y: { range: [0, 100] } },
-        axes: [timeAxis(true), { size: 190, label: 'Score / probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } }],
+        axes: [
+          timeAxis(true),
+          { size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Score, probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
+          hiddenRightAxis('y'),
+        ],
         series: [
           {},
           { label: 'Session risk score', stroke: '#b3261e', width: 2.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
@@ -200,8 +215,8 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         scales: { x: { time: true, range: xRange }, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
         axes: [
           timeAxis(true),
-          { scale: 'kpm', size: 190, label: 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
-          { scale: 'drift', side: 1, size: 60, label: 'Typist drift', stroke: '#8e24aa', grid: { show: false } },
+          { scale: 'kpm', size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
+          { scale: 'drift', side: 1, size: RIGHT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Typist drift', stroke: '#7b1fa2', grid: { show: false } },
         ],
         series: [
           {},

@@ -145,18 +145,19 @@ export async function driveAttempt(
     d.cpu = 97;
     d.netRx = 4_000_000;
     d.netTx = 2_500_000;
-    d.run(60);
+    d.run(15);
     d.cpu = 18;
     d.netRx = 2_000;
     d.netTx = 400;
-    d.run(60);
+    d.run(200);
     d.typist = syntheticTypist((opts.seed ?? 11) + 1000, 0.55, 0.6);
+    d.run(25);
+    d.typist = alice;
+    await d.answer('q4', 'Because they fall around the Earth at the same rate as the station does.');
     d.run(240);
     await session.reportWindowEvent({ kind: 'clipboard', action: 'paste', external: true });
-    await d.answer('q4', 'Because they fall around the Earth at the same rate as the station does.');
-    d.run(120);
-    d.typist = alice;
-    d.run(60);
+    await d.answer('q3', 'The net force on a body equals its mass times its acceleration.');
+    d.run(180);
   } else {
     for (let i = 0; i < 6; i++) {
       await d.away(15);
