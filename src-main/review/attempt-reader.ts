@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditStore, type AuditEntry } from '../audit/audit-store';
+import { AuditStore, AuditStoreError, type AuditEntry } from '../audit/audit-store';
 import { describeCause } from '../audit/audit-store-error';
 import type { Verification } from '../contract/review';
 import type { OutboxRecord } from '../upload/outbox-port';
@@ -63,7 +63,7 @@ function readCopy(copy: string, file: string, own: (t: string) => string, native
   try {
     store = AuditStore.open(copy, { readonly: true, ...binding });
   } catch (cause) {
-    throw new AttemptReadError(`cannot read: ${own(describeCause(cause))}`);
+    throw new AttemptReadError(`cannot read: ${own(cause instanceof AuditStoreError ? cause.message : describeCause(cause))}`);
   }
   try {
     let verification: Verification;

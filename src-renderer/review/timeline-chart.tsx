@@ -11,7 +11,9 @@ const SHORT_LABELS: Record<string, string> = { biometric_drift: 'Typist changed'
 const LEFT_AXIS = 150;
 const RIGHT_AXIS = 56;
 const AXIS_FONT = '12px system-ui, sans-serif';
-const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS, values: () => [], grid: { show: false }, ticks: { show: false } });
+/** uPlot adds this much beside an axis for its title; lanes without a title take it into their size. */
+const TITLE = 30;
+const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS + TITLE, values: () => [], grid: { show: false }, ticks: { show: false } });
 
 /** Lanes of the marker strip, top to bottom. */
 export interface MarkerLane {
@@ -148,7 +150,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
           timeAxis(false),
           {
             scale: 'lane',
-            size: LEFT_AXIS,
+            size: LEFT_AXIS + TITLE,
             font: AXIS_FONT,
             stroke: '#1b2430',
             grid: { show: false },
