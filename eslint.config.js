@@ -83,7 +83,7 @@ function restrict(...groups) {
 
 const RENDERER = ['src-renderer/**'];
 const PURE = ['src-main/contract/**', 'src-main/detection/**'];
-const PRELOAD = ['src-main/shell/preload.ts'];
+const PRELOAD = ['src-main/shell/preload.ts', 'src-main/shell/review-preload.ts'];
 const SHELL = ['src-main/shell/**'];
 const ELECTRON_TESTS = ['test/electron/**'];
 

@@ -6,3 +6,4 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './review';

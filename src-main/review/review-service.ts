@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../contract/result';
 import {
+  EMPTY_REVIEW_NOTE,
   REVIEW_VERBS,
   type AttemptDetail,
   type AttemptList,
@@ -12,12 +13,27 @@ import {
   type ReviewOutput,
   type ReviewVerb,
 } from '../contract/review';
-import { AttemptReadError, readAttempt } from './attempt-reader';
+import { AttemptReadError, readAttempt, type RawAttempt } from './attempt-reader';
 import { summarizeAttempt } from './attempt-summary';
 import { buildTimeline } from './attempt-timeline';
 import { scanAttempts, type FoundAttempt } from './folder-scan';
 import { flagRecords, timelineRecords, toCsv, toJsonl } from './review-export';
 import { ReviewNotes } from './review-notes';
+
+/** How many attempts keep their audit rows in memory (a three-hour attempt is tens of MB). */
+const KEEP_ROWS = 4;
+
+function fileStamp(file: string): string {
+  const part = (f: string): string => {
+    try {
+      const st = statSync(f);
+      return `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return '-';
+    }
+  };
+  return `${part(file)}|${part(`${file}-wal`)}`;
+}
 
 export interface ReviewServiceOptions {
   /** A folder of attempt databases, or one database. */
@@ -38,6 +54,8 @@ export class ReviewService {
   readonly root: string;
   private found: FoundAttempt[] = [];
   private readonly notes: ReviewNotes;
+  /** The last few reads, by file; valid while the file and its -wal are unchanged (size and mtime). */
+  private readonly cache = new Map<string, { stamp: string; raw: RawAttempt | null; summary: AttemptSummary }>();
 
   constructor(private readonly opts: ReviewServiceOptions) {
     const scan = scanAttempts(opts.source);
@@ -56,19 +74,42 @@ export class ReviewService {
   }
 
   summary(a: FoundAttempt): AttemptSummary {
-    const review = this.notes.get(a.id);
-    try {
-      return summarizeAttempt(readAttempt(a.file, this.binding()), a.id, review);
-    } catch (e) {
-      const message = e instanceof AttemptReadError ? e.message : `cannot read: ${a.file}: ${(e as Error).message}`;
-      return { readable: false, id: a.id, file: a.file, error: message, review };
-    }
+    // The review note is read fresh each time: it changes without the database changing.
+    return { ...this.read(a).summary, review: this.notes.get(a.id) };
   }
 
   open(id: string): AttemptDetail {
     const a = this.find(id);
-    const raw = readAttempt(a.file, this.binding());
+    const { raw } = this.read(a, true);
+    if (!raw) return this.fail(a);
     return buildTimeline(raw, summarizeAttempt(raw, a.id, this.notes.get(a.id)));
+  }
+
+  /**
+   * Reads (or reuses) one attempt. Only the most recent reads keep their rows; every
+   * summary is kept, so listing a room again costs a stat per file.
+   */
+  private read(a: FoundAttempt, needRows = false): { raw: RawAttempt | null; summary: AttemptSummary } {
+    const stamp = fileStamp(a.file);
+    const hit = this.cache.get(a.file);
+    if (hit && hit.stamp === stamp && (hit.raw || !needRows || !hit.summary.readable)) return hit;
+    let entry: { stamp: string; raw: RawAttempt | null; summary: AttemptSummary };
+    try {
+      const raw = readAttempt(a.file, this.binding());
+      entry = { stamp, raw, summary: summarizeAttempt(raw, a.id, EMPTY_REVIEW_NOTE) };
+    } catch (e) {
+      const message = e instanceof AttemptReadError ? e.message : `cannot read: ${a.file}: ${(e as Error).message}`;
+      entry = { stamp, raw: null, summary: { readable: false, id: a.id, file: a.file, error: message, review: EMPTY_REVIEW_NOTE } };
+    }
+    this.cache.set(a.file, entry);
+    const withRows = [...this.cache.values()].filter((c) => c.raw);
+    for (const old of withRows.slice(0, Math.max(0, withRows.length - KEEP_ROWS))) old.raw = null;
+    return entry;
+  }
+
+  private fail(a: FoundAttempt): never {
+    const s = this.cache.get(a.file)?.summary;
+    throw new AttemptReadError(s && !s.readable ? s.error : `cannot read: ${a.file}`);
   }
 
   saveReview(input: ReviewInput<'saveReview'>): ReviewNote {

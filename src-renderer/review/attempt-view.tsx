@@ -49,6 +49,8 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [exportStatus, setExportStatus] = useState('');
+  // Built only when opened: a three-hour attempt has tens of thousands of events.
+  const [tableOpen, setTableOpen] = useState(false);
   const [note, setNote] = useState<ReviewNote>(detail.summary.review);
   const lanes = useMemo(() => markerLanes(detail), [detail]);
   const markerEvents = useMemo(() => lanes.flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq), [lanes]);
@@ -99,28 +101,30 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
         <p className="sr-only" aria-live="polite">
           {announce}
         </p>
-        <details className="data-table">
+        <details className="data-table" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
           <summary>The timeline as a table ({detail.events.length} events)</summary>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Timeline events table">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Into the exam</th>
-                  <th scope="col">Event</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.events.map((e) => (
-                  <tr key={e.id}>
-                    <td>{clock(e.at)}</td>
-                    <td>{elapsed(e.at, detail.from)}</td>
-                    <td>{e.label}</td>
+          {tableOpen && (
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Timeline events table">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    <th scope="col">Into the exam</th>
+                    <th scope="col">Event</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {detail.events.map((e) => (
+                    <tr key={e.id}>
+                      <td>{clock(e.at)}</td>
+                      <td>{elapsed(e.at, detail.from)}</td>
+                      <td>{e.label}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </details>
       </section>
       <EvidenceTable rows={detail.evidence} from={detail.from} selectedEventId={selectedId} onSelect={selectRow} />

@@ -3,6 +3,9 @@ import { RISK_LEVELS } from '../../src-main/contract/risk';
 import { detectorLabel, type EvidenceRow } from '../../src-main/contract/review';
 import { clock, colorFor, elapsed } from './review-format';
 
+/** Rows drawn at a time; thousands of flags are a click away, not a frozen page. */
+const PAGE = 300;
+
 interface Props {
   rows: EvidenceRow[];
   from: number;
@@ -15,7 +18,11 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
   const [detector, setDetector] = useState('all');
   const [level, setLevel] = useState('all');
   const detectors = useMemo(() => [...new Set(rows.map((r) => r.detector))].sort(), [rows]);
-  const shown = rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity')));
+  const [limit, setLimit] = useState(PAGE);
+  const matching = rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity')));
+  // The selected row is always drawn, even past the page limit.
+  const selectedIndex = matching.findIndex((r) => r.eventId === selectedEventId);
+  const shown = selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit);
   const selectedRef = useRef<HTMLTableRowElement>(null);
 
   useEffect(() => {
@@ -24,16 +31,16 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
 
   // A marker picked while its row is filtered out: show every row again rather than hide the pick.
   useEffect(() => {
-    if (selectedEventId && !shown.some((r) => r.eventId === selectedEventId) && rows.some((r) => r.eventId === selectedEventId)) {
+    if (selectedEventId && !matching.some((r) => r.eventId === selectedEventId) && rows.some((r) => r.eventId === selectedEventId)) {
       setDetector('all');
       setLevel('all');
     }
-  }, [selectedEventId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [selectedEventId]); // only when the pick changes, not when the filters do
 
   return (
     <section className="card evidence" aria-labelledby="evidence-heading">
       <div className="section-head">
-        <h2 id="evidence-heading">Flags and findings ({shown.length} of {rows.length})</h2>
+        <h2 id="evidence-heading">Flags and findings ({matching.length} of {rows.length})</h2>
         <div className="filters">
           <label>
             Detector{' '}
@@ -107,6 +114,11 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
               })}
             </tbody>
           </table>
+          {matching.length > limit && (
+            <button type="button" onClick={() => setLimit((l) => l + PAGE)}>
+              Show {Math.min(PAGE, matching.length - limit)} more of {matching.length - limit} not shown
+            </button>
+          )}
         </div>
       )}
     </section>

@@ -249,6 +249,8 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       if (best) pick.current((best as { e: TimelineEvent }).e);
     };
     if (interactive) over.addEventListener('click', onClick);
+    // uPlot draws synchronously on creation: the lanes are on screen now (the bench and the PDF wait for this).
+    markersRef.current!.parentElement!.dataset.drawn = 'true';
     onDrawn?.();
     return () => {
       over.removeEventListener('click', onClick);

@@ -10,7 +10,9 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
  * before the page's scripts run. Call before the first `page.goto`.
  */
 export async function exposeReview(page: Page, service: () => ReviewService): Promise<void> {
-  await page.exposeBinding('__vigilReviewInvoke', (_source, verb: string, input: unknown) => service().invoke(verb as never, input));
+  // The result crosses as one JSON string: Playwright's own value serialisation walks every
+  // nested object and takes seconds on a three-hour timeline; a string is one value.
+  await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await service().invoke(verb as never, input)));
   await page.addInitScript({ content: IN_PAGE_SCRIPT });
 }
 
@@ -18,7 +20,7 @@ const IN_PAGE_SCRIPT = String.raw`(() => {
   const invoke = globalThis.__vigilReviewInvoke;
   delete globalThis.__vigilReviewInvoke;
   Object.defineProperty(globalThis, 'vigilReview', {
-    value: Object.freeze({ invoke: (verb, input) => invoke(verb, input) }),
+    value: Object.freeze({ invoke: async (verb, input) => JSON.parse(await invoke(verb, input)) }),
     enumerable: true,
   });
 })();`;
