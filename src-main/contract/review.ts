@@ -143,6 +143,19 @@ export const PackageSeriesSchema = z.object({
   typistDrift: z.array(z.number().nullable()),
 });
 
+/** Answer saves as columns: a long attempt autosaves tens of thousands of times. */
+export const AnswerSeriesSchema = z.object({
+  at: z.array(z.number()),
+  seq: z.array(z.number().int()),
+  questionId: z.array(z.string()),
+  revision: z.array(z.number()),
+  length: z.array(z.number()),
+});
+export type AnswerSeries = z.infer<typeof AnswerSeriesSchema>;
+
+export const answerLabel = (a: AnswerSeries, i: number): string =>
+  `Answer saved: ${a.questionId[i]} (revision ${a.revision[i]}, ${a.length[i]} characters)`;
+
 export const AttemptDetailSchema = z.object({
   summary: ReadableAttemptSchema,
   /** The exam's window: start to deadline, or to the last row if that is later. */
@@ -151,6 +164,8 @@ export const AttemptDetailSchema = z.object({
   deadline: z.number(),
   risk: z.object({ at: z.array(z.number()), score: z.array(z.number()) }),
   packages: PackageSeriesSchema,
+  answers: AnswerSeriesSchema,
+  /** Every other event in time order (answer saves are in `answers`). */
   events: z.array(TimelineEventSchema),
   evidence: z.array(EvidenceRowSchema),
 });

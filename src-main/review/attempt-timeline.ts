@@ -19,6 +19,7 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
   const windows: { start: number; end: number; unfocusedMs: number }[] = [];
   const focusLost: number[] = [];
   const events: TimelineEvent[] = [];
+  const answers: AttemptDetail['answers'] = { at: [], seq: [], questionId: [], revision: [], length: [] };
   const evidence: EvidenceRow[] = [];
   const { entries } = raw;
 
@@ -69,7 +70,11 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
         break;
       }
       case 'answer_saved':
-        events.push(marker(e, 'answer', `answer-${e.seq}`, `Answer saved: ${str(p, 'questionId') ?? '?'} (revision ${num(p, 'revision') ?? '?'}, ${num(p, 'length') ?? '?'} characters)`));
+        answers.at.push(e.at);
+        answers.seq.push(e.seq);
+        answers.questionId.push(str(p, 'questionId') ?? '?');
+        answers.revision.push(num(p, 'revision') ?? 0);
+        answers.length.push(num(p, 'length') ?? 0);
         break;
       case 'session_locked':
         events.push(marker(e, 'lock', `lock-${e.seq}`, `Locked at risk score ${num(p, 'score') ?? '?'}`));
@@ -98,6 +103,7 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
     deadline,
     risk,
     packages,
+    answers,
     events,
     evidence,
   };

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { AttemptDetail } from '../contract/review';
+import { answerLabel, type AttemptDetail } from '../contract/review';
 
 /** One line of the timeline export: packages, score changes and events on one clock. */
 export interface TimelineRecord {
@@ -45,6 +45,9 @@ export function timelineRecords(d: AttemptDetail): TimelineRecord[] {
     if (p.typistDrift[i] !== null) {
       row(at, { kind: 'typist_drift', detector: 'biometric_drift', level: '', value: p.typistDrift[i]!, end: '', label: 'keystroke anomaly (typist drift)', seq: null });
     }
+  }
+  for (let i = 0; i < d.answers.at.length; i++) {
+    row(d.answers.at[i]!, { kind: 'answer', detector: '', level: '', value: d.answers.length[i]!, end: '', label: answerLabel(d.answers, i), seq: d.answers.seq[i]! });
   }
   for (const e of d.events) {
     row(e.at, { kind: e.kind, detector: e.detector ?? '', level: e.level ?? '', value: null, end: e.end !== undefined ? iso(e.end) : '', label: e.label, seq: e.seq || null });

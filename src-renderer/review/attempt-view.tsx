@@ -49,11 +49,19 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [exportStatus, setExportStatus] = useState('');
+  const [note, setNote] = useState<ReviewNote>(detail.summary.review);
   // Built only when opened: a three-hour attempt has tens of thousands of events.
   const [tableOpen, setTableOpen] = useState(false);
-  const [note, setNote] = useState<ReviewNote>(detail.summary.review);
   const lanes = useMemo(() => markerLanes(detail), [detail]);
-  const markerEvents = useMemo(() => lanes.flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq), [lanes]);
+  // The keyboard path steps through flags, findings, lock and submission; answer saves (thousands in a long exam) are in the table.
+  const markerEvents = useMemo(
+    () => lanes.filter((l) => l.key !== 'answer').flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq),
+    [lanes],
+  );
+  const allEvents = useMemo(
+    () => (tableOpen ? [...detail.events, ...(lanes.find((l) => l.key === 'answer')?.events ?? [])].sort((a, b) => a.at - b.at || a.seq - b.seq) : []),
+    [tableOpen, detail, lanes],
+  );
   const s = detail.summary;
 
   const pick = useCallback(
@@ -102,7 +110,7 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
           {announce}
         </p>
         <details className="data-table" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
-          <summary>The timeline as a table ({detail.events.length} events)</summary>
+          <summary>The timeline as a table ({detail.events.length + detail.answers.at.length} events)</summary>
           {tableOpen && (
             <div className="table-scroll" tabIndex={0} role="region" aria-label="Timeline events table">
               <table>
@@ -114,7 +122,7 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
                   </tr>
                 </thead>
                 <tbody>
-                  {detail.events.map((e) => (
+                  {allEvents.map((e) => (
                     <tr key={e.id}>
                       <td>{clock(e.at)}</td>
                       <td>{elapsed(e.at, detail.from)}</td>

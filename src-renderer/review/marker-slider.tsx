@@ -30,7 +30,7 @@ export function MarkerSlider({ events, from, selectedId, onMove }: Props) {
   const text = current ? `${index + 1} of ${events.length}: ${current.label}, at ${clock(current.at)} (${elapsed(current.at, from)})` : '';
   return (
     <div className="marker-slider">
-      <span id="marker-slider-label">Markers (arrow keys step through them):</span>
+      <span id="marker-slider-label">Markers: flags, findings, lock and submission (arrow keys step through them):</span>
       <div
         role="slider"
         tabIndex={0}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { detectorLabel, type AttemptDetail, type TimelineEvent } from '../../src-main/contract/review';
+import { answerLabel, detectorLabel, type AttemptDetail, type TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
 
 /** Lane names short enough for the axis; the legend-free strip is explained by the table. */
@@ -14,6 +14,12 @@ const AXIS_FONT = '12px system-ui, sans-serif';
 /** uPlot adds this much beside an axis for its title; lanes without a title take it into their size. */
 const TITLE = 30;
 const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS + TITLE, values: () => [], grid: { show: false }, ticks: { show: false } });
+
+/** The answer columns as events (for the strip and the timeline table). */
+export function answerEvents(detail: AttemptDetail): TimelineEvent[] {
+  const a = detail.answers;
+  return a.at.map((at, i) => ({ id: `answer-${a.seq[i]}`, seq: a.seq[i]!, at, kind: 'answer' as const, label: answerLabel(a, i) }));
+}
 
 /** Lanes of the marker strip, top to bottom. */
 export interface MarkerLane {
@@ -33,7 +39,7 @@ export function markerLanes(detail: AttemptDetail): MarkerLane[] {
   }));
   const of = (kinds: TimelineEvent['kind'][]) => detail.events.filter((e) => kinds.includes(e.kind));
   lanes.push({ key: 'integrity', label: 'Integrity findings', color: colorFor('integrity'), events: of(['integrity']) });
-  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), events: of(['answer']) });
+  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), events: answerEvents(detail) });
   lanes.push({ key: 'session', label: 'Lock, submit, errors', color: colorFor('lock'), events: of(['lock', 'submission', 'resumed', 'error']) });
   return lanes.filter((l) => l.events.length > 0 || l.key === 'integrity');
 }
