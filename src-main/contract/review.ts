@@ -31,6 +31,8 @@ export const VerificationSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ok'), rows: z.number().int() }),
   z.object({ state: z.literal('broken'), rows: z.number().int(), brokenAtRow: z.number().int(), reason: z.string() }),
   z.object({ state: z.literal('cannot_verify'), reason: z.string() }),
+  /** Opening an attempt draws it first and verifies it next (verifyAttempt): the chain walk is the slow part. */
+  z.object({ state: z.literal('pending') }),
 ]);
 export type Verification = z.infer<typeof VerificationSchema>;
 
@@ -184,6 +186,7 @@ const AttemptId = z.object({ id: z.string().min(1).max(1000) }).strict();
 export const REVIEW_VERBS = {
   listAttempts: { input: z.object({}).strict(), output: AttemptListSchema },
   openAttempt: { input: AttemptId, output: AttemptDetailSchema },
+  verifyAttempt: { input: AttemptId, output: VerificationSchema },
   saveReview: {
     input: z.object({ id: z.string().min(1).max(1000), disposition: DispositionSchema, notes: z.string().max(20_000) }).strict(),
     output: ReviewNoteSchema,

@@ -30,7 +30,23 @@ export class AttemptReadError extends Error {
  * -wal are copied into a private temporary folder and the copy is opened; the original is
  * only ever read with copyFile. Verification and parsing are the audit store's own.
  */
-export function readAttempt(file: string, opts: { nativeBinding?: string } = {}): RawAttempt {
+export function readAttempt(file: string, opts: { nativeBinding?: string; verify?: boolean } = {}): RawAttempt {
+  return withCopy(file, (copy, own) => readCopy(copy, file, own, opts.nativeBinding, opts.verify ?? true));
+}
+
+/** Walks the hash chain of one attempt database (read the same way: a private copy). */
+export function verifyAttempt(file: string, opts: { nativeBinding?: string } = {}): Verification {
+  return withCopy(file, (copy, own) => {
+    const store = openCopy(copy, own, opts.nativeBinding);
+    try {
+      return verifyStore(store, own);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+function withCopy<T>(file: string, use: (copy: string, own: (text: string) => string) => T): T {
   let size: number;
   try {
     const st = statSync(file);
@@ -48,7 +64,7 @@ export function readAttempt(file: string, opts: { nativeBinding?: string } = {})
   try {
     copyFileSync(file, copy);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-    return readCopy(copy, file, own, opts.nativeBinding);
+    return use(copy, own);
   } catch (cause) {
     if (cause instanceof AttemptReadError) throw cause;
     throw new AttemptReadError(`cannot read: ${own(describeCause(cause))}`);
@@ -57,24 +73,28 @@ export function readAttempt(file: string, opts: { nativeBinding?: string } = {})
   }
 }
 
-function readCopy(copy: string, file: string, own: (t: string) => string, nativeBinding: string | undefined): RawAttempt {
-  const binding = nativeBinding !== undefined ? { nativeBinding } : {};
-  let store: AuditStore;
+function openCopy(copy: string, own: (t: string) => string, nativeBinding: string | undefined): AuditStore {
   try {
-    store = AuditStore.open(copy, { readonly: true, ...binding });
+    return AuditStore.open(copy, { readonly: true, ...(nativeBinding !== undefined ? { nativeBinding } : {}) });
   } catch (cause) {
     throw new AttemptReadError(`cannot read: ${own(cause instanceof AuditStoreError ? cause.message : describeCause(cause))}`);
   }
+}
+
+function verifyStore(store: AuditStore, own: (t: string) => string): Verification {
   try {
-    let verification: Verification;
-    try {
-      const v = store.verify();
-      verification = v.ok
-        ? { state: 'ok', rows: v.rows }
-        : { state: 'broken', rows: v.rows, brokenAtRow: v.firstBrokenSeq, reason: v.reason };
-    } catch (cause) {
-      verification = { state: 'cannot_verify', reason: own(describeCause(cause)) };
-    }
+    const v = store.verify();
+    return v.ok ? { state: 'ok', rows: v.rows } : { state: 'broken', rows: v.rows, brokenAtRow: v.firstBrokenSeq, reason: v.reason };
+  } catch (cause) {
+    return { state: 'cannot_verify', reason: own(describeCause(cause)) };
+  }
+}
+
+function readCopy(copy: string, file: string, own: (t: string) => string, nativeBinding: string | undefined, verify: boolean): RawAttempt {
+  const binding = nativeBinding !== undefined ? { nativeBinding } : {};
+  const store = openCopy(copy, own, nativeBinding);
+  try {
+    const verification: Verification = verify ? verifyStore(store, own) : { state: 'pending' };
     let entries: AuditEntry[];
     try {
       entries = store.entries();

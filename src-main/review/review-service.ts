@@ -12,13 +12,20 @@ import {
   type ReviewNote,
   type ReviewOutput,
   type ReviewVerb,
+  type Verification,
 } from '../contract/review';
-import { AttemptReadError, readAttempt, type RawAttempt } from './attempt-reader';
+import { AttemptReadError, readAttempt, verifyAttempt, type RawAttempt } from './attempt-reader';
 import { summarizeAttempt } from './attempt-summary';
 import { buildTimeline } from './attempt-timeline';
 import { scanAttempts, type FoundAttempt } from './folder-scan';
 import { flagRecords, timelineRecords, toCsv, toJsonl } from './review-export';
 import { ReviewNotes } from './review-notes';
+
+interface CacheEntry {
+  stamp: string;
+  raw: RawAttempt | null;
+  summary: AttemptSummary;
+}
 
 /** How many attempts keep their audit rows in memory (a three-hour attempt is tens of MB). */
 const KEEP_ROWS = 4;
@@ -55,7 +62,7 @@ export class ReviewService {
   private found: FoundAttempt[] = [];
   private readonly notes: ReviewNotes;
   /** The last few reads, by file; valid while the file and its -wal are unchanged (size and mtime). */
-  private readonly cache = new Map<string, { stamp: string; raw: RawAttempt | null; summary: AttemptSummary }>();
+  private readonly cache = new Map<string, CacheEntry>();
 
   constructor(private readonly opts: ReviewServiceOptions) {
     const scan = scanAttempts(opts.source);
@@ -75,35 +82,56 @@ export class ReviewService {
 
   summary(a: FoundAttempt): AttemptSummary {
     // The review note is read fresh each time: it changes without the database changing.
-    return { ...this.read(a).summary, review: this.notes.get(a.id) };
+    return { ...this.read(a, { verify: true }).summary, review: this.notes.get(a.id) };
   }
 
+  /** The attempt for drawing: its chain is walked afterwards (verify), unless that is already known. */
   open(id: string): AttemptDetail {
     const a = this.find(id);
-    const { raw } = this.read(a, true);
+    const { raw } = this.read(a, { rows: true, verify: false });
     if (!raw) return this.fail(a);
     return buildTimeline(raw, summarizeAttempt(raw, a.id, this.notes.get(a.id)));
+  }
+
+  verify(id: string): Verification {
+    const a = this.find(id);
+    const { summary } = this.read(a, { verify: true });
+    if (!summary.readable) return this.fail(a);
+    return summary.verification;
   }
 
   /**
    * Reads (or reuses) one attempt. Only the most recent reads keep their rows; every
    * summary is kept, so listing a room again costs a stat per file.
    */
-  private read(a: FoundAttempt, needRows = false): { raw: RawAttempt | null; summary: AttemptSummary } {
+  private read(a: FoundAttempt, opts: { rows?: boolean; verify: boolean }): CacheEntry {
     const stamp = fileStamp(a.file);
-    const hit = this.cache.get(a.file);
-    if (hit && hit.stamp === stamp && (hit.raw || !needRows || !hit.summary.readable)) return hit;
-    let entry: { stamp: string; raw: RawAttempt | null; summary: AttemptSummary };
-    try {
-      const raw = readAttempt(a.file, this.binding());
-      entry = { stamp, raw, summary: summarizeAttempt(raw, a.id, EMPTY_REVIEW_NOTE) };
-    } catch (e) {
-      const message = e instanceof AttemptReadError ? e.message : `cannot read: ${a.file}: ${(e as Error).message}`;
-      entry = { stamp, raw: null, summary: { readable: false, id: a.id, file: a.file, error: message, review: EMPTY_REVIEW_NOTE } };
+    let entry = this.cache.get(a.file);
+    if (entry && entry.stamp !== stamp) entry = undefined;
+    if (!entry || (opts.rows && !entry.raw && entry.summary.readable)) {
+      const known = entry?.summary.readable && entry.summary.verification.state !== 'pending' ? entry.summary.verification : null;
+      try {
+        const raw = readAttempt(a.file, { ...this.binding(), verify: opts.verify && !known });
+        if (known) raw.verification = known;
+        entry = { stamp, raw, summary: summarizeAttempt(raw, a.id, EMPTY_REVIEW_NOTE) };
+      } catch (e) {
+        const message = e instanceof AttemptReadError ? e.message : `cannot read: ${a.file}: ${(e as Error).message}`;
+        entry = { stamp, raw: null, summary: { readable: false, id: a.id, file: a.file, error: message, review: EMPTY_REVIEW_NOTE } };
+      }
+      this.cache.set(a.file, entry);
+      const withRows = [...this.cache.values()].filter((c) => c.raw);
+      for (const old of withRows.slice(0, Math.max(0, withRows.length - KEEP_ROWS))) old.raw = null;
     }
-    this.cache.set(a.file, entry);
-    const withRows = [...this.cache.values()].filter((c) => c.raw);
-    for (const old of withRows.slice(0, Math.max(0, withRows.length - KEEP_ROWS))) old.raw = null;
+    if (opts.verify && entry.summary.readable && entry.summary.verification.state === 'pending') {
+      let verification: Verification;
+      try {
+        verification = verifyAttempt(a.file, this.binding());
+      } catch (e) {
+        verification = { state: 'cannot_verify', reason: (e as Error).message };
+      }
+      entry.summary = { ...entry.summary, verification };
+      if (entry.raw) entry.raw.verification = verification;
+    }
     return entry;
   }
 
@@ -119,6 +147,7 @@ export class ReviewService {
 
   async export(id: string, format: ExportFormat): Promise<string> {
     const detail = this.open(id);
+    detail.summary.verification = this.verify(id);
     const base = `${path.basename(id).replace(/\.[^.]+$/, '')}`;
     mkdirSync(this.exportDir, { recursive: true });
     const file = path.join(this.exportDir, `${base}.${format}`);
@@ -151,6 +180,8 @@ export class ReviewService {
         return this.list();
       case 'openAttempt':
         return this.open((input as ReviewInput<'openAttempt'>).id);
+      case 'verifyAttempt':
+        return this.verify((input as ReviewInput<'verifyAttempt'>).id);
       case 'saveReview':
         return this.saveReview(input as ReviewInput<'saveReview'>);
       case 'exportAttempt': {

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { DISPOSITION_LABELS, type AttemptDetail, type EvidenceRow, type ExportFormat, type ReviewNote, type TimelineEvent } from '../../src-main/contract/review';
+import { DISPOSITION_LABELS, type AttemptDetail, type Verification, type EvidenceRow, type ExportFormat, type ReviewNote, type TimelineEvent } from '../../src-main/contract/review';
 import { EvidenceTable } from './evidence-table';
 import { MarkerSlider } from './marker-slider';
 import { call } from './review-api';
@@ -7,11 +7,17 @@ import { ReviewForm } from './review-form';
 import { clock, dateTime, DELIVERY_TEXT, elapsed, SUBMIT_REASON_TEXT, verificationText } from './review-format';
 import { markerLanes, TimelineChart } from './timeline-chart';
 
-export function VerificationBanner({ detail }: { detail: AttemptDetail }) {
-  const v = detail.summary.verification;
+const BANNER_TITLE: Record<Verification['state'], string> = {
+  ok: 'Audit log verified.',
+  broken: 'Audit log tampered or damaged.',
+  cannot_verify: 'Audit log cannot be verified.',
+  pending: 'Verifying the audit log.',
+};
+
+export function VerificationBanner({ verification: v }: { verification: Verification }) {
   return (
     <div className={`banner banner-${v.state}`} role="status">
-      <strong>{v.state === 'ok' ? 'Audit log verified.' : v.state === 'broken' ? 'Audit log tampered or damaged.' : 'Audit log cannot be verified.'}</strong>{' '}
+      <strong>{BANNER_TITLE[v.state]}</strong>{' '}
       {verificationText(v)}
       {v.state === 'broken' && '. Rows from that point on cannot be trusted.'}
     </div>
@@ -45,7 +51,7 @@ const EXPORTS: { format: ExportFormat; label: string }[] = [
   { format: 'timeline.jsonl', label: 'Timeline JSONL' },
 ];
 
-export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(): void }) {
+export function AttemptView({ detail, verification, onBack }: { detail: AttemptDetail; verification: Verification; onBack(): void }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [exportStatus, setExportStatus] = useState('');
@@ -89,7 +95,7 @@ export function AttemptView({ detail, onBack }: { detail: AttemptDetail; onBack(
           ← All attempts
         </button>
       </nav>
-      <VerificationBanner detail={detail} />
+      <VerificationBanner verification={verification} />
       <header className="attempt-head">
         <h1 id="attempt-heading">
           {s.studentId} — {s.examId}

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { detectorLabel, DISPOSITION_LABELS, type AttemptDetail, type EvidenceRow } from '../../src-main/contract/review';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { detectorLabel, DISPOSITION_LABELS, type AttemptDetail, type EvidenceRow, type Verification } from '../../src-main/contract/review';
 import { RISK_LEVELS } from '../../src-main/contract/risk';
 import { clock, colorFor, dateTime, elapsed } from './review-format';
 import { SummaryFacts, VerificationBanner } from './attempt-view';
@@ -18,7 +18,7 @@ const rank = (r: EvidenceRow): number => (r.type === 'integrity' ? 5 : RISK_LEVE
  * log is intact, the timeline, and each detector's evidence summarised by its strongest
  * instance. The full row-by-row evidence is in the CSV/JSONL exports.
  */
-export function ReportView({ detail }: { detail: AttemptDetail }) {
+export function ReportView({ detail, verification }: { detail: AttemptDetail; verification: Verification }) {
   const lanes = useMemo(() => markerLanes(detail), [detail]);
   const groups = useMemo<Group[]>(() => {
     const by = new Map<string, EvidenceRow[]>();
@@ -27,9 +27,12 @@ export function ReportView({ detail }: { detail: AttemptDetail }) {
       .map(([detector, rows]) => ({ detector, rows, worst: rows.reduce((a, b) => (rank(b) > rank(a) ? b : a)) }))
       .sort((a, b) => a.rows[0]!.at - b.rows[0]!.at);
   }, [detail]);
-  const drawn = useCallback(() => {
-    document.body.dataset.ready = 'true';
-  }, []);
+  const [chartDrawn, setChartDrawn] = useState(false);
+  const drawn = useCallback(() => setChartDrawn(true), []);
+  // Printed only once the chart is drawn and the chain has been walked.
+  useEffect(() => {
+    if (chartDrawn && verification.state !== 'pending') document.body.dataset.ready = 'true';
+  }, [chartDrawn, verification]);
   const s = detail.summary;
   const shown = groups.slice(0, 6);
   return (
@@ -40,7 +43,7 @@ export function ReportView({ detail }: { detail: AttemptDetail }) {
           Exam {s.examId}, started {dateTime(s.startedAt)}. Session {s.sessionId}.
         </p>
       </header>
-      <VerificationBanner detail={detail} />
+      <VerificationBanner verification={verification} />
       <SummaryFacts detail={detail} />
       <TimelineChart detail={detail} lanes={lanes} selectedId={null} onPick={() => undefined} staticWidth={700} onDrawn={drawn} />
       <p className="legend-note">

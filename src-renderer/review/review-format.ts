@@ -42,11 +42,13 @@ export function verificationText(v: Verification): string {
       return `Broken at row ${v.brokenAtRow}: ${v.reason}`;
     case 'cannot_verify':
       return `Cannot verify: ${v.reason}`;
+    case 'pending':
+      return 'Checking every row of the hash chain…';
   }
 }
 
 export const verificationShort = (v: Verification): string =>
-  v.state === 'ok' ? 'OK' : v.state === 'broken' ? `Broken at row ${v.brokenAtRow}` : 'Cannot verify';
+  v.state === 'ok' ? 'OK' : v.state === 'broken' ? `Broken at row ${v.brokenAtRow}` : v.state === 'pending' ? 'Checking…' : 'Cannot verify';
 
 /** One colour per detector and kind, the same in chart, legend, table and report (all ≥ 3:1 on white). */
 export const DETECTOR_COLORS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { AttemptDetail, AttemptList } from '../../src-main/contract/review';
+import type { AttemptDetail, AttemptList, Verification } from '../../src-main/contract/review';
 import { AttemptView } from './attempt-view';
 import { AttemptsList } from './attempts-list';
 import { call } from './review-api';
@@ -18,6 +18,7 @@ function ReviewApp() {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [list, setList] = useState<AttemptList | null>(null);
   const [detail, setDetail] = useState<AttemptDetail | null>(null);
+  const [verification, setVerification] = useState<Verification>({ state: 'pending' });
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -33,11 +34,16 @@ function ReviewApp() {
       void call('listAttempts', {}).then((r) => (r.ok ? setList(r.value) : setError(r.error.message)));
     } else {
       setDetail(null);
-      void call('openAttempt', { id: route.id }).then((r) => {
-        if (r.ok) {
-          setDetail(r.value);
-          document.title = `Vigil review: ${r.value.summary.studentId}`;
-        } else setError(r.error.message);
+      setVerification({ state: 'pending' });
+      // Drawn first, verified next: the chain walk is the slow part of a long attempt.
+      void call('openAttempt', { id: route.id }).then(async (r) => {
+        if (!r.ok) return setError(r.error.message);
+        setDetail(r.value);
+        setVerification(r.value.summary.verification);
+        document.title = `Vigil review: ${r.value.summary.studentId}`;
+        if (r.value.summary.verification.state !== 'pending') return;
+        const v = await call('verifyAttempt', { id: route.id });
+        setVerification(v.ok ? v.value : { state: 'cannot_verify', reason: v.error.message });
       });
     }
   }, [route]);
@@ -61,7 +67,11 @@ function ReviewApp() {
   }
   if (route.view === 'list') return list ? <AttemptsList list={list} onOpen={open} /> : <Loading />;
   if (!detail) return <Loading />;
-  return route.view === 'report' ? <ReportView detail={detail} /> : <AttemptView detail={detail} onBack={() => (location.hash = '#/')} />;
+  return route.view === 'report' ? (
+    <ReportView detail={detail} verification={verification} />
+  ) : (
+    <AttemptView detail={detail} verification={verification} onBack={() => (location.hash = '#/')} />
+  );
 }
 
 const Loading = () => (

@@ -98,6 +98,18 @@ describe('review reader', () => {
     expect(d.events.some((e) => e.id === flagRow.eventId)).toBe(true);
   });
 
+  it('opens an attempt before walking its chain, then verifies it on request', async () => {
+    const service = new ReviewService({ source: dir });
+    const id = path.basename(tampered);
+    expect(service.open(id).summary.verification).toEqual({ state: 'pending' });
+    expect(await service.invoke('verifyAttempt', { id })).toMatchObject({ ok: true, value: { state: 'broken', brokenAtRow: tamperedSeq } });
+    expect(service.open(id).summary.verification).toMatchObject({ state: 'broken', brokenAtRow: tamperedSeq });
+    expect(service.list().attempts.find((a) => a.id === id)).toMatchObject({ verification: { state: 'broken' } });
+    const fresh = new ReviewService({ source: dir });
+    expect(fresh.list().attempts.find((a) => a.id === id)).toMatchObject({ verification: { state: 'broken', brokenAtRow: tamperedSeq } });
+    expect(fresh.open(id).summary.verification).toMatchObject({ state: 'broken' });
+  });
+
   it('left every file byte-identical and added no -wal or -shm', () => {
     expect(fingerprint(dir)).toEqual(before);
   });
