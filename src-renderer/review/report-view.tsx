@@ -35,6 +35,9 @@ export function ReportView({ detail, verification }: { detail: AttemptDetail; ve
   }, [chartDrawn, verification]);
   const s = detail.summary;
   const shown = groups.slice(0, 6);
+  // The attempt itself, not the empty rest of the exam's time: a committee reads what happened.
+  const end = Math.min(detail.to, Math.max(s.lastRowAt, detail.from + 5 * 60_000) + 30_000);
+  const range = useMemo<[number, number]>(() => [detail.from, end], [detail.from, end]);
   return (
     <main className="report" aria-labelledby="report-heading">
       <header className="report-head">
@@ -45,9 +48,10 @@ export function ReportView({ detail, verification }: { detail: AttemptDetail; ve
       </header>
       <VerificationBanner verification={verification} />
       <SummaryFacts detail={detail} />
-      <TimelineChart detail={detail} lanes={lanes} selectedId={null} onPick={() => undefined} staticWidth={700} onDrawn={drawn} />
+      <TimelineChart detail={detail} lanes={lanes} selectedId={null} onPick={() => undefined} staticWidth={720} range={range} onDrawn={drawn} />
       <p className="legend-note">
-        Top: markers by detector. Middle: session risk score (red) and behavioural probability per 5-second package (blue). Bottom: keys per minute (green) and typist-drift
+        Shown: {clock(detail.from)} to {clock(end)}
+        {end < detail.to ? ` (the exam's time ran to ${clock(detail.deadline)})` : ''}. Top: markers by detector. Middle: session risk score (red) and behavioural probability of each activity package (blue). Bottom: keys per minute (green) and typist-drift
         score (purple). Shaded: away from the exam window; dashed red: lock; black: submission.
       </p>
       <h2>Evidence by detector</h2>

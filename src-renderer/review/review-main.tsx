@@ -42,6 +42,8 @@ function ReviewApp() {
         setVerification(r.value.summary.verification);
         document.title = `Vigil review: ${r.value.summary.studentId}`;
         if (r.value.summary.verification.state !== 'pending') return;
+        // After the first frame with the chart: the walk must not hold up the drawing.
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
         const v = await call('verifyAttempt', { id: route.id });
         setVerification(v.ok ? v.value : { state: 'cannot_verify', reason: v.error.message });
       });

@@ -51,6 +51,8 @@ interface Props {
   onPick(event: TimelineEvent): void;
   /** Fixed width and no interaction (the PDF report). */
   staticWidth?: number;
+  /** The stretch of time shown (ms); the whole exam by default. */
+  range?: [number, number];
   onDrawn?: () => void;
 }
 
@@ -63,7 +65,7 @@ const sec = (ms: number): number => ms / 1000;
  * Spans away from the exam window are shaded in all three. Drag to zoom; double-click or
  * the buttons reset. The keyboard path is the slider and the tables beside the chart.
  */
-export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, onDrawn }: Props) {
+export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, range, onDrawn }: Props) {
   const markersRef = useRef<HTMLDivElement>(null);
   const riskRef = useRef<HTMLDivElement>(null);
   const typingRef = useRef<HTMLDivElement>(null);
@@ -79,7 +81,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
     const containers = [markersRef.current, riskRef.current, typingRef.current];
     if (containers.some((c) => !c)) return;
     const width = staticWidth ?? Math.max(480, markersRef.current!.clientWidth);
-    const xRange: [number, number] = [sec(detail.from), sec(detail.to)];
+    const xRange: [number, number] = range ? [sec(range[0]), sec(range[1])] : [sec(detail.from), sec(detail.to)];
     const interactive = staticWidth === undefined;
     let syncing = false;
 
@@ -200,7 +202,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         scales: { x: { time: true, range: xRange }, y: { range: [0, 100] } },
         axes: [
           timeAxis(true),
-          { size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Score, probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
+          { size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Score, %' : 'Score, probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
           hiddenRightAxis('y'),
         ],
         series: [
@@ -223,12 +225,12 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         scales: { x: { time: true, range: xRange }, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
         axes: [
           timeAxis(true),
-          { scale: 'kpm', size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
+          { scale: 'kpm', size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Keys/min' : 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
           { scale: 'drift', side: 1, size: RIGHT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: 'Typist drift', stroke: '#7b1fa2', grid: { show: false } },
         ],
         series: [
           {},
-          { label: 'Keys per minute', scale: 'kpm', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.15)', width: 1, points: { show: false } },
+          { label: staticWidth ? 'Keys/min' : 'Keys per minute', scale: 'kpm', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.15)', width: 1, points: { show: false } },
           { label: 'Typist drift score (0 = enrolled typist, 1 = alarm)', scale: 'drift', stroke: '#8e24aa', width: 2, spanGaps: false, points: { show: false } },
         ],
         plugins: [overlay],
@@ -263,7 +265,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       for (const p of plots.current) p.destroy();
       plots.current = [];
     };
-  }, [detail, lanes, away, verticals, staticWidth, onDrawn]);
+  }, [detail, lanes, away, verticals, staticWidth, range, onDrawn]);
 
   useEffect(() => {
     selected.current = selectedId;

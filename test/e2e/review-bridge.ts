@@ -35,7 +35,8 @@ export function createPdfPrinter(rendererUrl: string, service: () => ReviewServi
   return {
     async print(id) {
       browser ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      const context = await (await browser).newContext({ viewport: { width: 800, height: 1100 } });
+      // Twice the pixels: the chart is a canvas, and a committee may print the PDF.
+      const context = await (await browser).newContext({ viewport: { width: 800, height: 1100 }, deviceScaleFactor: 2 });
       try {
         const page = await context.newPage();
         await exposeReview(page, service);
