@@ -9,8 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { ReviewService } from '../src-main/review/review-service';
-import { CHROMIUM, CHROMIUM_ARGS, createPdfPrinter, exposeReview } from '../test/e2e/review-bridge';
-import { buildRenderer, serveRenderer } from '../test/e2e/renderer-server';
+import { CHROMIUM, CHROMIUM_ARGS, createPdfPrinter, exposeReview } from './browser-engine/review-bridge';
+import { buildRenderer, serveRenderer } from './browser-engine/renderer-server';
 
 const USAGE = 'usage: npm run review -- <attempt database or folder> [--headless] [--out EXPORT_DIR]';
 const say = (line: string): void => console.log(`[review] ${line}`);

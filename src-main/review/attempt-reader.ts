@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { AuditStore, AuditStoreError, type AuditEntry } from '../audit/audit-store';
 import { describeCause } from '../audit/audit-store-error';
 import type { Verification } from '../contract/review';
-import type { OutboxRecord } from '../upload/outbox-port';
+import type { OutboxRecord } from '../contract/outbox';
 
 /** Everything review needs from one attempt database, read once. */
 export interface RawAttempt {

@@ -170,7 +170,8 @@ export class ReviewService {
       return ok((await this.run(verb, parsed.data)) as ReviewOutput<V>);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      return err(message.startsWith('No attempt') ? 'not_found' : 'storage_failed', message);
+      // An id the scan did not find is bad input; anything else is the file's own problem.
+      return err(message.startsWith('No attempt') ? 'invalid_input' : 'storage_failed', message);
     }
   }
 

@@ -12,11 +12,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { PolicySchema } from '../../src-main/contract';
-import { openExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { openExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 import { ReviewService } from '../../src-main/review/review-service';
-import { buildRenderer, serveRenderer } from '../e2e/renderer-server';
-import { CHROMIUM, CHROMIUM_ARGS, exposeReview } from '../e2e/review-bridge';
+import { buildRenderer, serveRenderer } from '../../scripts/browser-engine/renderer-server';
+import { CHROMIUM, CHROMIUM_ARGS, exposeReview } from '../../scripts/browser-engine/review-bridge';
 import { AttemptDriver, demoExam, T0, writeAttempt } from '../review/attempt-fixtures';
 import { syntheticTypist } from '../unit/typist/synthetic-typist';
 
@@ -27,7 +27,7 @@ const ROOM = path.join(CACHE, 'room');
 /** Three hours, one-second activity windows, autosave four times a second, a network burst every 15 minutes. */
 async function writeLongAttempt(): Promise<string> {
   mkdirSync(LONG, { recursive: true });
-  const scheduler = new VirtualScheduler(T0);
+  const scheduler = new FakeClock(T0);
   const d = new AttemptDriver(scheduler, 5);
   const session = await openExamSession({
     exam: demoExam(180),

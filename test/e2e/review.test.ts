@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewService } from '../../src-main/review/review-service';
 import { buildRoom, fingerprint, type Room } from '../review/review-room';
 import { accessibilityViolations } from './accessibility-check';
-import { buildRenderer, serveRenderer, type RendererServer } from './renderer-server';
-import { CHROMIUM, CHROMIUM_ARGS, createPdfPrinter, exposeReview } from './review-bridge';
+import { buildRenderer, serveRenderer, type RendererServer } from '../../scripts/browser-engine/renderer-server';
+import { CHROMIUM, CHROMIUM_ARGS, createPdfPrinter, exposeReview } from '../../scripts/browser-engine/review-bridge';
 
 /** Kept after the run for people to look at (test-results/ is ignored by git). */
 const SHOTS = path.resolve(process.env.VIGIL_SCREENSHOT_DIR ?? 'test-results/review');

@@ -9,8 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PolicySchema, type Exam, type Policy, type RawEvent, type RawEventSource } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 import { syntheticTypist, type SyntheticTypist } from '../unit/typist/synthetic-typist';
 import { seededRandom } from '../seeded-random';
 
@@ -38,7 +38,7 @@ export class AttemptDriver {
   session!: ExamSession;
 
   constructor(
-    readonly scheduler: VirtualScheduler,
+    readonly scheduler: FakeClock,
     seed: number,
   ) {
     this.rand = seededRandom(seed);
@@ -110,7 +110,7 @@ export async function driveAttempt(
   kind: AttemptKind,
   opts: { exam?: Exam; seed?: number; submit?: boolean } = {},
 ): Promise<ExamSession> {
-  const scheduler = new VirtualScheduler(T0);
+  const scheduler = new FakeClock(T0);
   const d = new AttemptDriver(scheduler, opts.seed ?? 7);
   const session = await openExamSession({
     exam: opts.exam ?? demoExam(),

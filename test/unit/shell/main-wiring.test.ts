@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs build script without type declarations
 import { buildMain } from '../../../scripts/build.mjs';
 import { AuditStore } from '../../../src-main/audit/audit-store';
+import { defaultPolicy } from '../../../src-main/contract';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -358,7 +359,7 @@ describe('main.js startup errors', () => {
   it('--review opens a read-only review window with its own preload and only the review channel', async () => {
     const room = mkdtempSync(path.join(tmpdir(), 'vigil-wiring-room-'));
     const store = AuditStore.open(path.join(room, 'a.sqlite'));
-    store.append('session_started', { sessionId: 's', examId: 'e', studentId: 'stu', at: 1, durationMinutes: 10 });
+    store.append('session_started', { sessionId: 's', examId: 'e', studentId: 'stu', at: 1, durationMinutes: 10, policy: defaultPolicy() });
     store.close();
     writeFileSync(path.join(room, 'junk.sqlite'), 'not a database');
     // Unpackaged: startMain always passes --data-dir, which a packaged app refuses (launch-flags.test.ts shows it accepts --review).
@@ -384,7 +385,7 @@ describe('main.js startup errors', () => {
     expect(await invoke(mainFrameEvent(win!.webContents, 'app://vigil/index.html'), 'listAttempts', {})).toMatchObject({ ok: false });
     expect(await invoke(mainFrameEvent(win!.webContents, 'app://vigil/review.html'), 'saveReview', { id: '../x', disposition: 'no_issue', notes: '' })).toMatchObject({
       ok: false,
-      error: { code: 'not_found' },
+      error: { code: 'invalid_input', message: expect.stringMatching(/^No attempt/) },
     });
   });
 });
