@@ -65,6 +65,8 @@ export const ReadableAttemptSchema = z.object({
   integrityCount: Count,
   answerSaves: Count,
   errors: Count,
+  /** Rows whose payload does not fit its kind's schema (edited, garbled or from an unknown build). */
+  invalidRows: Count,
   verification: VerificationSchema,
   delivery: DeliverySchema,
   rows: Count,

@@ -2,16 +2,19 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditStore, AuditStoreError, type AuditEntry } from '../audit/audit-store';
+import { AuditStore, AuditStoreError, type AuditRecord, type InvalidAuditRecord } from '../audit/audit-store';
 import { describeCause } from '../audit/audit-store-error';
 import type { Verification } from '../contract/review';
 import type { OutboxRecord } from '../contract/outbox';
+
+export type AuditRow = AuditRecord | InvalidAuditRecord;
 
 /** Everything review needs from one attempt database, read once. */
 export interface RawAttempt {
   file: string;
   schemaVersion: number;
-  entries: AuditEntry[];
+  /** Every row, parsed with its kind's schema; a row that does not fit stays, marked invalid. */
+  records: AuditRow[];
   verification: Verification;
   outbox: OutboxRecord[];
   /** The flag file sent with each flag_raised row, by audit seq. */
@@ -95,16 +98,16 @@ function readCopy(copy: string, file: string, own: (t: string) => string, native
   const store = openCopy(copy, own, nativeBinding);
   try {
     const verification: Verification = verify ? verifyStore(store, own) : { state: 'pending' };
-    let entries: AuditEntry[];
+    let records: AuditRow[];
     try {
-      entries = store.entries();
+      records = store.records();
     } catch (cause) {
       throw new AttemptReadError(`cannot read: ${own(describeCause(cause))}`);
     }
-    if (entries.length === 0) throw new AttemptReadError(`cannot read: ${file} holds no audit rows (the attempt never started)`);
+    if (records.length === 0) throw new AttemptReadError(`cannot read: ${file} holds no audit rows (the attempt never started)`);
     const outbox = store.schemaVersion >= 20 ? store.outboxItems() : [];
     const flagFiles = store.schemaVersion >= 20 ? readFlagFiles(copy, binding) : new Map<number, unknown>();
-    return { file, schemaVersion: store.schemaVersion, entries, verification, outbox, flagFiles };
+    return { file, schemaVersion: store.schemaVersion, records, verification, outbox, flagFiles };
   } finally {
     store.close();
   }

@@ -1,15 +1,13 @@
-import { RISK_LEVELS, RiskLevelSchema, type RiskLevel } from '../contract/risk';
+import { RISK_LEVELS, type RiskLevel } from '../contract/risk';
 import type { Delivery, ReadableAttempt, ReviewNote } from '../contract/review';
 import { AttemptReadError, type RawAttempt } from './attempt-reader';
-import { num, str } from './payload-fields';
-
-const REASONS = ['student', 'time_up', 'risk_limit'] as const;
 
 /** One row of the attempts list, from the audit rows alone (the review note is added by the caller). */
 export function summarizeAttempt(raw: RawAttempt, id: string, review: ReviewNote): ReadableAttempt {
-  const first = raw.entries[0];
-  if (first?.kind !== 'session_started') {
-    throw new AttemptReadError(`cannot read: ${raw.file}: the first audit row is ${first?.kind ?? 'missing'}, not session_started`);
+  const first = raw.records[0];
+  if (!first?.valid || first.kind !== 'session_started') {
+    const what = !first ? 'missing' : first.valid ? first.kind : `a ${first.kind} row that does not fit its schema (${first.problem})`;
+    throw new AttemptReadError(`cannot read: ${raw.file}: the first audit row is ${what}, not session_started`);
   }
   const start = first.payload;
   const flagsByLevel = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
@@ -20,31 +18,28 @@ export function summarizeAttempt(raw: RawAttempt, id: string, review: ReviewNote
   let integrityCount = 0;
   let answerSaves = 0;
   let errors = 0;
+  let invalidRows = 0;
   let locked = false;
   let submission: ReadableAttempt['submission'] = null;
   let submissionSeq: number | null = null;
-  for (const e of raw.entries) {
-    switch (e.kind) {
-      case 'risk_changed': {
-        const to = num(e.payload, 'to');
-        if (to !== null) {
-          finalScore = to;
-          peakScore = Math.max(peakScore, to);
-        }
+  for (const r of raw.records) {
+    if (!r.valid) {
+      invalidRows++;
+      continue;
+    }
+    switch (r.kind) {
+      case 'risk_changed':
+        finalScore = r.payload.to;
+        peakScore = Math.max(peakScore, r.payload.to);
         break;
-      }
-      case 'flag_raised': {
+      case 'flag_raised':
         flagCount++;
-        const level = RiskLevelSchema.safeParse(e.payload.level);
-        if (level.success) flagsByLevel[level.data]++;
+        flagsByLevel[r.payload.level]++;
         break;
-      }
-      case 'integrity_event': {
+      case 'integrity_event':
         integrityCount++;
-        const kind = str(e.payload, 'kind') ?? 'unknown';
-        integrityByKind[kind] = (integrityByKind[kind] ?? 0) + 1;
+        integrityByKind[r.payload.kind] = (integrityByKind[r.payload.kind] ?? 0) + 1;
         break;
-      }
       case 'answer_saved':
         answerSaves++;
         break;
@@ -54,15 +49,10 @@ export function summarizeAttempt(raw: RawAttempt, id: string, review: ReviewNote
       case 'session_locked':
         locked = true;
         break;
-      case 'submission': {
-        const reason = str(e.payload, 'reason');
-        submission = {
-          at: num(e.payload, 'submittedAt') ?? e.at,
-          reason: (REASONS as readonly string[]).includes(reason ?? '') ? (reason as (typeof REASONS)[number]) : 'student',
-        };
-        submissionSeq = e.seq;
+      case 'submission':
+        submission = { at: r.payload.submittedAt, reason: r.payload.reason };
+        submissionSeq = r.seq;
         break;
-      }
       default:
         break;
     }
@@ -74,12 +64,12 @@ export function summarizeAttempt(raw: RawAttempt, id: string, review: ReviewNote
     id,
     file: raw.file,
     schemaVersion: raw.schemaVersion,
-    sessionId: str(start, 'sessionId') ?? '',
-    studentId: str(start, 'studentId') ?? '(unknown)',
-    examId: str(start, 'examId') ?? '(unknown)',
-    startedAt: num(start, 'at') ?? first.at,
-    durationMinutes: num(start, 'durationMinutes') ?? 0,
-    lastRowAt: raw.entries[raw.entries.length - 1]!.at,
+    sessionId: start.sessionId,
+    studentId: start.studentId,
+    examId: start.examId,
+    startedAt: start.at,
+    durationMinutes: start.durationMinutes,
+    lastRowAt: raw.records[raw.records.length - 1]!.at,
     state: submission ? 'submitted' : locked ? 'locked' : 'in_progress',
     submission,
     finalScore,
@@ -90,9 +80,10 @@ export function summarizeAttempt(raw: RawAttempt, id: string, review: ReviewNote
     integrityCount,
     answerSaves,
     errors,
+    invalidRows,
     verification: raw.verification,
     delivery,
-    rows: raw.entries.length,
+    rows: raw.records.length,
     review,
   };
 }

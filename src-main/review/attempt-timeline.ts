@@ -1,11 +1,9 @@
-import type { AuditEntry } from '../audit/audit-store';
-import { RiskLevelSchema, type RiskLevel } from '../contract/risk';
+import type { AuditRow, RawAttempt } from './attempt-reader';
+import type { RiskLevel } from '../contract/risk';
 import { detectorLabel, type AttemptDetail, type EvidenceRow, type ReadableAttempt, type TimelineEvent } from '../contract/review';
-import type { RawAttempt } from './attempt-reader';
 import { flagEvidence, integrityEvidence } from './flag-evidence';
-import { num, obj, str } from './payload-fields';
 
-const SUBMIT_TEXT: Record<string, string> = {
+const SUBMIT_TEXT: Record<'student' | 'time_up' | 'risk_limit', string> = {
   student: 'Submitted by the student',
   time_up: 'Submitted: time was up',
   risk_limit: 'Submitted after the lock (risk limit)',
@@ -21,73 +19,67 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
   const events: TimelineEvent[] = [];
   const answers: AttemptDetail['answers'] = { at: [], seq: [], questionId: [], revision: [], length: [] };
   const evidence: EvidenceRow[] = [];
-  const { entries } = raw;
+  const { records } = raw;
 
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    const p = e.payload;
-    switch (e.kind) {
-      case 'risk_changed': {
-        const to = num(p, 'to');
-        if (to !== null) {
-          risk.at.push(e.at);
-          risk.score.push(to);
-        }
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (!r.valid) {
+      events.push(marker(r, 'error', `invalid-${r.seq}`, `Row ${r.seq} (${r.kind}) does not fit its schema: ${r.problem}`));
+      continue;
+    }
+    switch (r.kind) {
+      case 'risk_changed':
+        risk.at.push(r.at);
+        risk.score.push(r.payload.to);
         break;
-      }
       case 'package_scored': {
-        const start = num(p, 'startedAt') ?? e.at;
-        const end = num(p, 'endedAt') ?? e.at;
-        const level = RiskLevelSchema.safeParse(p.level);
-        packages.endedAt.push(end);
-        packages.probability.push(num(p, 'probability') ?? 0);
-        packages.level.push(level.success ? level.data : 'clean');
-        const keys = num(p, 'keystrokeCount') ?? 0;
-        packages.keysPerMinute.push(end > start ? Math.round((keys * 60_000) / (end - start)) : 0);
-        packages.typistDrift.push(num(obj(p.featureScores), 'keystroke_anomaly'));
-        const unfocusedMs = num(p, 'unfocusedMs');
-        if (unfocusedMs !== null && unfocusedMs > 0) windows.push({ start, end, unfocusedMs });
+        const p = r.payload;
+        packages.endedAt.push(p.endedAt);
+        packages.probability.push(p.probability);
+        packages.level.push(p.level);
+        packages.keysPerMinute.push(p.endedAt > p.startedAt ? Math.round((p.keystrokeCount * 60_000) / (p.endedAt - p.startedAt)) : 0);
+        packages.typistDrift.push(p.featureScores.keystroke_anomaly ?? null);
+        if (p.unfocusedMs !== undefined && p.unfocusedMs > 0) windows.push({ start: p.startedAt, end: p.endedAt, unfocusedMs: p.unfocusedMs });
         break;
       }
       case 'flag_raised': {
-        const level = RiskLevelSchema.safeParse(p.level);
-        const detectors = new Set<string>();
-        const rows = flagEvidence(e, raw.flagFiles.get(e.seq), (d) => `flag-${e.seq}-${d}`);
-        for (const r of rows) detectors.add(r.detector);
-        for (const d of detectors) {
-          events.push(marker(e, 'flag', `flag-${e.seq}-${d}`, `${detectorLabel(d)} (${level.success ? level.data : '?'})`, d, level.success ? level.data : undefined));
+        const rows = flagEvidence(r, raw.flagFiles.get(r.seq), (d) => `flag-${r.seq}-${d}`);
+        for (const d of new Set(rows.map((x) => x.detector))) {
+          events.push(marker(r, 'flag', `flag-${r.seq}-${d}`, `${detectorLabel(d)} (${r.payload.level})`, d, r.payload.level));
         }
         evidence.push(...rows);
         break;
       }
       case 'integrity_event': {
-        const kind = str(p, 'kind') ?? 'unknown';
-        const id = `integrity-${e.seq}`;
-        const at = num(p, 'at') ?? e.at;
+        const { kind, at } = r.payload;
+        const id = `integrity-${r.seq}`;
         if (kind === 'focus_lost') focusLost.push(at);
-        events.push({ ...marker(e, 'integrity', id, detectorLabel(kind), kind), at });
-        evidence.push(integrityEvidence(e, entries[i + 1], id));
+        events.push({ ...marker(r, 'integrity', id, detectorLabel(kind), kind), at });
+        evidence.push(integrityEvidence(r, records[i + 1], id));
         break;
       }
       case 'answer_saved':
-        answers.at.push(e.at);
-        answers.seq.push(e.seq);
-        answers.questionId.push(str(p, 'questionId') ?? '?');
-        answers.revision.push(num(p, 'revision') ?? 0);
-        answers.length.push(num(p, 'length') ?? 0);
+        answers.at.push(r.at);
+        answers.seq.push(r.seq);
+        answers.questionId.push(r.payload.questionId);
+        answers.revision.push(r.payload.revision);
+        answers.length.push(r.payload.length);
         break;
       case 'session_locked':
-        events.push(marker(e, 'lock', `lock-${e.seq}`, `Locked at risk score ${num(p, 'score') ?? '?'}`));
+        events.push(marker(r, 'lock', `lock-${r.seq}`, `Locked at risk score ${r.payload.score}`));
         break;
       case 'submission':
-        events.push(marker(e, 'submission', `submission-${e.seq}`, SUBMIT_TEXT[str(p, 'reason') ?? ''] ?? 'Submitted'));
+        events.push(marker(r, 'submission', `submission-${r.seq}`, SUBMIT_TEXT[r.payload.reason]));
         break;
       case 'session_resumed':
-        events.push(marker(e, 'resumed', `resumed-${e.seq}`, 'The exam client restarted and resumed the attempt'));
+        events.push(marker(r, 'resumed', `resumed-${r.seq}`, 'The exam client restarted and resumed the attempt'));
         break;
-      case 'error':
-        events.push(marker(e, 'error', `error-${e.seq}`, `Error: ${str(p, 'what') ?? ''} ${str(p, 'message') ?? str(p, 'reason') ?? ''}`.trim()));
+      case 'error': {
+        const p = r.payload;
+        const text = 'source' in p ? `upload refused by the server: ${p.error}` : 'call' in p ? `refused call ${p.call}: ${p.reason}` : `${p.what}: ${p.message}`;
+        events.push(marker(r, 'error', `error-${r.seq}`, `Error: ${text}`));
         break;
+      }
       default:
         break;
     }
@@ -109,7 +101,7 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
   };
 }
 
-function marker(e: AuditEntry, kind: TimelineEvent['kind'], id: string, label: string, detector?: string, level?: RiskLevel): TimelineEvent {
+function marker(e: AuditRow, kind: TimelineEvent['kind'], id: string, label: string, detector?: string, level?: RiskLevel): TimelineEvent {
   return { id, seq: e.seq, at: e.at, kind, label, ...(detector ? { detector } : {}), ...(level ? { level } : {}) };
 }
 

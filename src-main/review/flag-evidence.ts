@@ -1,5 +1,5 @@
-import type { AuditEntry } from '../audit/audit-store';
-import { RiskLevelSchema } from '../contract/risk';
+import type { AuditRecord } from '../audit/audit-store';
+import type { AuditRow } from './attempt-reader';
 import { detectorLabel, type EvidenceRow } from '../contract/review';
 import { arr, num, obj, str, type Payload } from './payload-fields';
 
@@ -30,14 +30,18 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toF
  * explanation and evidence numbers), or one 'classifier' row when the combined score alone
  * crossed the threshold. The package's own numbers follow each finding's.
  */
-export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (detector: string) => string): EvidenceRow[] {
+type Row<K extends AuditRecord['kind']> = Extract<AuditRecord, { kind: K }>;
+
+/**
+ * The flag file is read defensively: it is the upload body as stored, which no schema
+ * checked on the way back (an older or edited database may hold anything there).
+ */
+export function flagEvidence(entry: Row<'flag_raised'>, flagFile: unknown, eventId: (detector: string) => string): EvidenceRow[] {
   const file = obj(flagFile);
   const risk = obj(file?.riskAssessment);
-  const levelParse = RiskLevelSchema.safeParse(entry.payload.level ?? risk?.level);
-  const level = levelParse.success ? levelParse.data : undefined;
-  const probability = num(entry.payload, 'probability') ?? num(risk, 'probability');
+  const { level, probability } = entry.payload;
   const packageNumbers: Numbers = [
-    { label: 'package', value: `#${num(entry.payload, 'sequence') ?? '?'}` },
+    { label: 'package', value: `#${entry.payload.sequence}` },
     { label: 'behaviour probability', value: pct(probability) },
     { label: 'confidence', value: pct(num(risk, 'confidence')) },
   ];
@@ -46,7 +50,7 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
     const v = num(snapshot, key);
     if (v !== null) packageNumbers.push({ label: readableKey(key), value: formatNumber(v) });
   }
-  const base = { seq: entry.seq, at: entry.at, type: 'flag' as const, ...(level ? { level } : {}) };
+  const base = { seq: entry.seq, at: entry.at, type: 'flag' as const, level };
   if (!file) {
     return [
       {
@@ -54,7 +58,7 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
         id: `flag-${entry.seq}-missing`,
         eventId: eventId('classifier'),
         detector: 'classifier',
-        title: `Flag, ${level ?? 'unknown level'}`,
+        title: `Flag, ${level}`,
         explanation: 'The flag file sent with this flag is not in the outbox (an older or edited database); only the audit row is shown.',
         numbers: packageNumbers,
       },
@@ -72,7 +76,7 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
         id: `flag-${entry.seq}-classifier`,
         eventId: eventId('classifier'),
         detector: 'classifier',
-        title: `${detectorLabel('classifier')}, ${level ?? 'unknown level'}`,
+        title: `${detectorLabel('classifier')}, ${level}`,
         explanation: str(file, 'severityJustification') ?? 'No explanation in the flag file.',
         numbers: [...packageNumbers, ...features],
       },
@@ -88,7 +92,7 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
       id: `flag-${entry.seq}-${i}`,
       eventId: eventId(detector),
       detector,
-      title: `${detectorLabel(detector)}, ${level ?? 'unknown level'}`,
+      title: `${detectorLabel(detector)}, ${level}`,
       explanation: str(f, 'explanation') ?? str(file, 'severityJustification') ?? '',
       numbers: [...numbers, ...packageNumbers.filter((n) => !numbers.some((m) => m.label === n.label))],
     };
@@ -96,32 +100,28 @@ export function flagEvidence(entry: AuditEntry, flagFile: unknown, eventId: (det
 }
 
 /** An integrity finding, with what it did to the score (the risk_changed row right after it). */
-export function integrityEvidence(entry: AuditEntry, next: AuditEntry | undefined, eventId: string): EvidenceRow {
-  const kind = str(entry.payload, 'kind') ?? 'unknown';
-  const message = str(entry.payload, 'message');
+export function integrityEvidence(entry: Row<'integrity_event'>, next: AuditRow | undefined, eventId: string): EvidenceRow {
+  const { kind, message } = entry.payload;
   const numbers: Numbers = [];
-  if (next?.kind === 'risk_changed') {
-    const from = num(next.payload, 'from');
-    const to = num(next.payload, 'to');
-    if (from !== null && to !== null) numbers.push({ label: 'risk score', value: `${formatNumber(from)} → ${formatNumber(to)}` });
-    const reason = arr(next.payload.reasons).map(obj).find((r) => str(r, 'code') === kind);
-    const points = num(reason, 'points');
-    if (points !== null) numbers.push({ label: 'points added', value: formatNumber(points) });
+  if (next?.valid && next.kind === 'risk_changed') {
+    numbers.push({ label: 'risk score', value: `${formatNumber(next.payload.from)} → ${formatNumber(next.payload.to)}` });
+    const reason = next.payload.reasons.find((r) => r.code === kind);
+    if (reason) numbers.push({ label: 'points added', value: formatNumber(reason.points) });
   }
   return {
     id: `integrity-${entry.seq}`,
     eventId,
     seq: entry.seq,
-    at: num(entry.payload, 'at') ?? entry.at,
+    at: entry.payload.at,
     type: 'integrity',
     detector: kind,
     title: detectorLabel(kind),
-    explanation: message && message.length > 0 ? message : INTEGRITY_TEXT[kind] ?? 'Integrity finding recorded by the exam client.',
+    explanation: message.length > 0 ? message : INTEGRITY_TEXT[kind],
     numbers,
   };
 }
 
-const INTEGRITY_TEXT: Record<string, string> = {
+const INTEGRITY_TEXT: Record<Row<'integrity_event'>['payload']['kind'], string> = {
   focus_lost: 'The exam window lost the focus: the student switched to another window or application.',
   external_paste: 'Text that was not copied inside the exam was pasted into an answer.',
   prohibited_app: 'A prohibited application was running.',

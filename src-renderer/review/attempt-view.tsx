@@ -37,6 +37,7 @@ export function SummaryFacts({ detail }: { detail: AttemptDetail }) {
       <div><dt>Final / peak score</dt><dd>{s.finalScore} / {s.peakScore}</dd></div>
       <div><dt>Flags</dt><dd>{flags}</dd></div>
       <div><dt>Integrity findings</dt><dd>{integrity}</dd></div>
+      {s.invalidRows > 0 && <div><dt>Rows not fitting their schema</dt><dd>{s.invalidRows} (see the timeline table)</dd></div>}
       <div><dt>Delivered to the server</dt><dd>{DELIVERY_TEXT[s.delivery]}</dd></div>
       <div><dt>Disposition</dt><dd>{DISPOSITION_LABELS[s.review.disposition]}</dd></div>
     </dl>

@@ -131,7 +131,10 @@ export function AttemptsList({ list, onOpen }: { list: AttemptList; onOpen(id: s
                   <td className="num">{a.peakScore}</td>
                   <td>{a.flagCount === 0 ? 'none' : (['critical', 'high', 'medium', 'low'] as const).filter((l) => a.flagsByLevel[l] > 0).map((l) => `${a.flagsByLevel[l]} ${l}`).join(', ')}</td>
                   <td>{a.integrityCount === 0 ? 'none' : Object.entries(a.integrityByKind).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}</td>
-                  <td className={`verify-${a.verification.state}`}>{verificationShort(a.verification)}</td>
+                  <td className={`verify-${a.verification.state}`}>
+                    {verificationShort(a.verification)}
+                    {a.invalidRows > 0 ? `; ${a.invalidRows} row${a.invalidRows > 1 ? 's' : ''} not fitting the schema` : ''}
+                  </td>
                   <td>{DELIVERY_TEXT[a.delivery]}</td>
                   <td>{DISPOSITION_LABELS[a.review.disposition]}</td>
                 </tr>

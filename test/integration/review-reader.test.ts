@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,6 +112,21 @@ describe('review reader', () => {
     const fresh = new ReviewService({ source: dir });
     expect(fresh.list().attempts.find((a) => a.id === id)).toMatchObject({ verification: { state: 'broken', brokenAtRow: tamperedSeq } });
     expect(fresh.open(id).summary.verification).toMatchObject({ state: 'broken' });
+  });
+
+  it('a row edited into a shape no Vigil writes is counted, marked on the timeline, and breaks the chain there', () => {
+    const odd = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-review-odd-')), 'odd.sqlite');
+    copyFileSync(honest, odd);
+    const db = new Database(odd, { readonly: true });
+    const seq = (db.prepare("SELECT seq FROM audit WHERE kind = 'answer_saved' ORDER BY seq LIMIT 1").get() as { seq: number }).seq;
+    db.close();
+    tamperRow(odd, seq, { questionId: 'q1', typed: 'the answer text itself' });
+    const service = new ReviewService({ source: odd });
+    const [summary] = service.list().attempts;
+    expect(summary).toMatchObject({ readable: true, invalidRows: 1, verification: { state: 'broken', brokenAtRow: seq } });
+    const event = service.open('odd.sqlite').events.find((e) => e.id === `invalid-${seq}`);
+    expect(event?.label).toMatch(new RegExp(`^Row ${seq} \\(answer_saved\\) does not fit its schema: .*(typed|revision)`));
+    rmSync(path.dirname(odd), { recursive: true, force: true });
   });
 
   it('left every file byte-identical and added no -wal or -shm', () => {
