@@ -126,7 +126,7 @@ export function AttemptsList({ list, onOpen }: { list: AttemptList; onOpen(id: s
                   </td>
                   <td>{a.examId}</td>
                   <td>{dateTime(a.startedAt)}</td>
-                  <td>{a.submission ? SUBMIT_REASON_TEXT[a.submission.reason] : a.state === 'locked' ? 'locked, not submitted' : 'not submitted'}</td>
+                  <td>{a.submission ? SUBMIT_REASON_TEXT[a.submission.reason] : a.state === 'locked' ? 'locked, not submitted' : 'not submitted (unfinished)'}</td>
                   <td className="num">{a.finalScore}</td>
                   <td className="num">{a.peakScore}</td>
                   <td>{a.flagCount === 0 ? 'none' : (['critical', 'high', 'medium', 'low'] as const).filter((l) => a.flagsByLevel[l] > 0).map((l) => `${a.flagsByLevel[l]} ${l}`).join(', ')}</td>

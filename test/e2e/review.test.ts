@@ -69,7 +69,7 @@ describe('review of a room of attempts', () => {
     expect(await rowOf(page, 'cleo-flagged').textContent()).toMatch(/\d+ critical.*focus lost.*external paste.*OK/);
     expect(await rowOf(page, 'dan-locked').textContent()).toMatch(/locked at risk limit100100/);
     expect(await rowOf(page, 'eve-tampered').textContent()).toContain(`Broken at row ${room.files.tamperedSeq}`);
-    expect(await rowOf(page, 'finn-killed').textContent()).toMatch(/not submitted.*Not submitted/);
+    expect(await rowOf(page, 'finn-killed').textContent()).toMatch(/not submitted \(unfinished\).*Not submitted/);
     expect(await rowOf(page, 'gus-truncated').textContent()).toMatch(/cannot read: .*gus-truncated\.sqlite.*(malformed|not a database)/);
     expect(await rowOf(page, 'hal-newer').textContent()).toMatch(/cannot read: .*newer version of Vigil \(schema 9990/);
     expect(await rowOf(page, 'recipes').textContent()).toMatch(/cannot read: .*not a Vigil audit database/);
