@@ -257,10 +257,17 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       if (best) pick.current((best as { e: TimelineEvent }).e);
     };
     if (interactive) over.addEventListener('click', onClick);
+    // The lanes follow the window's width (uPlot draws at a fixed size).
+    const resize = new ResizeObserver(() => {
+      const w = Math.max(480, markersRef.current?.clientWidth ?? width);
+      for (const p of plots.current) if (p.width !== w) p.setSize({ width: w, height: p.height });
+    });
+    if (interactive) resize.observe(markersRef.current!);
     // uPlot draws synchronously on creation: the lanes are on screen now (the bench and the PDF wait for this).
     markersRef.current!.parentElement!.dataset.drawn = 'true';
     onDrawn?.();
     return () => {
+      resize.disconnect();
       over.removeEventListener('click', onClick);
       for (const p of plots.current) p.destroy();
       plots.current = [];
