@@ -107,6 +107,7 @@ async function buildBundles() {
   mkdirSync(scanDir);
   copyFileSync(path.join(out, 'main', 'main.js'), path.join(scanDir, 'main.js'));
   copyFileSync(path.join(out, 'preload', 'preload.cjs'), path.join(scanDir, 'preload.js'));
+  copyFileSync(path.join(out, 'preload', 'review-preload.cjs'), path.join(scanDir, 'review-preload.js'));
   return { scanDir, cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }
 

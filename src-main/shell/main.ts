@@ -16,6 +16,7 @@ import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
 import { createCaptureSources } from './capture-sources';
 import { installIpcAdapter } from './ipc-adapter';
 import { argsOutsideAllowList, debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
+import { openReviewWindow } from './review-window';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
 import { createWindow, hardenWebContents } from './window-factory';
@@ -112,11 +113,26 @@ async function start(): Promise<void> {
   if (outside.length > 0) {
     return showStartupError(
       'Vigil was started with arguments it does not take',
-      `${outside.join(' ')}: an installed Vigil takes only --student-id. Start Vigil from its shortcut, or without these arguments.`,
+      `${outside.join(' ')}: an installed Vigil takes only --student-id (or --review for a proctor). Start Vigil from its shortcut, or without these arguments.`,
     );
   }
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);
+  }
+  if (launch.reviewSource) {
+    if (!existsSync(launch.reviewSource)) return showStartupError('Nothing to review', `${launch.reviewSource} does not exist.`);
+    try {
+      await openReviewWindow({
+        source: launch.reviewSource,
+        appRoot,
+        ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+        devTools: !production,
+        log,
+      });
+    } catch (e) {
+      return showStartupError('The review cannot be opened', describe(e));
+    }
+    return;
   }
   const config = loadInstalledConfig({
     production,

@@ -7,6 +7,8 @@ describe('argsOutsideAllowList (what a production build refuses)', () => {
   it("lets through Vigil's own flags, with their values in either form", () => {
     expect(argsOutsideAllowList(['/opt/Vigil/vigil', '--student-id', 'ada', '--student-id=bob', '--exam', 'x.json'], linux)).toEqual([]);
     expect(argsOutsideAllowList(['/opt/Vigil/vigil'], linux)).toEqual([]);
+    // A proctor's read-only review takes a path, which is its value, not a stray argument.
+    expect(argsOutsideAllowList(['/opt/Vigil/vigil', '--review', '/srv/attempts'], linux)).toEqual([]);
   });
 
   it('refuses Chromium and Node switches, stray paths and lookalikes, naming each', () => {

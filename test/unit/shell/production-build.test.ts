@@ -145,7 +145,7 @@ describe('the production bundle', () => {
   it('refuses arguments outside the allow-list, naming them', async () => {
     const page = await startupPage(['--student-id=ada', '--proxy-server=127.0.0.1:8080']);
     expect(page.html).toContain('Vigil was started with arguments it does not take');
-    expect(page.html).toContain('--proxy-server=127.0.0.1:8080: an installed Vigil takes only --student-id');
+    expect(page.html).toContain('--proxy-server=127.0.0.1:8080: an installed Vigil takes only --student-id (or --review for a proctor)');
   });
 
   it('never falls back to the bundled default policy: without the managed files it refuses to start', async () => {
