@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { addAttemptRoutes } from './attempt-routes';
 import { addCheckpointRoutes } from './checkpoint-routes';
 import { tokenSession } from './credentials';
+import type { RateLimit } from './client-rate-limit';
 import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
+import { LiveScorer } from './live-scorer';
+import { addPredictRoute } from './predict-route';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -37,6 +40,8 @@ export interface ExamServerOptions {
   allowUnregisteredUploads?: boolean;
   /** The server's clock (epoch ms); tests move it. */
   now?: () => number;
+  /** `/predict` requests per client per second (default 20). */
+  predictRateLimit?: RateLimit;
 }
 
 export interface ExamServer {
@@ -48,6 +53,8 @@ export interface ExamServer {
   httpServer: Server;
   /** Where features add routes (`/predict`, live views). */
   router: Router;
+  /** Live risk per subject (`/predict` sample ids, streaming attempts), with the app's detection code. */
+  scorer: LiveScorer;
   /** The attempt a token was issued for, or null: for channels beside HTTP (Socket.IO). */
   attemptForToken(token: string): AttemptRecord | null;
   close(): Promise<void>;
@@ -86,6 +93,8 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   addCheckpointRoutes(router, ctx);
   addUploadRoutes(router, ctx);
   addProctorRoutes(router, ctx);
+  const scorer = new LiveScorer({ now: ctx.now });
+  addPredictRoute(router, scorer, opts.predictRateLimit);
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -144,6 +153,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     store,
     httpServer: server,
     router,
+    scorer,
     attemptForToken(token) {
       const sessionId = tokenSession(ctx.tokenSecret, token);
       return sessionId === null ? null : (store.attempt(sessionId) ?? null);
