@@ -6,6 +6,7 @@ import { tokenSession } from './credentials';
 import type { RateLimit } from './client-rate-limit';
 import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
 import { LiveScorer } from './live-scorer';
+import { attachLiveStream, type LiveStream } from './live-stream';
 import { addPredictRoute } from './predict-route';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
@@ -42,6 +43,8 @@ export interface ExamServerOptions {
   now?: () => number;
   /** `/predict` requests per client per second (default 20). */
   predictRateLimit?: RateLimit;
+  /** Streamed events are scored in windows of this length (default 5 s). */
+  liveWindowMs?: number;
 }
 
 export interface ExamServer {
@@ -55,6 +58,8 @@ export interface ExamServer {
   router: Router;
   /** Live risk per subject (`/predict` sample ids, streaming attempts), with the app's detection code. */
   scorer: LiveScorer;
+  /** The seed's Socket.IO channel on the same port. */
+  live: LiveStream;
   /** The attempt a token was issued for, or null: for channels beside HTTP (Socket.IO). */
   attemptForToken(token: string): AttemptRecord | null;
   close(): Promise<void>;
@@ -146,6 +151,17 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     throw error;
   }
   const actualPort = (server.address() as AddressInfo).port;
+  const attemptForToken = (token: string): AttemptRecord | null => {
+    const sessionId = tokenSession(ctx.tokenSecret, token);
+    return sessionId === null ? null : (store.attempt(sessionId) ?? null);
+  };
+  const live = attachLiveStream({
+    httpServer: server,
+    scorer,
+    now: ctx.now,
+    windowMs: opts.liveWindowMs,
+    attemptForToken,
+  });
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
@@ -154,12 +170,11 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     httpServer: server,
     router,
     scorer,
-    attemptForToken(token) {
-      const sessionId = tokenSession(ctx.tokenSecret, token);
-      return sessionId === null ? null : (store.attempt(sessionId) ?? null);
-    },
+    live,
+    attemptForToken,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        live.close();
         server.close((error) => {
           if (ownsStore) store.close();
           if (error) reject(error);

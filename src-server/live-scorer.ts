@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ActivityPackage } from '../src-main/contract/activity';
 import { defaultPolicy, type Policy } from '../src-main/contract/policy';
-import type { RiskState } from '../src-main/contract/risk';
+import type { IntegrityKind, RiskState } from '../src-main/contract/risk';
 import { FlagOrchestrator, type DetectionResult } from '../src-main/detection/orchestrator';
 import { RiskLedger } from '../src-main/detection/risk-ledger';
 
@@ -73,7 +73,11 @@ export class LiveScorer {
     this.now = opts.now ?? Date.now;
   }
 
-  score(subject: string, summary: WindowSummary): LiveScore {
+  /**
+   * `integrityRecorded`: the window's focus losses already went to the ledger as they
+   * happened (a stream records them at once, see `integrity`), so they count once.
+   */
+  score(subject: string, summary: WindowSummary, integrityRecorded = false): LiveScore {
     const s = this.subjects.get(subject) ?? this.newSubject(subject);
     const endedAt = Math.max(this.now(), s.lastEndedAt + summary.windowMs);
     const startedAt = endedAt - summary.windowMs;
@@ -82,13 +86,24 @@ export class LiveScorer {
     const previousScore = s.score;
     // Each focus loss is an integrity event as in the app (exam-session's reportWindowEvent);
     // the package carries the same losses to the focus_collapse detector.
-    for (let i = 0; i < summary.focusLosses; i++) s.ledger.recordIntegrity('focus_lost', startedAt, 'reported by the client');
-    for (let i = 0; i < summary.externalPasteEvents; i++) s.ledger.recordIntegrity('external_paste', startedAt, 'reported by the client');
+    if (!integrityRecorded) {
+      for (let i = 0; i < summary.focusLosses; i++) s.ledger.recordIntegrity('focus_lost', startedAt, 'reported by the client');
+      for (let i = 0; i < summary.externalPasteEvents; i++) s.ledger.recordIntegrity('external_paste', startedAt, 'reported by the client');
+    }
     const risk = s.ledger.recordDetection(detection, endedAt);
     s.sequence++;
     s.lastEndedAt = endedAt;
     s.score = risk.score;
     return { subject, sequence: pkg.sequence, window: { startedAt, endedAt }, risk, previousScore, detection };
+  }
+
+  /** An integrity event as it happens (a streamed focus loss): points at once, not at the window's end. */
+  integrity(subject: string, kind: IntegrityKind, message: string): { risk: RiskState; previousScore: number } {
+    const s = this.subjects.get(subject) ?? this.newSubject(subject);
+    const previousScore = s.score;
+    const risk = s.ledger.recordIntegrity(kind, this.now(), message);
+    s.score = risk.score;
+    return { risk, previousScore };
   }
 
   /** The current state of a subject, or null if it was never scored (or was forgotten). */
