@@ -7,7 +7,9 @@ import type { RateLimit } from './client-rate-limit';
 import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
 import { LiveScorer } from './live-scorer';
 import { attachLiveStream, type LiveStream } from './live-stream';
+import { orderSigner } from './order-signing';
 import { addPredictRoute } from './predict-route';
+import { PROCTOR_ORDER_EVENT, addProctorOrderRoutes } from './proctor-order-routes';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -83,8 +85,10 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   const log = opts.log ?? (() => undefined);
   const seen: { method: string; path: string; status: number; key: string | null }[] = [];
   let available = true;
+  const signer = orderSigner(store.tokenSecret());
   const ctx: ServerContext = {
     storage: store,
+    serverPublicKey: signer.publicKey,
     tokenSecret: store.tokenSecret(),
     now: opts.now ?? Date.now,
     proctorToken: opts.proctorToken ?? null,
@@ -100,6 +104,9 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   addProctorRoutes(router, ctx);
   const scorer = new LiveScorer({ now: ctx.now });
   addPredictRoute(router, scorer, opts.predictRateLimit);
+  // The live channel attaches once the port is open; orders issued before have no one to reach.
+  let live: LiveStream | null = null;
+  addProctorOrderRoutes(router, ctx, signer, { deliver: (signed) => live?.toAttempt(signed.order.sessionId, PROCTOR_ORDER_EVENT, signed) });
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -155,7 +162,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     const sessionId = tokenSession(ctx.tokenSecret, token);
     return sessionId === null ? null : (store.attempt(sessionId) ?? null);
   };
-  const live = attachLiveStream({
+  live = attachLiveStream({
     httpServer: server,
     scorer,
     now: ctx.now,
@@ -174,7 +181,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     attemptForToken,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        live.close();
+        live?.close();
         server.close((error) => {
           if (ownsStore) store.close();
           if (error) reject(error);

@@ -53,6 +53,8 @@ export interface LiveStream {
   /** Events counted per attempt since the server started (for "nothing is lost"). */
   counts(sessionId: string): StreamCounts | null;
   onRiskChange(listener: (change: RiskChange) => void): () => void;
+  /** Sends an event to every live connection of one attempt. */
+  toAttempt(sessionId: string, event: string, data: unknown): void;
   close(): void;
 }
 
@@ -206,6 +208,9 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     onRiskChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    toAttempt(sessionId, event, data) {
+      io.to(`attempt:${sessionId}`).emit(event, data);
     },
     close() {
       clearInterval(timer);
