@@ -10,6 +10,8 @@ import { attachLiveStream, type LiveStream } from './live-stream';
 import { orderSigner } from './order-signing';
 import { addPredictRoute } from './predict-route';
 import { PROCTOR_ORDER_EVENT, addProctorOrderRoutes } from './proctor-order-routes';
+import { addProctorLive } from './proctor-live';
+import { addLiveViewPage } from './live-view-page';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -106,7 +108,14 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   addPredictRoute(router, scorer, opts.predictRateLimit);
   // The live channel attaches once the port is open; orders issued before have no one to reach.
   let live: LiveStream | null = null;
-  addProctorOrderRoutes(router, ctx, signer, { deliver: (signed) => live?.toAttempt(signed.order.sessionId, PROCTOR_ORDER_EVENT, signed) });
+  const proctorLive = addProctorLive(router, ctx, scorer, () => live);
+  addProctorOrderRoutes(router, ctx, signer, {
+    deliver: (signed) => {
+      live?.toAttempt(signed.order.sessionId, PROCTOR_ORDER_EVENT, signed);
+      proctorLive.orderIssued(signed);
+    },
+  });
+  addLiveViewPage(router);
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -169,6 +178,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     windowMs: opts.liveWindowMs,
     attemptForToken,
   });
+  proctorLive.attach(live);
 
   return {
     url: `http://127.0.0.1:${actualPort}`,

@@ -30,6 +30,12 @@ export interface LiveStreamOptions {
 }
 
 /** A change of an attempt's live risk, for the proctor's view. */
+export interface PresenceChange {
+  sessionId: string;
+  examId: string;
+  online: boolean;
+}
+
 export interface RiskChange {
   sessionId: string;
   examId: string;
@@ -53,6 +59,9 @@ export interface LiveStream {
   /** Events counted per attempt since the server started (for "nothing is lost"). */
   counts(sessionId: string): StreamCounts | null;
   onRiskChange(listener: (change: RiskChange) => void): () => void;
+  onPresence(listener: (change: PresenceChange) => void): () => void;
+  /** Whether the attempt has a live connection now. */
+  isOnline(sessionId: string): boolean;
   /** Sends an event to every live connection of one attempt. */
   toAttempt(sessionId: string, event: string, data: unknown): void;
   close(): void;
@@ -81,6 +90,10 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
   const streams = new Map<string, AttemptStream>();
   const counts = new Map<string, StreamCounts>();
   const listeners = new Set<(change: RiskChange) => void>();
+  const presence = new Set<(change: PresenceChange) => void>();
+  const announce = (attempt: AttemptRecord, online: boolean) => {
+    for (const l of presence) l({ sessionId: attempt.sessionId, examId: attempt.examId, online });
+  };
 
   io.use((socket, next) => {
     const token = tokenOf(socket);
@@ -96,7 +109,10 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     const id = attempt.sessionId;
     void socket.join(`attempt:${id}`);
     let stream = streams.get(id);
-    if (!stream) streams.set(id, (stream = { attempt, window: new StreamWindow(opts.now()), connections: 0 }));
+    if (!stream) {
+      streams.set(id, (stream = { attempt, window: new StreamWindow(opts.now()), connections: 0 }));
+      announce(attempt, true);
+    }
     stream.connections++;
     let c = counts.get(id);
     if (!c) counts.set(id, (c = { received: 0, accepted: zeroAccepted(), refused: 0, alerts: 0 }));
@@ -139,7 +155,10 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
 
     socket.on('disconnect', () => {
       const s = streams.get(id);
-      if (s && --s.connections === 0) streams.delete(id);
+      if (s && --s.connections === 0) {
+        streams.delete(id);
+        announce(attempt, false);
+      }
     });
   });
 
@@ -209,6 +228,11 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onPresence(listener) {
+      presence.add(listener);
+      return () => presence.delete(listener);
+    },
+    isOnline: (sessionId) => streams.has(sessionId),
     toAttempt(sessionId, event, data) {
       io.to(`attempt:${sessionId}`).emit(event, data);
     },
