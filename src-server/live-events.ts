@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { LIVE_FLAG_EVENT, LIVE_RISK_EVENT, LiveFlagReportSchema, LiveRiskReportSchema } from '../src-main/contract/live-report';
 
 /** The seed's event names (Flask-SocketIO), in and out. */
-export const INCOMING_EVENTS = ['mouse_data', 'keystroke_data', 'focus_change', 'copy_event', 'paste_event'] as const;
+export const SEED_EVENTS = ['mouse_data', 'keystroke_data', 'focus_change', 'copy_event', 'paste_event'] as const;
+/** The seed's events and the Vigil app's own live reports. */
+export const INCOMING_EVENTS = [...SEED_EVENTS, LIVE_RISK_EVENT, LIVE_FLAG_EVENT] as const;
 export type IncomingEvent = (typeof INCOMING_EVENTS)[number];
 export const HIGH_RISK_ALERT = 'high_risk_alert';
 /** What the server answers to an event it did not take (besides the ack, if the client asked for one). */
@@ -48,6 +51,8 @@ export const EVENT_SCHEMAS = {
   // The clipboard's contents are never wanted: whatever the page sends with them is dropped.
   copy_event: z.union([z.undefined(), z.null(), z.looseObject({})]),
   paste_event: z.union([z.undefined(), z.null(), z.looseObject({})]),
+  [LIVE_RISK_EVENT]: LiveRiskReportSchema,
+  [LIVE_FLAG_EVENT]: LiveFlagReportSchema,
 } satisfies Record<IncomingEvent, z.ZodType>;
 
 export type MouseSampleIn = z.infer<typeof MouseSample>;

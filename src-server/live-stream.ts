@@ -14,6 +14,7 @@ import {
   type KeySampleIn,
   type MouseSampleIn,
 } from './live-events';
+import { LIVE_FLAG_EVENT, LIVE_RISK_EVENT, type LiveFlagReport, type LiveRiskReport } from '../src-main/contract/live-report';
 import type { LiveScorer } from './live-scorer';
 import type { AttemptRecord } from './storage';
 import { StreamWindow } from './stream-window';
@@ -44,6 +45,8 @@ export interface RiskChange {
   previousScore: number;
   /** True when the student was sent high_risk_alert for it. */
   alerted: boolean;
+  /** 'app': the Vigil app's own score (vigil_risk); 'stream': the server's score of the seed events. */
+  source: 'app' | 'stream';
   at: number;
 }
 
@@ -60,11 +63,19 @@ export interface LiveStream {
   counts(sessionId: string): StreamCounts | null;
   onRiskChange(listener: (change: RiskChange) => void): () => void;
   onPresence(listener: (change: PresenceChange) => void): () => void;
+  /** What the Vigil app last reported for the attempt (its own score and its flags). */
+  reported(sessionId: string): AppReport | null;
   /** Whether the attempt has a live connection now. */
   isOnline(sessionId: string): boolean;
   /** Sends an event to every live connection of one attempt. */
   toAttempt(sessionId: string, event: string, data: unknown): void;
   close(): void;
+}
+
+export interface AppReport {
+  risk: LiveRiskReport | null;
+  flags: number;
+  lastFlag: LiveFlagReport | null;
 }
 
 interface AttemptStream {
@@ -89,6 +100,8 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
   const io = new SocketServer(opts.httpServer, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: true } });
   const streams = new Map<string, AttemptStream>();
   const counts = new Map<string, StreamCounts>();
+  // Kept after a disconnect (small: one report and a count per attempt).
+  const reports = new Map<string, AppReport>();
   const listeners = new Set<(change: RiskChange) => void>();
   const presence = new Set<(change: PresenceChange) => void>();
   const announce = (attempt: AttemptRecord, online: boolean) => {
@@ -178,7 +191,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         // A focus loss costs at once, as in the app; the window's detectors see it too.
         if (w.focus(now, focusedOf(data as Parameters<typeof focusedOf>[0]))) {
           const { risk, previousScore } = opts.scorer.integrity(stream.attempt.sessionId, 'focus_lost', 'reported by the exam page');
-          changed(stream.attempt, risk, previousScore, now);
+          changed(stream.attempt, risk, previousScore, now, 'focus_change');
         }
         return;
       case 'copy_event':
@@ -186,10 +199,40 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         return;
       case 'paste_event':
         w.clipboard('paste');
+        return;
+      case LIVE_RISK_EVENT: {
+        const report = data as LiveRiskReport;
+        const r = reportOf(stream.attempt.sessionId);
+        const previousScore = r.risk?.score ?? 0;
+        r.risk = report;
+        const risk: RiskState = { score: report.score, level: report.level, locked: report.locked, warning: report.warning, reasons: report.reasons };
+        notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore, alerted: false, source: 'app', at: now });
+        return;
+      }
+      case LIVE_FLAG_EVENT: {
+        const r = reportOf(stream.attempt.sessionId);
+        r.flags++;
+        r.lastFlag = data as LiveFlagReport;
+        if (r.risk) {
+          const risk: RiskState = { score: r.risk.score, level: r.risk.level, locked: r.risk.locked, warning: r.risk.warning, reasons: r.risk.reasons };
+          notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore: risk.score, alerted: false, source: 'app', at: now });
+        }
+      }
     }
   }
 
-  function changed(attempt: AttemptRecord, risk: RiskState, previousScore: number, at: number): void {
+  function reportOf(sessionId: string): AppReport {
+    let r = reports.get(sessionId);
+    if (!r) reports.set(sessionId, (r = { risk: null, flags: 0, lastFlag: null }));
+    return r;
+  }
+
+  function notify(change: RiskChange): void {
+    for (const l of listeners) l(change);
+  }
+
+  /** `trigger`: the event that changed the score, or the end of a scored window. */
+  function changed(attempt: AttemptRecord, risk: RiskState, previousScore: number, at: number, trigger: IncomingEvent | 'window'): void {
     if (risk.score === previousScore && !risk.locked) return;
     // The seed alerts when the risk is high: here, when it rises past the policy's first warning, and at the lock.
     const alerted = risk.score > previousScore && (risk.warning !== null || risk.locked);
@@ -200,20 +243,20 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         level: risk.level,
         locked: risk.locked,
         reasons: risk.reasons,
+        trigger,
         at,
       });
       const c = counts.get(attempt.sessionId);
       if (c) c.alerts++;
     }
-    const change: RiskChange = { sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, at };
-    for (const l of listeners) l(change);
+    notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', at });
   }
 
   const timer = setInterval(() => {
     const now = opts.now();
     for (const stream of streams.values()) {
       const scored = opts.scorer.score(stream.attempt.sessionId, stream.window.close(now), true);
-      changed(stream.attempt, scored.risk, scored.previousScore, now);
+      changed(stream.attempt, scored.risk, scored.previousScore, now, 'window');
     }
   }, windowMs);
   timer.unref();
@@ -233,6 +276,10 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
       return () => presence.delete(listener);
     },
     isOnline: (sessionId) => streams.has(sessionId),
+    reported: (sessionId) => {
+      const r = reports.get(sessionId);
+      return r ? { ...r } : null;
+    },
     toAttempt(sessionId, event, data) {
       io.to(`attempt:${sessionId}`).emit(event, data);
     },

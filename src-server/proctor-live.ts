@@ -18,9 +18,12 @@ export const PROCTOR_NAMESPACE = '/proctor';
  */
 export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveScorer, live: () => LiveStream | null): { orderIssued(signed: SignedProctorOrder): void; attach(stream: LiveStream): void } {
   const row = (a: AttemptRecord): LiveAttemptRow => {
-    const risk = scorer.state(a.sessionId);
-    const orders = ctx.storage.proctorOrders(a.sessionId);
     const stream = live();
+    const app = stream?.reported(a.sessionId) ?? null;
+    // The app scores everything it sees locally; its own score wins over the server's view of seed events.
+    const streamed = scorer.state(a.sessionId);
+    const risk = app?.risk ?? streamed;
+    const orders = ctx.storage.proctorOrders(a.sessionId);
     return {
       sessionId: a.sessionId,
       studentId: a.studentId,
@@ -32,6 +35,8 @@ export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveS
       level: risk?.level ?? null,
       locked: risk?.locked ?? false,
       reasons: risk?.reasons ?? [],
+      source: app?.risk ? 'app' : streamed ? 'stream' : null,
+      flags: app?.flags ?? 0,
       alerts: stream?.counts(a.sessionId)?.alerts ?? 0,
       lastOrder: orders.at(-1)?.signed.order ?? null,
     };

@@ -17,6 +17,10 @@ export interface LiveAttemptRow {
   locked: boolean;
   /** Most recent first. */
   reasons: RiskReason[];
+  /** Whose score: the Vigil app's own (streamed beside its outbox) or the server's score of seed events. */
+  source: 'app' | 'stream' | null;
+  /** Flags the app reported live. */
+  flags: number;
   /** high_risk_alert events sent to the student. */
   alerts: number;
   lastOrder: ProctorOrder | null;

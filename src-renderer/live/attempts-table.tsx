@@ -39,9 +39,12 @@ export function AttemptsTable({ rows, selected, onSelect }: { rows: LiveAttemptR
               {r.score === null ? (
                 <span className="risk risk--none">no data</span>
               ) : (
-                <span className={`risk risk--${r.level ?? 'clean'}`}>
-                  {r.score}/100 <span className="risk__level">{r.level}</span>
-                </span>
+                <>
+                  <span className={`risk risk--${r.level ?? 'clean'}`}>
+                    {r.score}/100 <span className="risk__level">{r.level}</span>
+                  </span>
+                  <span className="risk__source">{r.source === 'app' ? `from the app${r.flags > 0 ? `, ${r.flags} flag${r.flags === 1 ? '' : 's'}` : ''}` : 'from page events'}</span>
+                </>
               )}
             </td>
             <td>
