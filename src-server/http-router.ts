@@ -76,17 +76,15 @@ function sameShape(a: string[], b: string[]): boolean {
 
 function matchSegments(pattern: string[], parts: string[]): Record<string, string> | null {
   if (pattern.length !== parts.length) return null;
-  const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const want = pattern[i]!;
-    const got = parts[i]!;
-    if (want.startsWith(':')) {
-      if (got === '') return null;
-      params[want.slice(1)] = decodeParam(got);
-    } else if (want !== got) {
-      return null;
-    }
+    if (want.startsWith(':') ? parts[i] === '' : want !== parts[i]) return null;
   }
+  // Decoded only once the route matches, so a bad escape never hides a 404 or another route.
+  const params: Record<string, string> = {};
+  pattern.forEach((want, i) => {
+    if (want.startsWith(':')) params[want.slice(1)] = decodeParam(parts[i]!);
+  });
   return params;
 }
 

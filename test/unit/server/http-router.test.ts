@@ -34,6 +34,8 @@ describe('the exam server router', () => {
     } catch (error) {
       expect(error).toMatchObject({ status: 400, message: 'malformed URL encoding in "%E0%A4%A"' });
     }
+    // Only a matching route decodes: elsewhere the same escape is just a path that is not there.
+    expect(new Router().add('GET', '/s/:id/x', ok).match('GET', '/s/%E0%A4%A/y')).toEqual({ kind: 'none' });
   });
 
   it('reads a JSON object body or says what is wrong', () => {
