@@ -5,6 +5,23 @@ import { HttpError } from './http-router';
 export interface RateLimit {
   /** Requests a client may make in any one-second window. */
   perSecond: number;
+  /**
+   * The server sits behind a reverse proxy on this machine (README): take the client's
+   * address from the last X-Forwarded-For entry, which that proxy appended, when the
+   * request comes from loopback. Off: every request is its socket's address.
+   */
+  trustProxy?: boolean;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/** The address a request's limit counts against. */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy || !LOOPBACK.test(peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const last = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((a) => a.trim()).filter(Boolean).at(-1);
+  return last ?? peer;
 }
 
 /**
@@ -22,7 +39,7 @@ export class ClientRateLimit {
   }
 
   async admit(req: IncomingMessage, what: string): Promise<void> {
-    const client = req.socket.remoteAddress ?? 'unknown';
+    const client = clientAddress(req, this.limit.trustProxy ?? false);
     try {
       await this.limiter.consume(client);
     } catch (error) {

@@ -82,6 +82,8 @@ interface AttemptStream {
   attempt: AttemptRecord;
   window: StreamWindow;
   connections: number;
+  /** Each attempt closes its windows on its own clock, so 1,000 attempts never score in one burst. */
+  timer: NodeJS.Timeout;
 }
 
 const zeroAccepted = (): Record<IncomingEvent, number> => Object.fromEntries(INCOMING_EVENTS.map((e) => [e, 0])) as Record<IncomingEvent, number>;
@@ -123,7 +125,9 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     void socket.join(`attempt:${id}`);
     let stream = streams.get(id);
     if (!stream) {
-      streams.set(id, (stream = { attempt, window: new StreamWindow(opts.now()), connections: 0 }));
+      const fresh: AttemptStream = { attempt, window: new StreamWindow(opts.now()), connections: 0, timer: setInterval(() => closeWindow(fresh), windowMs) };
+      fresh.timer.unref();
+      streams.set(id, (stream = fresh));
       announce(attempt, true);
     }
     stream.connections++;
@@ -169,6 +173,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     socket.on('disconnect', () => {
       const s = streams.get(id);
       if (s && --s.connections === 0) {
+        clearInterval(s.timer);
         streams.delete(id);
         announce(attempt, false);
       }
@@ -252,14 +257,11 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', at });
   }
 
-  const timer = setInterval(() => {
+  function closeWindow(stream: AttemptStream): void {
     const now = opts.now();
-    for (const stream of streams.values()) {
-      const scored = opts.scorer.score(stream.attempt.sessionId, stream.window.close(now), true);
-      changed(stream.attempt, scored.risk, scored.previousScore, now, 'window');
-    }
-  }, windowMs);
-  timer.unref();
+    const scored = opts.scorer.score(stream.attempt.sessionId, stream.window.close(now), true);
+    changed(stream.attempt, scored.risk, scored.previousScore, now, 'window');
+  }
 
   return {
     io,
@@ -284,7 +286,8 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
       io.to(`attempt:${sessionId}`).emit(event, data);
     },
     close() {
-      clearInterval(timer);
+      for (const stream of streams.values()) clearInterval(stream.timer);
+      streams.clear();
       io.disconnectSockets(true);
       // Not io.close(): that closes the http server too, which the exam server closes itself.
       io.engine.close();

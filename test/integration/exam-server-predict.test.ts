@@ -22,10 +22,10 @@ const SEED_BODY = {
 const QUIET = { ...SEED_BODY, tab_switch_count: 0, copy_events: 0, inactivity_time: 0 };
 
 /** POST from a chosen loopback address, so tests can be two clients. */
-function post(url: string, path: string, body: unknown, from = '127.0.0.1'): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
+function post(url: string, path: string, body: unknown, from = '127.0.0.1', headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url + path, { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request(url + path, { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let data = '';
       res.setEncoding('utf8').on('data', (c: string) => (data += c));
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(data) as Record<string, unknown>, headers: res.headers }));
@@ -124,6 +124,25 @@ describe('POST /predict rate limit', () => {
     expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     const other = await post(server.url, '/predict', { ...QUIET, sample_id: 'other-client' }, '127.0.0.2');
     expect(other.status).toBe(200);
+  });
+});
+
+describe('POST /predict rate limit behind the reverse proxy (trustProxy)', () => {
+  let server: ExamServer;
+  afterEach(() => server.close());
+
+  it("counts each student by the proxy's X-Forwarded-For, not the proxy's own address; without trustProxy the header is ignored", async () => {
+    server = await startExamServer({ predictRateLimit: { perSecond: 2, trustProxy: true } });
+    const viaProxy = (student: string) => post(server.url, '/predict', { ...QUIET, sample_id: student }, '127.0.0.1', { 'x-forwarded-for': `198.51.100.7, ${student}` });
+    const [a1, a2, a3] = [await viaProxy('203.0.113.1'), await viaProxy('203.0.113.1'), await viaProxy('203.0.113.1')];
+    expect([a1.status, a2.status, a3.status]).toEqual([200, 200, 429]);
+    expect(a3.body.message).toMatch(/from 203\.0\.113\.1/);
+    expect((await viaProxy('203.0.113.2')).status).toBe(200);
+    await server.close();
+
+    server = await startExamServer({ predictRateLimit: { perSecond: 2 } });
+    const spoofed = await Promise.all([1, 2, 3].map((i) => post(server.url, '/predict', { ...QUIET, sample_id: `s${i}` }, '127.0.0.1', { 'x-forwarded-for': `10.0.0.${i}` })));
+    expect(spoofed.map((r) => r.status).sort()).toEqual([200, 200, 429]);
   });
 });
 
