@@ -56,7 +56,7 @@ export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveS
     orderIssued(signed) {
       const stream = live();
       const attempt = ctx.storage.attempt(signed.order.sessionId);
-      if (stream && attempt) stream.io.of(PROCTOR_NAMESPACE).to(`exam:${attempt.examId}`).emit('order_issued', { row: row(attempt), order: signed.order });
+      if (stream && attempt && (stream.io.of(PROCTOR_NAMESPACE).adapter.rooms.get(`exam:${attempt.examId}`)?.size ?? 0) > 0) stream.io.of(PROCTOR_NAMESPACE).to(`exam:${attempt.examId}`).emit('order_issued', { row: row(attempt), order: signed.order });
     },
     attach(stream) {
       const nsp = stream.io.of(PROCTOR_NAMESPACE);
@@ -82,11 +82,15 @@ export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveS
           }
         });
       });
+      // Rows are built only for exams someone watches: a change nobody sees costs no query.
+      const watched = (examId: string) => (nsp.adapter.rooms.get(`exam:${examId}`)?.size ?? 0) > 0;
       stream.onRiskChange((change) => {
+        if (!watched(change.examId)) return;
         const attempt = ctx.storage.attempt(change.sessionId);
         if (attempt) nsp.to(`exam:${change.examId}`).emit('risk_update', { row: row(attempt), alerted: change.alerted, at: change.at });
       });
       stream.onPresence((change) => {
+        if (!watched(change.examId)) return;
         const attempt = ctx.storage.attempt(change.sessionId);
         if (attempt) nsp.to(`exam:${change.examId}`).emit('presence', { row: row(attempt) });
       });

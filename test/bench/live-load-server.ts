@@ -1,5 +1,6 @@
 // The exam server alone in its own process for the live load test: registers N students,
 // prints their tokens, and answers "stats" on stdin with its CPU time and what it counted.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExamServer } from '../../src-server/exam-server';
 import { register, startServerWithDemoExam } from '../exam-server-fixture';
 
@@ -12,6 +13,8 @@ for (const id of students) {
   attempts.push({ sessionId: a.sessionId, token: a.token });
 }
 console.log(`ready ${JSON.stringify({ url: server.url, attempts })}`);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 function stats(s: ExamServer) {
   const cpu = process.cpuUsage();
@@ -24,7 +27,9 @@ function stats(s: ExamServer) {
     total.alerts += c.alerts;
     for (const [k, v] of Object.entries(c.accepted)) total.accepted[k] = (total.accepted[k] ?? 0) + v;
   }
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, ...total };
+  const loopDelay = { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
+  loop.reset();
+  return { cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, ...total };
 }
 
 process.stdin.setEncoding('utf8').on('data', (line: string) => {

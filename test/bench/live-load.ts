@@ -8,6 +8,7 @@
  * alert shows. Bounded: loopback only, N and D capped.
  */
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
@@ -27,7 +28,9 @@ interface Student {
   alerts: { at: number; score: number; trigger: string; serverAt: number }[];
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', new URL('./live-load-server.ts', import.meta.url).pathname, String(STUDENTS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+// LIVE_LOAD_PROFILE=DIR writes a V8 CPU profile of the server there.
+const profile = process.env.LIVE_LOAD_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.LIVE_LOAD_PROFILE] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL('./live-load-server.ts', import.meta.url).pathname, String(STUDENTS)], { stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: child.stdout! });
 const next = (prefix: string) =>
   new Promise<string>((resolve) => {
@@ -40,7 +43,7 @@ const next = (prefix: string) =>
   });
 const serverStats = async () => {
   child.stdin!.write('stats\n');
-  return JSON.parse(await next('stats ')) as { cpuMicros: number; rssBytes: number; received: number; refused: number; alerts: number; accepted: Record<string, number>; scored: number };
+  return JSON.parse(await next('stats ')) as { cpuMicros: number; loopDelay: { p99Ms: number; maxMs: number }; rssBytes: number; received: number; refused: number; alerts: number; accepted: Record<string, number>; scored: number };
 };
 
 const ready = JSON.parse(await next('ready ')) as { url: string; attempts: { sessionId: string; token: string }[] };
@@ -141,6 +144,7 @@ console.log(`  alert latency ms (focus_change sent -> high_risk_alert received):
 console.log(`  of which client send -> server emit: p50 ${q(0.5, toServer)}, p99 ${q(0.99, toServer)} ms (wall clock, 1 ms resolution)`);
 console.log(`  load generator (${STUDENTS} socket.io clients in one process): CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
 console.log(`  server CPU ${cpuSeconds.toFixed(1)} s over ${wall.toFixed(0)} s = ${((cpuSeconds / wall) * 100).toFixed(1)}% of one core; RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB; attempts scored ${after.scored}`);
+console.log(`  server event-loop delay during the run: p99 ${after.loopDelay.p99Ms.toFixed(0)} ms, max ${after.loopDelay.maxMs.toFixed(0)} ms; machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 const lost = sent - accepted;
 console.log(lost === 0 && acked === sent && alertsReceived === after.alerts - before.alerts ? '  nothing lost: every event accepted and acknowledged, every alert delivered' : `  LOST: ${lost} events not accepted, ${sent - acked} not acknowledged, ${after.alerts - before.alerts - alertsReceived} alerts not delivered`);
 process.exit(0);
