@@ -18,6 +18,7 @@ import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typis
 import { FakeClock } from '../fake-clock';
 import { seededRandom as rng } from '../seeded-random';
 import { benchKeyedChain } from './keyed-chain';
+import { benchPredict } from './predict';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -197,3 +198,4 @@ function typistShare(packages: ActivityPackage[]): void {
 typistShare(sessions[0]!);
 
 benchKeyedChain();
+await benchPredict();
