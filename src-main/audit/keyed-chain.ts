@@ -42,7 +42,7 @@ export function evolveKey(key: Uint8Array): Buffer {
 /** K_{cursor.index + steps}. Costs one HMAC per step, so callers keep a recent cursor. */
 export function evolveKeyBy(key: Uint8Array, steps: number): Buffer {
   if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number >= 0, got ${steps}`);
-  let current = Buffer.from(key);
+  let current: Buffer = Buffer.from(key);
   for (let i = 0; i < steps; i++) current = evolveKey(current);
   return current;
 }

@@ -18,7 +18,7 @@ const HASH = 'ab'.repeat(32);
 
 /** Seals rows 1..n the way a client does: row s with K_{s-1}, then the key evolves. */
 function sealRows(k0: Buffer, n: number): Checkpoint[] {
-  let key = k0;
+  let key: Buffer = k0;
   const rows: Checkpoint[] = [];
   for (let seq = 1; seq <= n; seq++) {
     const hash = sha256Hex(`row ${seq}`);
@@ -36,7 +36,7 @@ describe('keyed chain', () => {
   });
 
   it('evolving n steps equals n single steps; zero steps is the same key; never backwards', () => {
-    let key = K0;
+    let key: Buffer = K0;
     for (let i = 0; i < 7; i++) key = evolveKey(key);
     expect(evolveKeyBy(K0, 7).equals(key)).toBe(true);
     expect(evolveKeyBy(K0, 0).equals(K0)).toBe(true);
