@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
+import { keyEscrowPath } from '../audit/audit-store';
+import { encodeKey } from '../audit/keyed-chain';
 import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
+import type { OpenedAttempt } from './attempt-file';
+import { recordFindings, TAMPERED_NOTICE } from './attempt-integrity';
+import { writeMarker } from './attempt-marker';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
@@ -33,6 +38,9 @@ export class ExamSession implements VigilApi {
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
   private closed = false;
+  /** After tampering, the score never drops below the highest one seen before it. */
+  private readonly scoreFloor: number;
+  private maxScore = 0;
 
   /**
    * Builds the attempt's state from what was restored and reads its saved answers; writes
@@ -44,15 +52,19 @@ export class ExamSession implements VigilApi {
     private readonly store: AuditStore,
     private readonly scheduler: Scheduler,
     private readonly restored: RestoredAttempt | null,
+    private readonly recovery: Pick<OpenedAttempt, 'carryOver' | 'findings' | 'scoreFloor'> = { carryOver: null, findings: [], scoreFloor: 0 },
   ) {
     const now = scheduler.now();
     const { exam, studentId } = opts;
+    const carried = recovery.carryOver;
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
-    this.sessionId = restored?.sessionId ?? randomUUID();
-    this.startedAt = restored?.startedAt ?? now;
+    this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
+    this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    // The exam the attempt started with decides its length, not the one installed now.
+    this.deadline = this.startedAt + (restored?.exam?.durationMinutes ?? exam.durationMinutes) * 60_000;
+    this.scoreFloor = recovery.scoreFloor;
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -63,7 +75,8 @@ export class ExamSession implements VigilApi {
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.risk = this.detection.riskAt(now);
+    this.risk = this.floored(this.detection.riskAt(now));
+    this.maxScore = this.risk.score;
     for (const a of store.answers()) this.answers.set(a.questionId, a);
     this.delivery = new SubmissionDelivery({
       store,
@@ -99,15 +112,10 @@ export class ExamSession implements VigilApi {
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
-      store.append('session_started', {
-        sessionId: this.sessionId,
-        examId: this.opts.exam.id,
-        studentId: this.opts.studentId,
-        at: this.startedAt,
-        durationMinutes: this.opts.exam.durationMinutes,
-        policy,
-      });
+      this.startChain();
     }
+    if (this.recovery.findings.length > 0 || this.recovery.carryOver) this.reporter.addNotice(TAMPERED_NOTICE);
+    this.saveMarker();
     this.delivery.start();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
@@ -124,6 +132,47 @@ export class ExamSession implements VigilApi {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
     }
+  }
+
+  /**
+   * session_started with K_0 installed in the same transaction. Offline (no K_0 from the
+   * server) the key is made here and queued for escrow; a file that continues a deleted or
+   * damaged one records its findings and re-saves the answers it could recover.
+   */
+  private startChain(): void {
+    const { store, opts } = this;
+    const { exam, studentId } = opts;
+    store.startAttempt(
+      { sessionId: this.sessionId, examId: exam.id, studentId, at: this.startedAt, durationMinutes: exam.durationMinutes, policy: this.policy, exam },
+      {
+        ...(opts.k0 ? { k0: opts.k0 } : {}),
+        // The registration fields the server also wants (device, app version, access code) are added where registration is wired.
+        escrow: (k0) => (!opts.escrowKey ? null : {
+          path: keyEscrowPath(this.sessionId),
+          body: { examId: exam.id, studentId, k0: encodeKey(k0), clientStartedAt: this.startedAt },
+        }),
+      },
+    );
+    const carried = this.recovery.carryOver;
+    if (!carried) return;
+    recordFindings(store, carried.findings, { sessionId: this.sessionId, studentId });
+    for (const a of carried.answers) {
+      if (exam.questions.some((q) => q.id === a.questionId)) this.answers.set(a.questionId, store.saveAnswer(a));
+    }
+  }
+
+  /** The marker beside the file (attempt-marker.ts); failing to write it is logged, never fatal. */
+  private saveMarker(): void {
+    try {
+      writeMarker(this.file, { sessionId: this.sessionId, startedAt: this.startedAt, maxScore: this.maxScore, head: this.store.head() });
+    } catch (e) {
+      this.reporter.log(`could not write the attempt marker: ${String(e)}`);
+    }
+  }
+
+  private floored(risk: RiskState): RiskState {
+    if (risk.score >= this.scoreFloor) return risk;
+    return { ...risk, score: this.scoreFloor, locked: risk.locked || this.scoreFloor >= 100 };
   }
 
   // ---- VigilApi -------------------------------------------------------------------------
@@ -211,16 +260,22 @@ export class ExamSession implements VigilApi {
     this.sources.stop();
     if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    if (this.started) this.saveMarker();
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
   }
 
-  private updateRisk(next: RiskState): void {
+  private updateRisk(raw: RiskState): void {
+    const next = this.floored(raw);
     const before = this.risk;
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
+      if (next.score > this.maxScore) {
+        this.maxScore = next.score;
+        this.saveMarker();
+      }
       this.emit();
     }
     if (next.locked && this.phase === 'active') this.lockAndSubmit();
