@@ -18,6 +18,9 @@ interface AuditRowMeta {
   tag?: string | null;
 }
 
+const HEAD_UPSERT =
+  'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash';
+
 /** The schema that keyed the chain (tag column, chain_key table). */
 export const KEYED_SINCE = 40;
 
@@ -86,7 +89,6 @@ export class AuditChain {
    * row is gone once the transaction commits.
    */
   appendEncoded<K extends AuditKind>(kind: K, payloadText: string): AuditRecord & { kind: K } {
-    const { db } = this.ctx;
     const head = this.readHead();
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
@@ -96,7 +98,7 @@ export class AuditChain {
     // local one: its tags then prove nothing to anyone else, which docs/trust.md says.
     const key = this.currentKey() ?? this.installKeyAt(randomBytes(KEY_BYTES), seq - 1);
     const tag = tagFor(key, hash);
-    db.prepare('INSERT INTO audit (seq, at, kind, payload, prev_hash, hash, tag) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    this.ctx.stmt('INSERT INTO audit (seq, at, kind, payload, prev_hash, hash, tag) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       seq,
       at,
       kind,
@@ -105,10 +107,8 @@ export class AuditChain {
       hash,
       tag,
     );
-    db.prepare(
-      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-    ).run(seq, hash);
-    db.prepare('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1').run(seq, evolveKey(key));
+    this.ctx.stmt(HEAD_UPSERT).run(seq, hash);
+    this.ctx.stmt('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1').run(seq, evolveKey(key));
     const payload = JSON.parse(payloadText) as AuditPayload<K>;
     return { valid: true, seq, at, kind, payload, prevHash, hash, tag } as AuditRecord & { kind: K };
   }
@@ -140,9 +140,7 @@ export class AuditChain {
 
   /** Inside a transaction: after a break, the next row follows the last row as found. */
   resetHead(head: { seq: number; hash: string }): void {
-    this.ctx.db
-      .prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash')
-      .run(head.seq, head.hash);
+    this.ctx.stmt(HEAD_UPSERT).run(head.seq, head.hash);
   }
 
   /** Whether the first row is sealed: the attempt began under the keyed chain (schema 40). */
@@ -175,7 +173,7 @@ export class AuditChain {
   }
 
   private currentKey(): Buffer | undefined {
-    const row = this.ctx.db.prepare('SELECT key FROM chain_key WHERE id = 1').get() as { key: Buffer } | undefined;
+    const row = this.ctx.stmt('SELECT key FROM chain_key WHERE id = 1').get() as { key: Buffer } | undefined;
     return row?.key;
   }
 
@@ -232,7 +230,7 @@ export class AuditChain {
   }
 
   private readHead(): { seq: number; hash: string } | undefined {
-    return this.ctx.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    return this.ctx.stmt('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
   }
 }
 

@@ -4,7 +4,9 @@ import type { SavedAnswer } from '../contract/exam';
 import type { OutboxItem, OutboxPort, OutboxRecord, OutboxState } from '../contract/outbox';
 import type { AuditEntry, AuditRecord, InvalidAuditRecord, VerifyResult } from './audit-chain';
 import { AuditChain, KEYED_SINCE } from './audit-chain';
-import { answerProblems, engineStateProblem, outboxBodyProblem, outboxProblems, type EvidenceProblem } from './attempt-evidence';
+import { outboxBodyProblem } from './attempt-evidence';
+import { AttemptChecks, type EvidenceReport, type SegmentStart } from './attempt-checks';
+import { appendWithUpload, encodeUpload, type AppendedEntry, type Upload } from './chained-upload';
 import type { ChainInspection } from './chain-verifier';
 import { KEY_BYTES, type Checkpoint } from './keyed-chain';
 import { AuditStoreError } from './audit-store-error';
@@ -13,7 +15,7 @@ import { EngineStateTable } from './engine-state-table';
 import { sha256Hex } from './hash-chain';
 import { databaseSettings, openDatabase } from './open-database';
 import type { OpenDatabaseOptions } from './open-database';
-import { OutboxTable, TAMPERED_PREFIX } from './outbox-table';
+import { OutboxTable } from './outbox-table';
 import { encodeJson, StoreContext } from './store-context';
 
 export { AUDIT_KINDS } from '../contract/audit-rows';
@@ -25,14 +27,12 @@ export type { Checkpoint } from './keyed-chain';
 export { AuditStoreError } from './audit-store-error';
 export type { AuditStoreErrorCode } from './audit-store-error';
 
-/** What append returns: the row, and the outbox id (Idempotency-Key) when an upload was queued. */
-export type AppendedEntry<K extends AuditKind = AuditKind> = AuditRecord & { kind: K; outboxId: string | null };
+export type { AppendedEntry } from './chained-upload';
+export type { EvidenceReport, SegmentStart } from './attempt-checks';
 
 export interface AuditStoreOptions extends OpenDatabaseOptions {
   now?: () => number;
 }
-
-type Upload = { path: string; body: unknown };
 
 /** The path an offline attempt escrows its K_0 to (src-server/attempt-routes.ts). */
 export const keyEscrowPath = (sessionId: string): string => `/api/sessions/${encodeURIComponent(sessionId)}/key-escrow`;
@@ -49,12 +49,14 @@ export class AuditStore implements OutboxPort {
   private readonly answerTable: AnswersTable;
   private readonly outbox: OutboxTable;
   private readonly engineState: EngineStateTable;
+  private readonly checks: AttemptChecks;
 
   private constructor(private readonly ctx: StoreContext) {
     this.chain = new AuditChain(ctx);
     this.answerTable = new AnswersTable(ctx);
     this.outbox = new OutboxTable(ctx);
     this.engineState = new EngineStateTable(ctx);
+    this.checks = new AttemptChecks(ctx, this.chain, this.outbox, this.engineState);
   }
 
   static open(file: string, opts: AuditStoreOptions = {}): AuditStore {
@@ -83,7 +85,7 @@ export class AuditStore implements OutboxPort {
     const payloadText = encodeJson(payload, 'audit payload', true);
     const uploadRow = upload === undefined ? undefined : encodeUpload(upload);
     this.chain.validate(kind, payload);
-    return this.ctx.transaction(`append a ${kind} audit row`, () => this.appendWithUpload(kind, payloadText, uploadRow));
+    return this.ctx.transaction(`append a ${kind} audit row`, () => appendWithUpload(this.chain, this.outbox, kind, payloadText, uploadRow));
   }
 
   /**
@@ -103,18 +105,8 @@ export class AuditStore implements OutboxPort {
     const uploadRow = escrow ? encodeUpload(escrow) : undefined;
     return this.ctx.transaction('start the attempt', () => {
       this.chain.installKey(k0);
-      return { entry: this.appendWithUpload('session_started', payloadText, uploadRow), k0, generated: opts.k0 === undefined };
+      return { entry: appendWithUpload(this.chain, this.outbox, 'session_started', payloadText, uploadRow), k0, generated: opts.k0 === undefined };
     });
-  }
-
-  /** Inside a transaction: the row, its upload and the upload_queued row holding the body's hash. */
-  private appendWithUpload<K extends AuditKind>(kind: K, payloadText: string, uploadRow?: { path: string; body: string }): AppendedEntry<K> {
-    const entry = this.chain.appendEncoded(kind, payloadText);
-    if (!uploadRow) return { ...entry, outboxId: null };
-    const id = randomUUID();
-    this.outbox.insert(id, entry.seq, uploadRow.path, uploadRow.body, entry.at);
-    this.chain.append('upload_queued', { outboxId: id, path: uploadRow.path, sha256: sha256Hex(uploadRow.body) });
-    return { ...entry, outboxId: id };
   }
 
   /**
@@ -169,41 +161,23 @@ export class AuditStore implements OutboxPort {
   }
 
   /** Answers, pending upload bodies and detector state that do not match what the chain recorded. */
-  evidenceProblems(): { answers: (EvidenceProblem & { questionId: string })[]; outbox: EvidenceProblem[]; engineState: EvidenceProblem[] } {
-    return this.ctx.read('check the attempt against its chain', () => ({
-      answers: answerProblems(this.ctx.db),
-      outbox: this.ctx.schemaVersion >= 20 ? outboxProblems(this.ctx.db) : [],
-      engineState: this.engineStateProblems(),
-    }));
+  evidenceProblems(): EvidenceReport {
+    return this.checks.evidenceProblems();
   }
 
-  /**
-   * Records a finding of tampering: a `log_tampered` row and, in the same transaction, its
-   * upload to the server. With `segment`, a `segment_started` row naming the break comes
-   * first, so the chain carries on from here; a key missing or out of step is replaced by
-   * a fresh local one (`rekeyed`), since the old one cannot be trusted to be the server's.
-   */
-  recordTampering(
-    finding: AuditPayload<'log_tampered'>,
-    upload: Upload | null,
-    segment?: { brokenSeq: number; reason: string; previousHead: { seq: number; hash: string } | null; replacedFile: string | null },
-  ): AppendedEntry<'log_tampered'> {
-    const uploadRow = upload ? encodeUpload(upload) : undefined;
-    return this.ctx.transaction('record a finding of tampering', () => {
-      if (segment) {
-        if (segment.previousHead) this.chain.resetHead(segment.previousHead);
-        const rekeyed = !this.chain.keyInStep();
-        if (rekeyed) this.chain.rekey(randomBytes(KEY_BYTES));
-        this.chain.append('segment_started', { at: finding.at, ...segment, rekeyed });
-      }
-      return this.appendWithUpload('log_tampered', encodeJson(finding, 'audit payload', true), uploadRow);
-    });
+  /** Records a finding of tampering, and the segment it starts (attempt-checks.ts). */
+  recordTampering(finding: AuditPayload<'log_tampered'>, upload: Upload | null, segment?: SegmentStart): AppendedEntry<'log_tampered'> {
+    return this.checks.recordTampering(finding, upload, segment);
+  }
+
+  /** Refuses for good every pending upload whose body does not match its record; returns how many. */
+  refuseTamperedUploads(now: number): number {
+    return this.checks.refuseTamperedUploads(now);
   }
 
   /** Drops untrusted detector state (after its finding), so the detectors start afresh. */
   dropEngineState(key: string): void {
-    this.engineState.require();
-    this.ctx.transaction('drop engine state', () => this.engineState.remove(key));
+    this.checks.dropEngineState(key);
   }
 
   /** The newest row's seq and hash: the anchor sent with the submission. */
@@ -236,25 +210,9 @@ export class AuditStore implements OutboxPort {
     for (const { bodyText, ...item } of this.outbox.due(now, limit)) {
       const problem = this.ctx.read('check an upload', () => outboxBodyProblem(this.ctx.db, { id: item.id, auditSeq: item.auditSeq, bodyText }));
       if (problem === null) items.push(item);
-      else this.refuseTampered(item.id, item.path, now, problem.message);
+      else this.checks.refuseTampered(item.id, item.path, now, problem.message);
     }
     return items;
-  }
-
-  /** Refuses for good every pending upload whose body does not match its record; returns how many. */
-  refuseTamperedUploads(now: number): number {
-    if (this.ctx.schemaVersion < 20) return 0;
-    const problems = this.ctx.read('check the outbox', () => outboxProblems(this.ctx.db));
-    for (const p of problems) this.refuseTampered(p.outboxId, this.outbox.raw(p.outboxId)?.path ?? '', now, p.message);
-    return problems.length;
-  }
-
-  private refuseTampered(id: string, path: string, at: number, message: string): void {
-    const error = `${TAMPERED_PREFIX} ${message}`;
-    this.ctx.transaction('refuse a tampered upload', () => {
-      this.outbox.setRejected(id, at, error);
-      this.chain.append('error', { source: 'upload', outboxId: id, path, error });
-    });
   }
 
   /** Delivered; an escrowed K_0 is erased from the stored body, since the server now holds it. */
@@ -332,33 +290,11 @@ export class AuditStore implements OutboxPort {
   loadEngineState(key: string): unknown {
     const text = this.engineState.loadText(key);
     if (text === null) return null;
-    if (this.ctx.read('check engine state', () => this.engineStateProblem(key, text))) return null;
+    if (this.ctx.read('check engine state', () => this.checks.engineStateProblem(key, text))) return null;
     return JSON.parse(text) as unknown;
-  }
-
-  private engineStateProblems(): EvidenceProblem[] {
-    if (this.ctx.schemaVersion < 30) return [];
-    return this.engineState.keys().flatMap((key) => {
-      const problem = this.engineStateProblem(key, this.engineState.loadText(key) ?? 'null');
-      return problem ? [{ ...problem, key }] : [];
-    });
-  }
-
-  /** A state saved before the chain recorded engine state (first row untagged) has no record to miss. */
-  private engineStateProblem(key: string, text: string): EvidenceProblem | null {
-    const problem = engineStateProblem(this.ctx.db, key, text);
-    if (problem?.seq === null && !this.chain.keyedFromStart()) return null;
-    return problem;
   }
 
   close(): void {
     if (this.ctx.db.open) this.ctx.db.close();
   }
-}
-
-function encodeUpload(upload: Upload): { path: string; body: string } {
-  if (typeof upload.path !== 'string' || !upload.path.startsWith('/')) {
-    throw new AuditStoreError('invalid_input', `Upload path must start with "/", got ${JSON.stringify(upload.path)}.`);
-  }
-  return { path: upload.path, body: encodeJson(upload.body, 'upload body', false) };
 }

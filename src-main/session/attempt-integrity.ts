@@ -65,7 +65,7 @@ export function checkResumedAttempt(
 
   recordFindings(store, pending, ctx);
   store.refuseTamperedUploads(ctx.now);
-  for (const p of evidence.engineState) if ('key' in p && typeof p.key === 'string') store.dropEngineState(p.key);
+  for (const p of evidence.engineState) store.dropEngineState(p.key);
   // A changed answer stays (it is all there is), now on the record with the finding before it.
   for (const p of evidence.answers) {
     const value = store.answers().find((a) => a.questionId === p.questionId)?.value;

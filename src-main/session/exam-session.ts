@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { keyEscrowPath } from '../audit/audit-store';
-import { encodeKey } from '../audit/keyed-chain';
 import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
 import type { OpenedAttempt } from './attempt-file';
-import { recordFindings, TAMPERED_NOTICE } from './attempt-integrity';
-import { writeMarker } from './attempt-marker';
+import { TAMPERED_NOTICE } from './attempt-integrity';
+import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
@@ -75,7 +73,7 @@ export class ExamSession implements VigilApi {
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.risk = this.floored(this.detection.riskAt(now));
+    this.risk = floorRisk(this.detection.riskAt(now), this.scoreFloor);
     this.maxScore = this.risk.score;
     for (const a of store.answers()) this.answers.set(a.questionId, a);
     this.delivery = new SubmissionDelivery({
@@ -134,45 +132,15 @@ export class ExamSession implements VigilApi {
     }
   }
 
-  /**
-   * session_started with K_0 installed in the same transaction. Offline (no K_0 from the
-   * server) the key is made here and queued for escrow; a file that continues a deleted or
-   * damaged one records its findings and re-saves the answers it could recover.
-   */
   private startChain(): void {
-    const { store, opts } = this;
-    const { exam, studentId } = opts;
-    store.startAttempt(
-      { sessionId: this.sessionId, examId: exam.id, studentId, at: this.startedAt, durationMinutes: exam.durationMinutes, policy: this.policy, exam },
-      {
-        ...(opts.k0 ? { k0: opts.k0 } : {}),
-        // The registration fields the server also wants (device, app version, access code) are added where registration is wired.
-        escrow: (k0) => (!opts.escrowKey ? null : {
-          path: keyEscrowPath(this.sessionId),
-          body: { examId: exam.id, studentId, k0: encodeKey(k0), clientStartedAt: this.startedAt },
-        }),
-      },
-    );
-    const carried = this.recovery.carryOver;
-    if (!carried) return;
-    recordFindings(store, carried.findings, { sessionId: this.sessionId, studentId });
-    for (const a of carried.answers) {
-      if (exam.questions.some((q) => q.id === a.questionId)) this.answers.set(a.questionId, store.saveAnswer(a));
-    }
+    const { exam, studentId, k0, escrowKey } = this.opts;
+    const base = { sessionId: this.sessionId, exam, studentId, startedAt: this.startedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: escrowKey ?? false, carryOver: this.recovery.carryOver };
+    for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
   }
 
-  /** The marker beside the file (attempt-marker.ts); failing to write it is logged, never fatal. */
   private saveMarker(): void {
-    try {
-      writeMarker(this.file, { sessionId: this.sessionId, startedAt: this.startedAt, maxScore: this.maxScore, head: this.store.head() });
-    } catch (e) {
-      this.reporter.log(`could not write the attempt marker: ${String(e)}`);
-    }
-  }
-
-  private floored(risk: RiskState): RiskState {
-    if (risk.score >= this.scoreFloor) return risk;
-    return { ...risk, score: this.scoreFloor, locked: risk.locked || this.scoreFloor >= 100 };
+    saveAttemptMarker(this.file, this.store, { sessionId: this.sessionId, startedAt: this.startedAt, maxScore: this.maxScore }, (line) => this.reporter.log(line));
   }
 
   // ---- VigilApi -------------------------------------------------------------------------
@@ -267,7 +235,7 @@ export class ExamSession implements VigilApi {
   }
 
   private updateRisk(raw: RiskState): void {
-    const next = this.floored(raw);
+    const next = floorRisk(raw, this.scoreFloor);
     const before = this.risk;
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {

@@ -69,8 +69,9 @@ describe('npm run audit', () => {
     expect(report.schemaVersion).toBe(SCHEMA_VERSION);
     expect(report.rows.map((row: { seq: number }) => row.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(report.rows[0]).toMatchObject({ kind: 'session_started', payload: { sessionId: 's1' } });
-    // Rows 2, 3, 5 and 6 queued uploads (row 4 saved an answer).
-    expect(report.outbox.map((o: { auditSeq: number; state: string }) => [o.auditSeq, o.state])).toEqual([[2, 'pending'], [3, 'pending'], [5, 'pending'], [6, 'pending']]);
+    // Rows 2, 4, 7 and 9 queued uploads, each followed by its upload_queued row (row 6 saved an answer).
+    expect(report.outbox.map((o: { auditSeq: number; state: string }) => [o.auditSeq, o.state])).toEqual([[2, 'pending'], [4, 'pending'], [7, 'pending'], [9, 'pending']]);
+    expect(report.rows.filter((row: { kind: string }) => row.kind === 'upload_queued').map((row: { seq: number }) => row.seq)).toEqual([3, 5, 8, 10]);
     // To stdout when no --out.
     expect(JSON.parse(audit('export', file).out).rows).toHaveLength(10);
   });
