@@ -14,6 +14,7 @@ export const VERB_INPUTS = {
   saveAnswer: SaveAnswerInputSchema,
   reportWindowEvent: WindowEventSchema,
   submit: SubmitInputSchema,
+  lockFlushed: z.void(),
 } as const satisfies Record<Verb, z.ZodType>;
 
 export type VerbInput<V extends Verb> = z.output<(typeof VERB_INPUTS)[V]>;

@@ -22,6 +22,8 @@ export const VERBS = {
   saveAnswer: { channel: 'vigil:save-answer', returns: returns<SavedAnswer>() },
   reportWindowEvent: { channel: 'vigil:report-window-event', returns: returns<null>() },
   submit: { channel: 'vigil:submit', returns: returns<SubmissionReceipt>() },
+  /** After a lock: the page has saved what it still held; the engine may submit now. */
+  lockFlushed: { channel: 'vigil:lock-flushed', returns: returns<null>() },
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -18,6 +18,7 @@ import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
 import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
 import { FakeClock } from '../fake-clock';
 import { seededRandom as rng } from '../seeded-random';
+import { benchKeyedChain } from './keyed-chain';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -195,3 +196,5 @@ function typistShare(packages: ActivityPackage[]): void {
 }
 
 typistShare(sessions[0]!);
+
+benchKeyedChain();

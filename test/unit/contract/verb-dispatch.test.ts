@@ -22,6 +22,10 @@ function fakeApi(): { api: VigilApi; calls: [string, unknown][] } {
       calls.push(['submit', input]);
       return ok({ submittedAt: 1, reason: 'student', answerCount: 0, delivered: false });
     },
+    lockFlushed: async () => {
+      calls.push(['lockFlushed', undefined]);
+      return ok(null);
+    },
     onSnapshot: () => () => undefined,
   };
   return { api, calls };
