@@ -6,3 +6,5 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './unknown-keys';
+export * from './well-formed-text';
