@@ -202,7 +202,10 @@ export class ExamSession implements VigilApi {
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
     const parsed = SaveAnswerInputSchema.safeParse(input);
-    if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
+    // The schema's messages say what is wrong (the length limit, an unpaired surrogate).
+    if (!parsed.success) {
+      return this.rejected('saveAnswer', `${parsed.error.issues.map((i) => i.message).join('; ')}; it was not saved.`);
+    }
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
     if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
