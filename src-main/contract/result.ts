@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'session_locked'
   | 'session_submitted'
   | 'storage_failed'
+  /** More calls than the engine takes per second from one page: nothing was done; retry shortly. */
+  | 'too_fast'
   | 'exam_invalid'
   | 'internal';
 
