@@ -8,3 +8,5 @@ export * from './clock';
 export * from './flag-file';
 export * from './unknown-keys';
 export * from './well-formed-text';
+export * from './audit-rows';
+export * from './outbox';

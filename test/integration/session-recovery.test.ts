@@ -27,10 +27,10 @@ function failSubmissionWrites(session: ExamSession): { recover(): void } {
   const store = (session as unknown as { store: AuditStore }).store;
   const append = store.append.bind(store);
   let failing = true;
-  store.append = (...args: Parameters<AuditStore['append']>) => {
+  store.append = ((...args: Parameters<AuditStore['append']>) => {
     if (failing && args[0] === 'submission') throw new Error('disk I/O error');
     return append(...args);
-  };
+  }) as AuditStore['append'];
   return { recover: () => (failing = false) };
 }
 

@@ -7,6 +7,7 @@ import { JumpingScheduler } from '../clock/jumping-scheduler';
 // neither stalls a queued upload nor lets it be forgotten.
 
 const HOUR = 3_600_000;
+const FLAG = { sequence: 1, level: 'high' as const, probability: 0.7, patterns: [] };
 let clock: JumpingScheduler;
 let store: AuditStore;
 beforeEach(() => {
@@ -34,7 +35,7 @@ async function settle(): Promise<void> {
 describe('OutboxRelay and a wall clock that jumps', () => {
   for (const jump of [-HOUR, HOUR]) {
     it(`delivers a queued upload on its backoff schedule after the clock is set ${jump < 0 ? 'back' : 'forward'} an hour`, async () => {
-      store.append('flag_raised', { i: 1 }, { path: '/api/flagged-activity/s1/u1', body: { i: 1 } });
+      store.append('flag_raised', FLAG, { path: '/api/flagged-activity/s1/u1', body: { i: 1 } });
       const server = serverDownFor(1);
       const relay = new OutboxRelay({ outbox: store, serverUrl: 'http://exam.test', scheduler: clock, fetch: server.fetch, random: () => 0.5, baseDelayMs: 1000, maxDelayMs: 60_000, pollMs: 1000 });
       relay.start();
@@ -58,7 +59,7 @@ describe('OutboxRelay and a wall clock that jumps', () => {
     relay.start();
     clock.advance(1000);
     clock.jumpWall(HOUR);
-    store.append('flag_raised', { i: 2 }, { path: '/api/flagged-activity/s1/u1', body: { i: 2 } });
+    store.append('flag_raised', FLAG, { path: '/api/flagged-activity/s1/u1', body: { i: 2 } });
     clock.advance(1000);
     await settle();
     relay.stop();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../../src-main/audit/audit-store';
 import { OutboxRelay, type OutboxRelayOptions } from '../../../src-main/upload/outbox-relay';
 import { ManualScheduler } from './manual-scheduler';
+import { flagPayload, submissionPayload } from '../../audit-payloads';
 
 interface Call {
   url: string;
@@ -36,8 +37,12 @@ afterEach(() => store.close());
 
 function enqueue(n: number, kind: 'flag' | 'submission' = 'flag'): string[] {
   return Array.from({ length: n }, (_, i) =>
-    store.append(kind === 'flag' ? 'flag_raised' : 'submission', { i }, { path: `/api/${kind === 'flag' ? 'flagged-activity' : 'submissions'}/s1/u1`, body: { i } }).outboxId!,
+    (kind === 'flag' ? store.append('flag_raised', flagPayload(i), upload(kind, i)) : store.append('submission', submissionPayload(i), upload(kind, i))).outboxId!,
   );
+}
+
+function upload(kind: 'flag' | 'submission', i: number): { path: string; body: unknown } {
+  return { path: `/api/${kind === 'flag' ? 'flagged-activity' : 'submissions'}/s1/u1`, body: { i } };
 }
 
 function relay(fetch: typeof globalThis.fetch, extra: Partial<OutboxRelayOptions> = {}): OutboxRelay {
