@@ -77,7 +77,7 @@ export class AuditChain {
     const head = this.readHead();
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
-    const at = Math.round(this.ctx.now());
+    const at = this.ctx.time();
     const hash = rowHash({ seq, at, kind, payload: payloadText, prevHash });
     db.prepare('INSERT INTO audit (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
       seq,

@@ -1,5 +1,5 @@
 import type { StoreContext } from './store-context';
-import { encodeJson } from './store-context';
+import { encodeJson, requireWellFormed } from './store-context';
 
 /** The schema that added engine_state. */
 const ENGINE_STATE_SINCE = 30;
@@ -14,6 +14,7 @@ export class EngineStateTable {
   /** Overwrites the engine's saved state under `key` (JSON). */
   save(key: string, value: unknown): void {
     this.ctx.requireVersion(ENGINE_STATE_SINCE, 'engine state');
+    requireWellFormed(key, 'The engine state key');
     const json = encodeJson(value, 'engine state', false);
     this.ctx.write('save engine state', () => {
       this.ctx.db
@@ -21,7 +22,7 @@ export class EngineStateTable {
           `INSERT INTO engine_state (key, value, updated_at) VALUES (?, ?, ?)
            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
         )
-        .run(key, json, this.ctx.now());
+        .run(key, json, this.ctx.time());
     });
   }
 
