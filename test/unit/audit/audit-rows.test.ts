@@ -29,6 +29,7 @@ describe('audit row schemas', () => {
       'error',
       'session_resumed',
       'upload_requeued',
+      'clock_jump',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);
