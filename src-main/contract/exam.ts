@@ -54,8 +54,14 @@ export const ExamSchema = z
       .max(24 * 60, 'durationMinutes cannot exceed 1440 (24 hours)'),
     questions: z.array(QuestionSchema).min(1, 'an exam needs at least one question'),
   })
-  .refine((e) => new Set(e.questions.map((q) => q.id)).size === e.questions.length, {
-    message: 'question ids must be unique',
+  .check((ctx) => {
+    // Two questions with one id would share one stored answer.
+    const seen = new Map<string, number>();
+    for (const q of ctx.value.questions) seen.set(q.id, (seen.get(q.id) ?? 0) + 1);
+    const repeated = [...seen].filter(([, n]) => n > 1).map(([qid, n]) => `${qid} appears ${n === 2 ? 'twice' : `${n} times`}`);
+    if (repeated.length > 0) {
+      ctx.issues.push({ code: 'custom', message: `question ids must be unique (${repeated.join(', ')})`, input: ctx.value, path: ['questions'] });
+    }
   });
 export type Exam = z.infer<typeof ExamSchema>;
 

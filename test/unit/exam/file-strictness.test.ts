@@ -95,6 +95,11 @@ describe('exam files refuse what cannot work', () => {
     expect(examError(exam([{ kind: 'multiple_choice', id: 'a', prompt: 'p', options }]))).toMatch(/option ids must be unique/);
   });
 
+  it('names the question ids that repeat', () => {
+    const q = (id: string) => ({ kind: 'essay', id, prompt: 'p' });
+    expect(examError(exam([q('a'), q('b'), q('a'), q('b'), q('b')]))).toMatch(/question ids must be unique \(a appears twice, b appears 3 times\)/);
+  });
+
   it('refuses text with a lone surrogate', () => {
     expect(examError(exam([{ kind: 'essay', id: 'a', prompt: 'bad \uD800 prompt' }]))).toMatch(/unpaired UTF-16 surrogate \(U\+D800 at character 5\)/);
   });
