@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { InputHook } from '../src-main/capture/input-hook';
 import type { RawEventSource } from '../src-main/contract';
 import { DEFAULT_POLICY_FILE, DEMO_EXAM_FILE, loadExamFile, loadPolicyFile } from '../src-main/exam/exam-files';
-import { openExamSession } from '../src-main/session/exam-session';
+import { openExamSession } from '../src-main/session/open-exam-session';
 import { exposeEngine } from '../test/e2e/engine-bridge';
 import { buildRenderer, serveRenderer } from '../test/e2e/renderer-server';
 

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { INTEGRITY_KINDS } from './risk';
 
 /**
- * The exam policy IT deploys (signed). Every number that decides a flag, a warning or a
- * lock lives here, with the seed's values as defaults.
+ * The exam policy IT deploys (a plain JSON file: nothing signs or verifies it yet). Every
+ * number that decides a flag, a warning or a lock lives here, with the seed's values as
+ * defaults.
  */
 export const ClassifierWeightsSchema = z.object({
   keystroke_anomaly: z.number().min(0).default(0.25),
@@ -58,8 +59,6 @@ export const DetectorSettingsSchema = z.object({
   zThreshold: z.number().min(1).max(20).default(3.5),
   /** Flag files kept in memory by the orchestrator (bounded cache). */
   recentFlagLimit: z.number().int().min(1).max(10000).default(200),
-  /** Per-session detector states kept; the least recently used session is dropped beyond this. */
-  maxSessions: z.number().int().min(1).max(100000).default(1000),
 }).refine((d) => d.typistBlockKeystrokes <= d.typistEnrollKeystrokes, {
   message: 'typistBlockKeystrokes cannot exceed typistEnrollKeystrokes: a block is scored against what was enrolled',
 });

@@ -16,8 +16,8 @@ import { runInNewContext } from 'node:vm';
 import type { KeystrokeSample, RawEvent, RawEventSource } from '../../src-main/contract/activity';
 import { defaultPolicy } from '../../src-main/contract/policy';
 import { demoExamFile, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { openExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 import { seededRandom } from '../seeded-random';
 import { MEMORY_BUDGET_MIB } from './exam-memory-budget';
 
@@ -73,7 +73,7 @@ async function main(seed: number): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-mem-'));
   const rand = seededRandom(seed);
   const student = new SimulatedStudent(rand);
-  const scheduler = new VirtualScheduler(T0);
+  const scheduler = new FakeClock(T0);
   const session = await openExamSession({
     exam: { ...exam.value, durationMinutes: MINUTES + 5 },
     policy: defaultPolicy(),

@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
+import { openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { startExamServer, type ExamServer } from '../server/exam-server';
 import { exposeEngine } from './engine-bridge';
 import { buildRenderer, serveRenderer, type RendererServer } from './renderer-server';

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 
 // Whatever the student's editor produces either comes back exactly after a restart, or is
 // refused when it is saved, with a message. Nothing in between.
@@ -23,10 +23,10 @@ const utf16Exact = (s: string): boolean => Buffer.from(s, 'utf8').toString('utf8
 
 describe('answers round-trip exactly or are refused', () => {
   let dataDir: string;
-  let scheduler: VirtualScheduler;
+  let scheduler: FakeClock;
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-roundtrip-'));
-    scheduler = new VirtualScheduler(T0);
+    scheduler = new FakeClock(T0);
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

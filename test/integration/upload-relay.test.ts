@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { OutboxRelay } from '../../src-main/upload/outbox-relay';
-import { createRealScheduler } from '../../src-main/upload/real-scheduler';
+import { createRealScheduler } from '../../src-main/clock/real-scheduler';
 import { startExamServer, type ExamServer } from '../server/exam-server';
 import { flagPayload, submissionPayload } from '../audit-payloads';
 

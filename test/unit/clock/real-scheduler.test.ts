@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createRealScheduler } from '../../../src-main/upload/real-scheduler';
+import { createRealScheduler } from '../../../src-main/clock/real-scheduler';
 
 it('runs timers on the wall clock and cancels them', async () => {
   const s = createRealScheduler();
@@ -18,4 +18,13 @@ it('runs timers on the wall clock and cancels them', async () => {
   expect(seen).toBeGreaterThanOrEqual(3);
   expect(ticks).toBe(seen);
   expect(once).toBe(1);
+});
+
+it('reads a monotonic clock beside the wall clock, for what must not jump', async () => {
+  const s = createRealScheduler();
+  const a = s.monotonic!();
+  await new Promise((r) => setTimeout(r, 20));
+  const b = s.monotonic!();
+  expect(b - a).toBeGreaterThanOrEqual(15);
+  expect(Math.abs(b - performance.now())).toBeLessThan(5);
 });
