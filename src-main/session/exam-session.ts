@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
+import { RateBudget } from '../clock/rate-budget';
 import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
@@ -7,6 +8,7 @@ import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
+import { ExamTimekeeper } from './exam-timekeeper';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -28,7 +30,9 @@ export class ExamSession implements VigilApi {
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
   private readonly startedAt: number;
-  private readonly deadline: number;
+  private readonly time: ExamTimekeeper;
+  /** What one page can make the engine write per second (saves are fsync'd SQLite transactions). */
+  private readonly saveBudget: RateBudget;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -52,18 +56,31 @@ export class ExamSession implements VigilApi {
     this.sessionId = restored?.sessionId ?? randomUUID();
     this.startedAt = restored?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    this.time = new ExamTimekeeper({
+      store,
+      scheduler,
+      durationMinutes: exam.durationMinutes,
+      startedAt: this.startedAt,
+      resumed: restored !== null,
+      onTimeUp: () => {
+        if (this.phase === 'active') this.trySubmit('time_up');
+      },
+      onJump: () => this.emit(),
+      onError: (what, e) => this.reporter.reportError(what, e),
+    });
+    this.saveBudget = new RateBudget(scheduler, SAVE_BUDGET);
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
       policy: this.policy,
       sessionId: this.sessionId,
       studentId,
-      startAt: now,
+      // Activity is windowed on session time: a wall clock set forward makes no burst of windows.
+      startAt: this.time.now(),
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.risk = this.detection.riskAt(now);
+    this.risk = this.detection.riskAt(this.time.now());
     for (const a of store.answers()) this.answers.set(a.questionId, a);
     this.delivery = new SubmissionDelivery({
       store,
@@ -77,7 +94,7 @@ export class ExamSession implements VigilApi {
     this.sources = new EventSources({
       sources: opts.sources ?? [],
       route: (event) => {
-        if (this.phase === 'active') this.detection.push(event);
+        if (this.phase === 'active') this.detection.push(this.time.toSessionTime(event));
       },
       onStartFailure: (what, e) => this.reporter.reportError(what, e),
       log: (line) => this.reporter.log(line),
@@ -118,8 +135,14 @@ export class ExamSession implements VigilApi {
     } else if (this.phase === 'active') {
       this.sources.start();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
+      this.cancelTimers.push(
+        scheduler.every(DETECTION_STATE_SAVE_MS, () => {
+          this.detection.saveState();
+          this.time.save();
+        }),
+      );
+      this.time.start();
+      this.cancelTimers.push(() => this.time.stop());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -133,13 +156,18 @@ export class ExamSession implements VigilApi {
   }
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
+    // Refused before any work, so nothing is half done: the page keeps the text and resends it.
+    if (!this.saveBudget.take()) {
+      return err('too_fast', `Too many saves at once; retry in ${this.saveBudget.retryAfterMs()} ms. Nothing was lost.`);
+    }
     const parsed = SaveAnswerInputSchema.safeParse(input);
     // The schema's messages say what is wrong (the length limit, an unpaired surrogate).
     if (!parsed.success) {
       return this.reporter.rejected('saveAnswer', `${parsed.error.issues.map((i) => i.message).join('; ')}; it was not saved.`);
     }
-    // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
+    // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
+    // student typed up to then is theirs: it is saved, then the exam is submitted with it.
+    const timeUp = this.phase === 'active' && this.time.timeUp();
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
@@ -149,6 +177,7 @@ export class ExamSession implements VigilApi {
     try {
       const saved = this.store.saveAnswer(parsed.data);
       this.answers.set(saved.questionId, saved);
+      if (timeUp) this.trySubmit('time_up');
       this.emit();
       return ok(saved);
     } catch (e) {
@@ -161,8 +190,8 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     try {
-      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.time.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.time.now(), ''));
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording a window event', e);
@@ -175,7 +204,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.time.timeUp() ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
@@ -201,8 +230,10 @@ export class ExamSession implements VigilApi {
   /** Closes the windows that have ended and scores them. Called on the window cadence. */
   private scorePendingPackages(): void {
     if (this.phase !== 'active') return;
+    this.time.tick();
+    if (this.phase !== 'active') return;
     try {
-      this.detection.scoreUntil(this.scheduler.now(), (next) => this.updateRisk(next));
+      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
     } catch (e) {
       this.reporter.reportError('scoring activity', e);
     }
@@ -212,7 +243,10 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
-    if (this.phase === 'active') this.detection.saveState();
+    if (this.phase === 'active') {
+      this.detection.saveState();
+      this.time.save();
+    }
     for (const cancel of this.cancelTimers.splice(0)) cancel();
     this.delivery.stop();
     this.reporter.clear();
@@ -250,7 +284,7 @@ export class ExamSession implements VigilApi {
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
-      this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
+      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
     }
     const { receipt, seq } = recordSubmission(this.store, {
       sessionId: this.sessionId,
@@ -289,7 +323,7 @@ export class ExamSession implements VigilApi {
       answers: Object.fromEntries(this.answers),
       phase: this.phase,
       startedAt: this.startedAt,
-      deadline: this.deadline,
+      deadline: this.time.deadline(),
       risk: this.risk,
       submission: this.delivery.receipt(),
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
@@ -308,3 +342,9 @@ const DETECTION_STATE_SAVE_MS = 60_000;
 const SUBMIT_RETRY_MS = 5_000;
 /** How long a lock waits for the page's last saves before submitting. */
 const LOCK_FLUSH_MS = 1_500;
+/**
+ * A page autosaves each answer at most a few times a second and flushes every answer at
+ * once before submitting; these bounds leave that untouched and stop a runaway page from
+ * blocking the main process with thousands of fsync'd writes.
+ */
+const SAVE_BUDGET = { perSecond: 50, burst: 100 };
