@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { RateBudget } from '../clock/rate-budget';
-import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
-import { checkAnswer } from './answer-rules';
+import { AnswerIntake } from './answer-intake';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
@@ -31,8 +30,7 @@ export class ExamSession implements VigilApi {
   private readonly sources: EventSources;
   private readonly startedAt: number;
   private readonly time: ExamTimekeeper;
-  /** What one page can make the engine write per second (saves are fsync'd SQLite transactions). */
-  private readonly saveBudget: RateBudget;
+  private readonly intake: AnswerIntake;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -68,7 +66,7 @@ export class ExamSession implements VigilApi {
       onJump: () => this.emit(),
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.saveBudget = new RateBudget(scheduler, SAVE_BUDGET);
+    this.intake = new AnswerIntake(exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -156,15 +154,8 @@ export class ExamSession implements VigilApi {
   }
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
-    // Refused before any work, so nothing is half done: the page keeps the text and resends it.
-    if (!this.saveBudget.take()) {
-      return err('too_fast', `Too many saves at once; retry in ${this.saveBudget.retryAfterMs()} ms. Nothing was lost.`);
-    }
-    const parsed = SaveAnswerInputSchema.safeParse(input);
-    // The schema's messages say what is wrong (the length limit, an unpaired surrogate).
-    if (!parsed.success) {
-      return this.reporter.rejected('saveAnswer', `${parsed.error.issues.map((i) => i.message).join('; ')}; it was not saved.`);
-    }
+    const admitted = this.intake.admit(input);
+    if (!admitted.ok) return admitted;
     // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
     // student typed up to then is theirs: it is saved, then the exam is submitted with it.
     const timeUp = this.phase === 'active' && this.time.timeUp();
@@ -172,10 +163,8 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
-    const problem = checkAnswer(this.opts.exam, parsed.data);
-    if (problem) return this.reporter.rejected('saveAnswer', problem);
     try {
-      const saved = this.store.saveAnswer(parsed.data);
+      const saved = this.store.saveAnswer(admitted.value);
       this.answers.set(saved.questionId, saved);
       if (timeUp) this.trySubmit('time_up');
       this.emit();
@@ -342,9 +331,3 @@ const DETECTION_STATE_SAVE_MS = 60_000;
 const SUBMIT_RETRY_MS = 5_000;
 /** How long a lock waits for the page's last saves before submitting. */
 const LOCK_FLUSH_MS = 1_500;
-/**
- * A page autosaves each answer at most a few times a second and flushes every answer at
- * once before submitting; these bounds leave that untouched and stop a runaway page from
- * blocking the main process with thousands of fsync'd writes.
- */
-const SAVE_BUDGET = { perSecond: 50, burst: 100 };
