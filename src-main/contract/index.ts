@@ -10,3 +10,6 @@ export * from './unknown-keys';
 export * from './well-formed-text';
 export * from './audit-rows';
 export * from './outbox';
+export * from './verbs';
+export * from './verb-inputs';
+export * from './verb-dispatch';

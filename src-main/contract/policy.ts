@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { INTEGRITY_KINDS } from './risk';
 
 /**
- * The exam policy IT deploys (a plain JSON file: nothing signs or verifies it yet). Every
- * number that decides a flag, a warning or a lock lives here, with the seed's values as
- * defaults.
+ * The exam policy IT deploys. Every number that decides a flag, a warning or a lock lives
+ * here, with the seed's values as defaults. Not signed yet: nothing checks who wrote it.
  */
 export const ClassifierWeightsSchema = z.object({
   keystroke_anomaly: z.number().min(0).default(0.25),

@@ -1,11 +1,13 @@
-/** Errors cross process boundaries as values, never as thrown exceptions (STYLE.md §7). */
+/**
+ * Errors cross process boundaries as values, never as thrown exceptions (STYLE.md §7).
+ * Only codes something returns: a locked exam still takes the answers the page flushes
+ * before its submission is written, so there is no "locked" refusal.
+ */
 export type ErrorCode =
   | 'invalid_input'
-  | 'not_found'
-  | 'session_locked'
   | 'session_submitted'
   | 'storage_failed'
-  /** More calls than the engine takes per second from one page: nothing was done; retry shortly. */
+  /** More saves than the engine takes per second from one page: nothing was done; the page resends. */
   | 'too_fast'
   | 'exam_invalid'
   | 'internal';
@@ -22,8 +24,3 @@ export const err = (code: ErrorCode, message: string): Result<never> => ({
   ok: false,
   error: { code, message },
 });
-
-/** Exhaustiveness guard for discriminated unions. */
-export function missingCase(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
-}

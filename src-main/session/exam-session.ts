@@ -187,6 +187,12 @@ export class ExamSession implements VigilApi {
     }
   }
 
+  async lockFlushed(): Promise<Result<null>> {
+    // Only a lock waits for the page; at any other time this changes nothing.
+    if (this.phase === 'locked') this.trySubmit('risk_limit');
+    return ok(null);
+  }
+
   async submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>> {
     if (!SubmitInputSchema.safeParse(input).success) return err('invalid_input', 'Submission needs confirmation.');
     const receipt = this.delivery.receipt();
@@ -254,14 +260,16 @@ export class ExamSession implements VigilApi {
 
   /**
    * At 100: lock, flush answers, auto-submit, record why. The page saves what it still holds
-   * (text inside its autosave delay) when it sees the lock; the submission waits for that.
+   * (text inside its autosave delay) when it sees the lock and then says so (lockFlushed);
+   * the submission waits for that, or for LOCK_FLUSH_MAX_MS when the page is gone. A fixed
+   * short wait lost the last words on a loaded machine, where the page saw the lock late.
    */
   private lockAndSubmit(): void {
     this.phase = 'locked';
     this.sources.stop();
     this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
     this.emit();
-    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MS, () => this.trySubmit('risk_limit')));
+    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit')));
   }
 
   private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
@@ -330,4 +338,4 @@ const DETECTION_STATE_SAVE_MS = 60_000;
 /** A forced submission (time up, lock) that could not be written is tried again this often. */
 const SUBMIT_RETRY_MS = 5_000;
 /** How long a lock waits for the page's last saves before submitting. */
-const LOCK_FLUSH_MS = 1_500;
+const LOCK_FLUSH_MAX_MS = 15_000;

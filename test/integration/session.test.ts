@@ -121,7 +121,9 @@ describe('ExamSession', () => {
     expect(snapshots.at(-1)?.phase).toBe('locked');
     // Text still inside the page's autosave delay is flushed at the lock and submitted with the rest.
     unwrap(await session.saveAnswer({ questionId: 'q3', value: 'F = ma' }));
-    scheduler.advanceBy(1_500);
+    scheduler.advanceBy(5_000);
+    expect(snapshots.at(-1)?.phase).toBe('locked'); // still waiting for the page's last saves
+    unwrap(await session.lockFlushed());
     const last = snapshots.at(-1)!;
     expect(last.risk.score).toBe(100);
     expect(last.risk.locked).toBe(true);
@@ -143,6 +145,27 @@ describe('ExamSession', () => {
     expect(kinds).toContain('session_locked');
     expect(kinds.indexOf('session_locked')).toBeLessThan(kinds.indexOf('submission'));
     expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 2 });
+  });
+
+  it('a lock whose page never answers is still submitted, after the longest wait for its last saves', async () => {
+    const session = await start();
+    const snapshots: SessionSnapshot[] = [];
+    session.onSnapshot((s) => snapshots.push(s));
+    for (let i = 0; i < 6 && snapshots.at(-1)?.phase !== 'locked'; i++) {
+      scheduler.advanceBy(1000);
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: false }));
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: true }));
+    }
+    expect(snapshots.at(-1)?.phase).toBe('locked');
+    scheduler.advanceBy(14_000);
+    expect(snapshots.at(-1)?.phase).toBe('locked');
+    scheduler.advanceBy(1_000);
+    expect(snapshots.at(-1)?.phase).toBe('submitted');
+    expect(snapshots.at(-1)?.submission?.reason).toBe('risk_limit');
+    // A late acknowledgement changes nothing.
+    unwrap(await session.lockFlushed());
+    expect(snapshots.at(-1)?.submission?.reason).toBe('risk_limit');
+    await session.close();
   });
 
   it('keeps the learnt detection baselines across a restart', async () => {
