@@ -19,6 +19,7 @@ import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typis
 import { FakeClock } from '../fake-clock';
 import { seededRandom as rng } from '../seeded-random';
 import { MEMORY_BUDGET_MIB } from './exam-memory-budget';
+import { benchKeyedChain } from './keyed-chain';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -209,5 +210,7 @@ async function examMemory(seeds: number[]): Promise<void> {
   console.log(`engine memory over a simulated 3-hour exam (budget ${MEMORY_BUDGET_MIB} MiB RSS at every point):`);
   for (const seed of seeds) process.stdout.write(execFileSync(process.execPath, [out, String(seed)], { encoding: 'utf8' }));
 }
+
+benchKeyedChain();
 
 await examMemory([1, 2, 3]);

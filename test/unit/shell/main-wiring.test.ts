@@ -253,6 +253,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
   it('handles exactly the channel map, checking sender then payload', async () => {
     expect([...main.ipc.keys()].sort()).toEqual([
       'vigil:get-snapshot',
+      'vigil:lock-flushed',
       'vigil:report-window-event',
       'vigil:save-answer',
       'vigil:submit',
