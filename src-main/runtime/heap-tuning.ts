@@ -12,7 +12,12 @@ import { setFlagsFromString } from 'node:v8';
  * in RSS, though almost nothing in them is alive. An exam engine allocates a steady trickle,
  * not bursts, so it gains nothing from large semi-spaces:
  *   defaults 85 MiB; --semi-space-growth-factor=1 alone 77 MiB; --optimize-for-size alone
- *   72 MiB; both 70-71 MiB, with no measurable change in CPU time over the 3 hours.
+ *   72 MiB; both 70-71 MiB.
+ * The price, measured with the orchestrator benchmark (`node <flags> --import tsx
+ * test/bench/run.ts`): the growth factor costs nothing; --optimize-for-size (less eager
+ * optimisation) takes scoring from about 23,000 to about 16,000 packages per CPU-second.
+ * An exam produces one package every 5 s, so that is still ~80,000 times what is needed,
+ * and the simulated 3-hour exam used no more CPU time with the flags than without.
  * `--max-semi-space-size` would be the direct knob, but V8 reads it only when the heap is
  * created (the command line), which Electron's main process does not take from the app;
  * these two are read as the heap works, so setting them here, first, takes effect.
