@@ -3,7 +3,8 @@ import { INTEGRITY_KINDS } from './risk';
 
 /**
  * The exam policy IT deploys. Every number that decides a flag, a warning or a lock lives
- * here, with the seed's values as defaults. Not signed yet: nothing checks who wrote it.
+ * here, with the seed's values as defaults. A production build runs only a policy signed by
+ * the institution key (src-main/exam/installed-config.ts, docs/deploy.md).
  */
 export const ClassifierWeightsSchema = z.object({
   keystroke_anomaly: z.number().min(0).default(0.25),

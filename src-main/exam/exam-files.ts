@@ -33,6 +33,11 @@ function loadJsonFile<T>(file: string, what: string, schema: z.ZodType<T>): Resu
     const code = (e as NodeJS.ErrnoException).code;
     return err('exam_invalid', `The ${what} file ${file} cannot be read (${code ?? String(e)}).`);
   }
+  return parseJsonText(text, file, what, schema);
+}
+
+/** Parses and validates text read from `file` (or unwrapped from a signed file). */
+export function parseJsonText<T>(text: string, file: string, what: string, schema: z.ZodType<T>): Result<T> {
   let json: unknown;
   try {
     json = JSON.parse(text);

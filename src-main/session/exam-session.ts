@@ -3,6 +3,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
+import { configKey } from '../exam/config-key';
 import { AnswerIntake } from './answer-intake';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
@@ -85,6 +86,7 @@ export class ExamSession implements VigilApi {
       // The server may move between runs (IT's newer policy or the flag); the rules may not.
       serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
       scheduler,
+      configKey: configKey(opts.policy),
       submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
       onChange: () => this.emit(),
       log: (line) => this.reporter.log(line),

@@ -7,6 +7,8 @@ export interface SubmissionDeliveryOptions {
   /** Exam server base URL; null keeps every upload queued on this computer. */
   serverUrl: string | null;
   scheduler: Scheduler;
+  /** The policy's Config Key, sent with every upload (src-main/exam/config-key.ts). */
+  configKey?: string | null;
   /** A resumed attempt's submission and the audit row its upload was written with; null until the exam is submitted. */
   submitted: { receipt: SubmissionReceipt; seq: number | null } | null;
   /** Something the student sees may have changed (the upload notice, a delivery). */
@@ -38,6 +40,7 @@ export class SubmissionDelivery {
       outbox: opts.store,
       serverUrl: opts.serverUrl,
       scheduler: opts.scheduler,
+      configKey: opts.configKey ?? null,
       onStatusChange: (status) => {
         // A pass queued before stop() finds the database closed: not an upload problem.
         if (this.stopped) return;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { err, ok } from '../contract';
 import type { Result } from '../contract';
 
-/** What the command line may set. Everything else comes from the policy file (not signed yet). */
+/** What the command line may set. Everything else comes from the policy (signed, in a production build: src-main/exam/installed-config.ts). */
 export interface LaunchFlags {
   /** Exam server base URL; overrides the policy's `serverUrl`. */
   serverUrl: string | null;
@@ -15,6 +15,8 @@ export interface LaunchFlags {
   studentId: string | null;
   /** better-sqlite3 built for Electron's ABI (`npm start` builds it); packaged apps need none. */
   nativeBinding: string | null;
+  /** An attempt database or a folder of them: open the proctor's read-only review instead of an exam. */
+  reviewSource: string | null;
 }
 
 const FLAG_NAMES = {
@@ -24,6 +26,7 @@ const FLAG_NAMES = {
   '--data-dir': 'dataDir',
   '--student-id': 'studentId',
   '--native-binding': 'nativeBinding',
+  '--review': 'reviewSource',
 } as const satisfies Record<string, keyof LaunchFlags>;
 type FlagName = keyof typeof FLAG_NAMES;
 
@@ -35,11 +38,12 @@ type FlagName = keyof typeof FLAG_NAMES;
  */
 export function flagsRefusedWhenPackaged(flags: LaunchFlags): string[] {
   return (Object.entries(FLAG_NAMES) as [FlagName, keyof LaunchFlags][])
-    .filter(([, field]) => field !== 'studentId' && flags[field] !== null)
+    // --review chooses no rules: it only reads attempts, and is how an installed Vigil opens them.
+    .filter(([, field]) => field !== 'studentId' && field !== 'reviewSource' && flags[field] !== null)
     .map(([name]) => name);
 }
 
-const PATH_FIELDS: ReadonlySet<keyof LaunchFlags> = new Set(['examFile', 'policyFile', 'dataDir', 'nativeBinding']);
+const PATH_FIELDS: ReadonlySet<keyof LaunchFlags> = new Set(['examFile', 'policyFile', 'dataDir', 'nativeBinding', 'reviewSource']);
 const STUDENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const isFlagName = (s: string): s is FlagName => Object.hasOwn(FLAG_NAMES, s);
@@ -58,6 +62,7 @@ export function parseLaunchFlags(argv: readonly string[], cwd: string): Result<L
     dataDir: null,
     studentId: null,
     nativeBinding: null,
+    reviewSource: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -140,4 +145,44 @@ export function debuggingSwitches(argv: readonly string[]): string[] {
     const name = (arg.split('=')[0] ?? '').toLowerCase().replace(/^(--|-|\/)/, '--');
     return DEBUGGING_SWITCHES.includes(name);
   });
+}
+
+export interface ArgvContext {
+  platform: NodeJS.Platform;
+  /** process.defaultApp: started as `electron APP_PATH`, so argv[1] is the app, not an argument. */
+  defaultApp: boolean;
+}
+
+/**
+ * What Electron itself puts on an installed app's command line. Reasons, one by one:
+ * - `-psn_0_12345`: macOS LaunchServices adds a process serial number on older releases.
+ * - `--no-sandbox` (Linux only): an AppImage on distributions that forbid unprivileged user
+ *   namespaces (Ubuntu 24.04 and later) cannot start Chromium's sandbox without a SUID helper;
+ *   the deb and rpm install that helper, so only AppImage users need the switch.
+ */
+function electronNeeds(arg: string, platform: NodeJS.Platform): boolean {
+  if (platform === 'darwin' && /^-psn_\d+_\d+$/.test(arg)) return true;
+  return platform === 'linux' && arg === '--no-sandbox';
+}
+
+/**
+ * The allow-list a production build enforces: every argument must be one of Vigil's flags
+ * (with its value) or one Electron needs (above). Everything else, a Chromium switch
+ * (`--proxy-server`, `--disable-web-security`, `--remote-debugging-port`), a stray path, our
+ * flag in another case, is returned so the shell can refuse to start and name it.
+ */
+export function argsOutsideAllowList(argv: readonly string[], ctx: ArgvContext): string[] {
+  const outside: string[] = [];
+  for (let i = ctx.defaultApp ? 2 : 1; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (isFlagName(name)) {
+      // `--flag value`: the value is ours too (parseLaunchFlags has checked it).
+      if (eq === -1) i++;
+      continue;
+    }
+    if (!electronNeeds(arg, ctx.platform)) outside.push(arg);
+  }
+  return outside;
 }

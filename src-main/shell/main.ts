@@ -6,28 +6,32 @@ import '../runtime/heap-tuning';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserWindow, Menu, app, dialog } from 'electron';
-import { defaultPolicy } from '../contract';
-import type { Policy, Result } from '../contract';
-import { defaultPolicyFile, demoExamFile, loadExamFile, loadPolicyFile } from '../exam/exam-files';
+import { loadInstalledConfig } from '../exam/installed-config';
+import { managedDir } from '../exam/managed-location';
 import { openExamSession } from '../session/open-exam-session';
 import type { ExamSession } from '../session/open-exam-session';
 import { createAppLog } from './app-log';
+import { BUILT_IN_INSTITUTION_KEY, isProduction } from './build-mode';
 import type { AppLog } from './app-log';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
 import { createCaptureSources } from './capture-sources';
 import { installIpcAdapter } from './ipc-adapter';
-import { debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
-import type { LaunchFlags } from './launch-flags';
+import { argsOutsideAllowList, debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
+import { openReviewWindow } from './review-window';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
 import { createWindow, hardenWebContents } from './window-factory';
 
+// Decided by the bundler's constant, not by app.isPackaged alone (build-mode.ts).
+const production = isProduction(app.isPackaged);
 const flags = parseLaunchFlags(process.argv, process.cwd());
 // One profile (and one single-instance lock) per data folder, so a test run or a second
 // candidate account never fights an exam already open elsewhere. Must precede 'ready'.
-if (flags.ok && flags.value.dataDir) app.setPath('userData', path.join(flags.value.dataDir, 'electron-profile'));
-const dataDir = (flags.ok && flags.value.dataDir) || path.join(app.getPath('userData'), 'attempts');
+// A production build refuses --data-dir below; until then its log stays where IT looks for it.
+const chosenDataDir = flags.ok && !production ? flags.value.dataDir : null;
+if (chosenDataDir) app.setPath('userData', path.join(chosenDataDir, 'electron-profile'));
+const dataDir = chosenDataDir || path.join(app.getPath('userData'), 'attempts');
 const log: AppLog = createAppLog(path.join(dataDir, 'vigil.log'));
 
 registerAppScheme();
@@ -92,14 +96,14 @@ async function start(): Promise<void> {
 
   if (!flags.ok) return showStartupError('The command line is not valid', flags.error.message);
   const debugging = debuggingSwitches(process.argv);
-  if (app.isPackaged && debugging.length > 0) {
+  if (production && debugging.length > 0) {
     return showStartupError(
       'Vigil was started with debugging switches',
       `${debugging.join(' ')} would let another program control the exam. Start Vigil without them.`,
     );
   }
   const launch = flags.value;
-  const refused = app.isPackaged ? flagsRefusedWhenPackaged(launch) : [];
+  const refused = production ? flagsRefusedWhenPackaged(launch) : [];
   if (refused.length > 0) {
     // --native-binding would dlopen() any .node file into this process; the others choose the exam's rules.
     return showStartupError(
@@ -107,18 +111,48 @@ async function start(): Promise<void> {
       `${refused.join(', ')} would let whoever starts the exam change its rules or load outside code; an installed Vigil takes them only from its installation. Start Vigil without them.`,
     );
   }
+  const outside = production ? argsOutsideAllowList(process.argv, { platform: process.platform, defaultApp: Boolean(process.defaultApp) }) : [];
+  if (outside.length > 0) {
+    return showStartupError(
+      'Vigil was started with arguments it does not take',
+      `${outside.join(' ')}: an installed Vigil takes only --student-id (or --review for a proctor). Start Vigil from its shortcut, or without these arguments.`,
+    );
+  }
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);
   }
-  const exam = loadExamFile(launch.examFile ?? demoExamFile(appRoot));
-  if (!exam.ok) return showStartupError('The exam file cannot be used', exam.error.message);
-  const policy = loadPolicy(launch, appRoot);
-  if (!policy.ok) return showStartupError('The exam policy cannot be used', policy.error.message);
+  if (launch.reviewSource) {
+    if (!existsSync(launch.reviewSource)) return showStartupError('Nothing to review', `${launch.reviewSource} does not exist.`);
+    try {
+      await openReviewWindow({
+        source: launch.reviewSource,
+        appRoot,
+        ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+        devTools: !production,
+        log,
+      });
+    } catch (e) {
+      return showStartupError('The review cannot be opened', describe(e));
+    }
+    return;
+  }
+  const config = loadInstalledConfig({
+    production,
+    managedDir: managedDir(process.platform, process.env),
+    appRoot,
+    policyFile: launch.policyFile,
+    examFile: launch.examFile,
+    builtInPublicKey: BUILT_IN_INSTITUTION_KEY,
+  });
+  if (!config.ok) return showStartupError(config.error.title, config.error.message);
+  for (const note of config.value.notes) log(note);
+  log(`${production ? 'production' : 'development'} build; Config Key ${config.value.configKey}`);
+  const { exam, policy } = config.value;
 
   try {
     session = await openExamSession({
-      exam: exam.value,
-      policy: policy.value,
+      exam,
+      policy,
       dataDir,
       studentId: launch.studentId ?? 'student',
       sources: createCaptureSources(log),
@@ -130,12 +164,12 @@ async function start(): Promise<void> {
     return showStartupError('The exam database cannot be opened', describe(e));
   }
   const engine = session;
-  log(`exam ${exam.value.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.value.serverUrl ?? 'nowhere (kept queued locally)'}`);
+  log(`exam ${exam.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.serverUrl ?? 'nowhere (kept queued locally)'}`);
 
   examWindow = createWindow('exam', {
     preloadPath: path.join(appRoot, 'out', 'preload', 'preload.cjs'),
-    // Exception: DevTools only in unpackaged runs (see WindowFactoryOptions.devTools).
-    devTools: !app.isPackaged,
+    // Exception: DevTools only in development builds (see WindowFactoryOptions.devTools).
+    devTools: !production,
     log,
   });
   const window = examWindow;
@@ -147,12 +181,6 @@ async function start(): Promise<void> {
   });
   watchRenderer(window);
   await window.loadURL(APP_ENTRY_URL);
-}
-
-function loadPolicy(launch: LaunchFlags, appRoot: string): Result<Policy> {
-  if (launch.policyFile) return loadPolicyFile(launch.policyFile);
-  const bundled = defaultPolicyFile(appRoot);
-  return existsSync(bundled) ? loadPolicyFile(bundled) : { ok: true, value: defaultPolicy() };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The page shown when the exam cannot start (bad exam file, database that will not open).
  * The shell serves it itself, so it works even when the renderer build is missing; it is
- * static HTML with no script, under the same CSP as the app.
+ * static HTML with no script, under the same CSP as the app. The message is a paragraph, not
+ * a <pre>: without styles (the CSP allows no inline ones) a <pre> runs off the window.
  */
 export interface StartupError {
   title: string;
@@ -27,7 +28,7 @@ export function renderStartupErrorPage(e: StartupError): string {
 <body>
 <main role="alert">
 <h1>${escapeHtml(e.title)}</h1>
-<pre>${escapeHtml(e.message)}</pre>
+<p>${e.message.split('\n').map(escapeHtml).join('<br>\n')}</p>
 <p>No answers were lost. Tell the invigilator, then close this window.</p>
 ${log}
 </main>

@@ -18,6 +18,8 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   batchSize?: number;
   requestTimeoutMs?: number;
+  /** The Config Key of the policy in force, sent as `vigil-config-key` so the server can refuse another policy. */
+  configKey?: string | null;
   /**
    * Told when status().lastError changes (a failure starts, changes, or clears), so the
    * session can log it and tell the student their answers are queued. Not per retry.
@@ -50,6 +52,7 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly requestTimeoutMs: number;
+  private readonly configHeader: Record<string, string>;
   private readonly onStatusChange: ((status: RelayStatus) => void) | undefined;
   private reportedError: string | null = null;
 
@@ -79,6 +82,7 @@ export class OutboxRelay {
     this.pollMs = opts.pollMs ?? 1000;
     this.batchSize = opts.batchSize ?? 25;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.configHeader = opts.configKey ? { 'vigil-config-key': opts.configKey } : {};
     this.onStatusChange = opts.onStatusChange;
   }
 
@@ -192,7 +196,7 @@ export class OutboxRelay {
     try {
       const response = await this.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': item.id },
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': item.id, ...this.configHeader },
         body: JSON.stringify(item.body),
         redirect: 'manual',
         signal,

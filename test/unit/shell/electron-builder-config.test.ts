@@ -38,13 +38,13 @@ describe('electron-builder.yml', () => {
     });
   });
 
-  it('names the product, a first target per OS and unpacks native addons', () => {
+  it('names the product, every target per OS and unpacks native addons', () => {
     const c = load();
     expect(c.productName).toBe('Vigil');
     expect(c.appId).toMatch(/^[a-z0-9.-]+$/);
-    expect(c.win.target).toBe('nsis');
-    expect(c.mac.target).toBe('dmg');
-    expect(c.linux.target).toBe('AppImage');
+    expect(c.win.target).toEqual(['nsis', 'msi']);
+    expect(c.mac.target).toEqual(['dmg', 'zip']);
+    expect(c.linux.target).toEqual(['AppImage', 'deb', 'rpm']);
     expect(c.asarUnpack).toContain('**/*.node');
     expect(c.files).toEqual(expect.arrayContaining(['out/**', 'package.json', 'assets/**', '!out/native/**']));
   });
