@@ -92,7 +92,7 @@ export class AuditChain {
     const head = this.readHead();
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
-    const at = Math.round(this.ctx.now());
+    const at = this.ctx.time();
     const hash = rowHash({ seq, at, kind, payload: payloadText, prevHash });
     // A file nobody gave a key (one migrated from schema 30, a bare store in a test) gets a
     // local one: its tags then prove nothing to anyone else, which docs/trust.md says.

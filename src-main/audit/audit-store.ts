@@ -16,7 +16,7 @@ import { sha256Hex } from './hash-chain';
 import { databaseSettings, openDatabase } from './open-database';
 import type { OpenDatabaseOptions } from './open-database';
 import { OutboxTable } from './outbox-table';
-import { encodeJson, StoreContext } from './store-context';
+import { encodeJson, requireWellFormed, StoreContext } from './store-context';
 
 export { AUDIT_KINDS } from '../contract/audit-rows';
 export type { AuditKind, AuditPayload } from '../contract/audit-rows';
@@ -118,6 +118,8 @@ export class AuditStore implements OutboxPort {
       throw new AuditStoreError('invalid_input', 'saveAnswer needs a non-empty questionId and a string value.');
     }
     const { questionId, value } = input;
+    requireWellFormed(questionId, 'The question id');
+    requireWellFormed(value, 'The answer');
     return this.ctx.transaction(`save the answer to ${questionId}`, (): SavedAnswer => {
       const revision = this.answerTable.nextRevision(questionId);
       const entry = this.chain.append('answer_saved', { questionId, revision, length: value.length, sha256: sha256Hex(value) });

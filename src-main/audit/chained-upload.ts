@@ -4,7 +4,7 @@ import type { AuditChain, AuditRecord } from './audit-chain';
 import { AuditStoreError } from './audit-store-error';
 import { sha256Hex } from './hash-chain';
 import type { OutboxTable } from './outbox-table';
-import { encodeJson } from './store-context';
+import { encodeJson, requireWellFormed } from './store-context';
 
 /** What append returns: the row, and the outbox id (Idempotency-Key) when an upload was queued. */
 export type AppendedEntry<K extends AuditKind = AuditKind> = AuditRecord & { kind: K; outboxId: string | null };
@@ -17,6 +17,7 @@ export function encodeUpload(upload: Upload): { path: string; body: string } {
   if (typeof upload.path !== 'string' || !upload.path.startsWith('/')) {
     throw new AuditStoreError('invalid_input', `Upload path must start with "/", got ${JSON.stringify(upload.path)}.`);
   }
+  requireWellFormed(upload.path, 'The upload path');
   return { path: upload.path, body: encodeJson(upload.body, 'upload body', false) };
 }
 

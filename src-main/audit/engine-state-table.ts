@@ -1,4 +1,5 @@
 import type { StoreContext } from './store-context';
+import { requireWellFormed } from './store-context';
 
 /** The schema that added engine_state. */
 const ENGINE_STATE_SINCE = 30;
@@ -17,12 +18,13 @@ export class EngineStateTable {
 
   /** Inside a transaction: overwrites the state under `key` with JSON text. */
   put(key: string, json: string): void {
+    requireWellFormed(key, 'The engine state key');
     this.ctx.db
       .prepare(
         `INSERT INTO engine_state (key, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       )
-      .run(key, json, this.ctx.now());
+      .run(key, json, this.ctx.time());
   }
 
   /** The stored JSON text under `key`, or null when there is none. */

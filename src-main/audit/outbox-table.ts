@@ -1,5 +1,6 @@
 import type { OutboxItem, OutboxRecord, OutboxState } from '../contract/outbox';
 import type { StoreContext } from './store-context';
+import { storedTime } from './store-context';
 
 /** The schema that added the outbox. */
 const OUTBOX_SINCE = 20;
@@ -33,7 +34,7 @@ export class OutboxTable {
   insert(id: string, auditSeq: number, path: string, bodyText: string, at: number): void {
     this.ctx.db
       .prepare('INSERT INTO outbox (id, audit_seq, path, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, auditSeq, path, bodyText, at, at);
+      .run(id, auditSeq, path, bodyText, storedTime(at), storedTime(at));
   }
 
   /** Pending items now due, each with the body text exactly as stored (the store checks its hash). */
@@ -67,7 +68,7 @@ export class OutboxTable {
           `UPDATE outbox SET state = 'delivered', delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1, last_error = NULL
            WHERE id = ? AND state = 'pending'`,
         )
-        .run(at, at, id);
+        .run(storedTime(at), storedTime(at), id);
     });
   }
 
@@ -79,7 +80,7 @@ export class OutboxTable {
           `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?
            WHERE id = ? AND state = 'pending'`,
         )
-        .run(at, error, Math.ceil(nextAttemptAt), id);
+        .run(storedTime(at), error, Math.ceil(nextAttemptAt), id);
     });
   }
 
@@ -93,7 +94,7 @@ export class OutboxTable {
   setRejected(id: string, at: number, error: string): void {
     this.ctx.db
       .prepare(`UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE id = ?`)
-      .run(at, error, id);
+      .run(storedTime(at), error, id);
   }
 
   /** Inside a transaction: every refused upload with the refusal it got (not those refused as tampered). */
@@ -123,7 +124,7 @@ export class OutboxTable {
 
   /** Inside a transaction: puts a refused upload back in the queue, due at `at`. */
   setPending(id: string, at: number): void {
-    this.ctx.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?").run(at, id);
+    this.ctx.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?").run(storedTime(at), id);
   }
 
   counts(): { pending: number; delivered: number; rejected: number } {

@@ -153,6 +153,22 @@ export const AUDIT_ROW_SCHEMAS = {
       replacedFile: z.string().nullable(),
     })
     .strict(),
+  /**
+   * The wall clock moved more (or less) than the monotonic clock: set by hand, stepped by
+   * NTP, or the computer slept. A finding for the proctor; the session kept its own time.
+   */
+  clock_jump: z
+    .object({
+      /** Wall time the clock would have shown (epoch ms). */
+      from: z.number(),
+      /** Wall time it showed instead. */
+      to: z.number(),
+      /** to - from: positive forward, negative back. */
+      sizeMs: z.number(),
+      /** Exam time left after the jump: a jump back never adds to it. */
+      remainingMs: z.number().min(0),
+    })
+    .strict(),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_ROW_SCHEMAS;

@@ -6,6 +6,8 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './unknown-keys';
+export * from './well-formed-text';
 export * from './audit-rows';
 export * from './outbox';
 export * from './verbs';

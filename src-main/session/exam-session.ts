@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { configKey } from '../exam/config-key';
-import { checkAnswer } from './answer-rules';
 import type { OpenedAttempt } from './attempt-file';
 import { TAMPERED_NOTICE } from './attempt-integrity';
 import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start';
+import { AnswerIntake } from './answer-intake';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
+import { ExamTimekeeper } from './exam-timekeeper';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -32,7 +33,8 @@ export class ExamSession implements VigilApi {
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
   private readonly startedAt: number;
-  private readonly deadline: number;
+  private readonly time: ExamTimekeeper;
+  private readonly intake: AnswerIntake;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -61,20 +63,34 @@ export class ExamSession implements VigilApi {
     this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
     this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
-    // The exam the attempt started with decides its length, not the one installed now.
-    this.deadline = this.startedAt + (restored?.exam?.durationMinutes ?? exam.durationMinutes) * 60_000;
     this.scoreFloor = recovery.scoreFloor;
+    this.time = new ExamTimekeeper({
+      store,
+      scheduler,
+      // The exam the attempt started with decides its length, not the one installed now.
+      durationMinutes: restored?.exam?.durationMinutes ?? exam.durationMinutes,
+      startedAt: this.startedAt,
+      // An attempt carried over from a damaged or deleted file carries on its time too.
+      resumed: restored !== null || carried !== null,
+      onTimeUp: () => {
+        if (this.phase === 'active') this.trySubmit('time_up');
+      },
+      onJump: () => this.emit(),
+      onError: (what, e) => this.reporter.reportError(what, e),
+    });
+    this.intake = new AnswerIntake(exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
       policy: this.policy,
       sessionId: this.sessionId,
       studentId,
-      startAt: now,
+      // Activity is windowed on session time: a wall clock set forward makes no burst of windows.
+      startAt: this.time.now(),
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.risk = floorRisk(this.detection.riskAt(now), this.scoreFloor);
+    this.risk = floorRisk(this.detection.riskAt(this.time.now()), this.scoreFloor);
     this.maxScore = this.risk.score;
     for (const a of store.answers()) this.answers.set(a.questionId, a);
     this.delivery = new SubmissionDelivery({
@@ -90,7 +106,7 @@ export class ExamSession implements VigilApi {
     this.sources = new EventSources({
       sources: opts.sources ?? [],
       route: (event) => {
-        if (this.phase === 'active') this.detection.push(event);
+        if (this.phase === 'active') this.detection.push(this.time.toSessionTime(event));
       },
       onStartFailure: (what, e) => this.reporter.reportError(what, e),
       log: (line) => this.reporter.log(line),
@@ -126,8 +142,14 @@ export class ExamSession implements VigilApi {
     } else if (this.phase === 'active') {
       this.sources.start();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
+      this.cancelTimers.push(
+        scheduler.every(DETECTION_STATE_SAVE_MS, () => {
+          this.detection.saveState();
+          this.time.save();
+        }),
+      );
+      this.time.start();
+      this.cancelTimers.push(() => this.time.stop());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -152,19 +174,19 @@ export class ExamSession implements VigilApi {
   }
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
-    const parsed = SaveAnswerInputSchema.safeParse(input);
-    if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
-    // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
+    const admitted = this.intake.admit(input);
+    if (!admitted.ok) return admitted;
+    // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
+    // student typed up to then is theirs: it is saved, then the exam is submitted with it.
+    const timeUp = this.phase === 'active' && this.time.timeUp();
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
-    const problem = checkAnswer(this.opts.exam, parsed.data);
-    if (problem) return this.reporter.rejected('saveAnswer', problem);
     try {
-      const saved = this.store.saveAnswer(parsed.data);
+      const saved = this.store.saveAnswer(admitted.value);
       this.answers.set(saved.questionId, saved);
+      if (timeUp) this.trySubmit('time_up');
       this.emit();
       return ok(saved);
     } catch (e) {
@@ -177,8 +199,8 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     try {
-      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.time.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.time.now(), ''));
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording a window event', e);
@@ -197,7 +219,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.time.timeUp() ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
@@ -223,8 +245,10 @@ export class ExamSession implements VigilApi {
   /** Closes the windows that have ended and scores them. Called on the window cadence. */
   private scorePendingPackages(): void {
     if (this.phase !== 'active') return;
+    this.time.tick();
+    if (this.phase !== 'active') return;
     try {
-      this.detection.scoreUntil(this.scheduler.now(), (next) => this.updateRisk(next));
+      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
     } catch (e) {
       this.reporter.reportError('scoring activity', e);
     }
@@ -234,7 +258,10 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
-    if (this.phase === 'active') this.detection.saveState();
+    if (this.phase === 'active') {
+      this.detection.saveState();
+      this.time.save();
+    }
     for (const cancel of this.cancelTimers.splice(0)) cancel();
     if (this.started) this.saveMarker();
     this.delivery.stop();
@@ -280,7 +307,7 @@ export class ExamSession implements VigilApi {
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
-      this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
+      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
     }
     const { receipt, seq } = recordSubmission(this.store, {
       sessionId: this.sessionId,
@@ -319,7 +346,7 @@ export class ExamSession implements VigilApi {
       answers: Object.fromEntries(this.answers),
       phase: this.phase,
       startedAt: this.startedAt,
-      deadline: this.deadline,
+      deadline: this.time.deadline(),
       risk: this.risk,
       submission: this.delivery.receipt(),
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],

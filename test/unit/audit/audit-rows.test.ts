@@ -34,6 +34,7 @@ describe('audit row schemas', () => {
       'checkpoint_queued',
       'log_tampered',
       'segment_started',
+      'clock_jump',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);
