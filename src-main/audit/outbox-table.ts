@@ -4,6 +4,9 @@ import type { StoreContext } from './store-context';
 /** The schema that added the outbox. */
 const OUTBOX_SINCE = 20;
 
+/** last_error of an upload refused because its body was edited: never requeued. */
+export const TAMPERED_PREFIX = 'tampered:';
+
 interface DueRow {
   id: string;
   path: string;
@@ -33,7 +36,8 @@ export class OutboxTable {
       .run(id, auditSeq, path, bodyText, at, at);
   }
 
-  due(now: number, limit: number): OutboxItem[] {
+  /** Pending items now due, each with the body text exactly as stored (the store checks its hash). */
+  due(now: number, limit: number): (OutboxItem & { bodyText: string })[] {
     this.require();
     return this.ctx.read('read the outbox', () =>
       (
@@ -47,6 +51,7 @@ export class OutboxTable {
         id: r.id,
         path: r.path,
         body: JSON.parse(r.body) as unknown,
+        bodyText: r.body,
         createdAt: r.created_at,
         attempts: r.attempts,
         auditSeq: r.audit_seq,
@@ -91,15 +96,29 @@ export class OutboxTable {
       .run(at, error, id);
   }
 
-  /** Inside a transaction: every refused upload with the refusal it got. */
+  /** Inside a transaction: every refused upload with the refusal it got (not those refused as tampered). */
   rejected(): { id: string; path: string; lastError: string | null }[] {
     return (
-      this.ctx.db.prepare("SELECT id, path, last_error FROM outbox WHERE state = 'rejected'").all() as {
+      this.ctx.db
+        .prepare(`SELECT id, path, last_error FROM outbox WHERE state = 'rejected' AND coalesce(last_error, '') NOT LIKE '${TAMPERED_PREFIX}%'`)
+        .all() as {
         id: string;
         path: string;
         last_error: string | null;
       }[]
     ).map((r) => ({ id: r.id, path: r.path, lastError: r.last_error }));
+  }
+
+  /** Inside a transaction: replaces a body (an escrowed key erased once the server has it). */
+  replaceBody(id: string, bodyText: string): void {
+    this.ctx.db.prepare('UPDATE outbox SET body = ? WHERE id = ?').run(bodyText, id);
+  }
+
+  /** Inside a transaction: the stored body text and path of one upload. */
+  raw(id: string): { path: string; body: string; state: OutboxState } | null {
+    return (this.ctx.db.prepare('SELECT path, body, state FROM outbox WHERE id = ?').get(id) as
+      | { path: string; body: string; state: OutboxState }
+      | undefined) ?? null;
   }
 
   /** Inside a transaction: puts a refused upload back in the queue, due at `at`. */

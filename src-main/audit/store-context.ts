@@ -8,12 +8,24 @@ import { canonicalJson } from './canonical-json';
  * that names the file and what was being done.
  */
 export class StoreContext {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     readonly db: Database.Database,
     readonly file: string,
     readonly schemaVersion: number,
     readonly now: () => number,
   ) {}
+
+  /** A prepared statement, compiled once per connection (the append path runs several per row). */
+  stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   write<T>(what: string, fn: () => T): T {
     try {

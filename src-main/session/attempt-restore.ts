@@ -1,4 +1,4 @@
-import type { AuditPayload, Policy, SessionPhase, SubmissionReceipt } from '../contract';
+import type { AuditPayload, Exam, Policy, SessionPhase, SubmissionReceipt } from '../contract';
 import type { AuditStore } from '../audit/audit-store';
 import { AuditStoreError } from '../audit/audit-store';
 import type { DetectionResult } from '../detection/orchestrator';
@@ -18,6 +18,13 @@ export interface RestoredAttempt {
   policy: Policy;
   /** The sequence number the next activity package takes (numbering carries on across restarts). */
   nextSequence: number;
+  /** The exam the attempt started with (absent in attempts from before the keyed chain). */
+  exam: Exam | null;
+  /**
+   * The highest score any readable row recorded: after tampering the attempt never scores
+   * below it, whatever the replayed ledger says.
+   */
+  maxScore: number;
 }
 
 const PAGE = 1000;
@@ -29,7 +36,7 @@ const PAGE = 1000;
  * database. Every row is read through its kind's schema; a row that does not fit is
  * refused with its number rather than guessed at, since the ledger would be rebuilt wrong.
  */
-export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAttempt | null {
+export function restoreAttempt(store: AuditStore, installed: Policy, opts: { lenient?: boolean } = {}): RestoredAttempt | null {
   // session_started must carry the policy (its schema says so), so the one installed now is
   // never the one an attempt is scored by; the parameter stays until the caller drops it.
   void installed;
@@ -40,12 +47,16 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
     for (const entry of page) {
       afterSeq = entry.seq;
       if (!entry.valid) {
+        // Lenient (after a finding of tampering): read what can be read, skip the rest.
+        if (opts.lenient) continue;
         throw new AuditStoreError(
           'read_failed',
           `Cannot restore the attempt in ${store.file}: row ${entry.seq} (${entry.kind}) is not what Vigil writes: ${entry.problem}`,
         );
       }
       if (entry.kind === 'session_started') {
+        // A second session_started (forged into a tampered log) never restarts the clock.
+        if (restored) continue;
         const p = entry.payload;
         restored = {
           sessionId: p.sessionId,
@@ -56,6 +67,8 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
           ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds),
           policy: p.policy,
           nextSequence: 0,
+          exam: p.exam ?? null,
+          maxScore: 0,
         };
         continue;
       }
@@ -70,12 +83,17 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
           restored.nextSequence = Math.max(restored.nextSequence, p.sequence + 1);
           break;
         }
+        case 'risk_changed':
+          restored.maxScore = Math.max(restored.maxScore, entry.payload.to);
+          break;
         case 'session_locked':
           restored.phase = 'locked';
+          restored.maxScore = Math.max(restored.maxScore, entry.payload.score);
           break;
         case 'submission': {
           const p = entry.payload;
           restored.phase = 'submitted';
+          restored.maxScore = Math.max(restored.maxScore, p.riskScore);
           restored.submissionSeq = entry.seq;
           restored.submission = {
             submittedAt: p.submittedAt,

@@ -4,6 +4,9 @@ import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } 
 import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
+import type { OpenedAttempt } from './attempt-file';
+import { TAMPERED_NOTICE } from './attempt-integrity';
+import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
@@ -33,6 +36,9 @@ export class ExamSession implements VigilApi {
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
   private closed = false;
+  /** After tampering, the score never drops below the highest one seen before it. */
+  private readonly scoreFloor: number;
+  private maxScore = 0;
 
   /**
    * Builds the attempt's state from what was restored and reads its saved answers; writes
@@ -44,15 +50,19 @@ export class ExamSession implements VigilApi {
     private readonly store: AuditStore,
     private readonly scheduler: Scheduler,
     private readonly restored: RestoredAttempt | null,
+    private readonly recovery: Pick<OpenedAttempt, 'carryOver' | 'findings' | 'scoreFloor'> = { carryOver: null, findings: [], scoreFloor: 0 },
   ) {
     const now = scheduler.now();
     const { exam, studentId } = opts;
+    const carried = recovery.carryOver;
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
-    this.sessionId = restored?.sessionId ?? randomUUID();
-    this.startedAt = restored?.startedAt ?? now;
+    this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
+    this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    // The exam the attempt started with decides its length, not the one installed now.
+    this.deadline = this.startedAt + (restored?.exam?.durationMinutes ?? exam.durationMinutes) * 60_000;
+    this.scoreFloor = recovery.scoreFloor;
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -63,7 +73,8 @@ export class ExamSession implements VigilApi {
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.risk = this.detection.riskAt(now);
+    this.risk = floorRisk(this.detection.riskAt(now), this.scoreFloor);
+    this.maxScore = this.risk.score;
     for (const a of store.answers()) this.answers.set(a.questionId, a);
     this.delivery = new SubmissionDelivery({
       store,
@@ -99,15 +110,10 @@ export class ExamSession implements VigilApi {
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
-      store.append('session_started', {
-        sessionId: this.sessionId,
-        examId: this.opts.exam.id,
-        studentId: this.opts.studentId,
-        at: this.startedAt,
-        durationMinutes: this.opts.exam.durationMinutes,
-        policy,
-      });
+      this.startChain();
     }
+    if (this.recovery.findings.length > 0 || this.recovery.carryOver) this.reporter.addNotice(TAMPERED_NOTICE);
+    this.saveMarker();
     this.delivery.start();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
@@ -124,6 +130,17 @@ export class ExamSession implements VigilApi {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
     }
+  }
+
+  private startChain(): void {
+    const { exam, studentId, k0, escrowKey } = this.opts;
+    const base = { sessionId: this.sessionId, exam, studentId, startedAt: this.startedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: escrowKey ?? false, carryOver: this.recovery.carryOver };
+    for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
+  }
+
+  private saveMarker(): void {
+    saveAttemptMarker(this.file, this.store, { sessionId: this.sessionId, startedAt: this.startedAt, maxScore: this.maxScore }, (line) => this.reporter.log(line));
   }
 
   // ---- VigilApi -------------------------------------------------------------------------
@@ -217,16 +234,22 @@ export class ExamSession implements VigilApi {
     this.sources.stop();
     if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    if (this.started) this.saveMarker();
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
   }
 
-  private updateRisk(next: RiskState): void {
+  private updateRisk(raw: RiskState): void {
+    const next = floorRisk(raw, this.scoreFloor);
     const before = this.risk;
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
+      if (next.score > this.maxScore) {
+        this.maxScore = next.score;
+        this.saveMarker();
+      }
       this.emit();
     }
     if (next.locked && this.phase === 'active') this.lockAndSubmit();

@@ -10,7 +10,7 @@ export type { ExamSessionOptions } from './session-options';
 /** Opens the attempt's database, builds the session on what it holds, and starts it. */
 export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSession> {
   const scheduler = opts.scheduler ?? createRealScheduler();
-  const { file, store, restored } = openAttemptFile({
+  const opened = openAttemptFile({
     dataDir: opts.dataDir,
     examId: opts.exam.id,
     studentId: opts.studentId,
@@ -20,12 +20,12 @@ export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSes
   });
   let session: ExamSession | null = null;
   try {
-    session = new ExamSession(opts, file, store, scheduler, restored);
+    session = new ExamSession(opts, opened.file, opened.store, scheduler, opened.restored, opened);
     session.start();
     return session;
   } catch (e) {
     if (session) await session.close();
-    else store.close();
+    else opened.store.close();
     throw e;
   }
 }

@@ -9,6 +9,7 @@
  * every 20th window, so detectors fire and flag files are built on the way; a second pass
  * flags every package to show the cost of flag-file generation alone.
  */
+import './chain-bench';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ActivityPackage, KeystrokeSample } from '../../src-main/contract/activity';

@@ -29,6 +29,11 @@ describe('audit row schemas', () => {
       'error',
       'session_resumed',
       'upload_requeued',
+      'upload_queued',
+      'engine_state_saved',
+      'checkpoint_queued',
+      'log_tampered',
+      'segment_started',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);
