@@ -6,6 +6,8 @@ export interface SubmissionDeliveryOptions {
   store: AuditStore;
   /** Exam server base URL; null keeps every upload queued on this computer. */
   serverUrl: string | null;
+  /** The attempt token from registration (OutboxRelayOptions.token). */
+  token?: string | null;
   scheduler: Scheduler;
   /** A resumed attempt's submission and the audit row its upload was written with; null until the exam is submitted. */
   submitted: { receipt: SubmissionReceipt; seq: number | null } | null;
@@ -37,6 +39,7 @@ export class SubmissionDelivery {
     this.relay = new OutboxRelay({
       outbox: opts.store,
       serverUrl: opts.serverUrl,
+      token: opts.token ?? null,
       scheduler: opts.scheduler,
       onStatusChange: (status) => {
         // A pass queued before stop() finds the database closed: not an upload problem.

@@ -9,6 +9,7 @@ import type { Policy, Result } from '../contract';
 import { defaultPolicyFile, demoExamFile, loadExamFile, loadPolicyFile } from '../exam/exam-files';
 import { openExamSession } from '../session/open-exam-session';
 import type { ExamSession } from '../session/open-exam-session';
+import { SignInGate } from '../session/sign-in-gate';
 import { createAppLog } from './app-log';
 import type { AppLog } from './app-log';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
@@ -32,7 +33,7 @@ registerAppScheme();
 app.enableSandbox();
 
 let examWindow: BrowserWindow | null = null;
-let session: ExamSession | null = null;
+let session: ExamSession | SignInGate | null = null;
 let startupError: StartupError | null = null;
 let closing: Promise<void> | null = null;
 
@@ -113,22 +114,28 @@ async function start(): Promise<void> {
   const policy = loadPolicy(launch, appRoot);
   if (!policy.ok) return showStartupError('The exam policy cannot be used', policy.error.message);
 
-  try {
-    session = await openExamSession({
-      exam: exam.value,
-      policy: policy.value,
-      dataDir,
-      studentId: launch.studentId ?? 'student',
-      sources: createCaptureSources(log),
-      ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
-      ...(launch.serverUrl ? { serverUrl: launch.serverUrl } : {}),
-      log,
-    });
-  } catch (e) {
-    return showStartupError('The exam database cannot be opened', describe(e));
+  const serverUrl = launch.serverUrl ?? policy.value.serverUrl;
+  const common = {
+    policy: policy.value,
+    dataDir,
+    sources: createCaptureSources(log),
+    ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+    log,
+  };
+  if (serverUrl) {
+    // With an exam server the student signs in first; the server sends the exam (issue 8).
+    session = new SignInGate({ ...common, exam: exam.value, serverUrl, appVersion: app.getVersion() });
+    log(`exam ${exam.value.id}: waiting for the student to sign in with ${serverUrl}`);
+  } else {
+    try {
+      // Demo/offline mode: the installed exam, a local K_0, everything queued on this computer.
+      session = await openExamSession({ ...common, exam: exam.value, studentId: launch.studentId ?? 'student' });
+    } catch (e) {
+      return showStartupError('The exam database cannot be opened', describe(e));
+    }
+    log(`exam ${exam.value.id} open for ${launch.studentId ?? 'student'}; no exam server (uploads kept queued locally)`);
   }
   const engine = session;
-  log(`exam ${exam.value.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.value.serverUrl ?? 'nowhere (kept queued locally)'}`);
 
   examWindow = createWindow('exam', {
     preloadPath: path.join(appRoot, 'out', 'preload', 'preload.cjs'),

@@ -18,6 +18,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   requestTimeoutMs?: number;
   /**
+   * The attempt token from registration, sent as `Authorization: Bearer <token>` with every
+   * upload; the exam server refuses uploads of a registered attempt without it. Null for an
+   * attempt that was never registered (demo mode, or started offline and not escrowed yet).
+   */
+  token?: string | null;
+  /**
    * Told when status().lastError changes (a failure starts, changes, or clears), so the
    * session can log it and tell the student their answers are queued. Not per retry.
    */
@@ -50,6 +56,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly requestTimeoutMs: number;
   private readonly onStatusChange: ((status: RelayStatus) => void) | undefined;
+  private readonly token: string | null;
   private reportedError: string | null = null;
 
   /** Cleared by the next delivery: the server is reachable again. */
@@ -75,6 +82,7 @@ export class OutboxRelay {
     this.batchSize = opts.batchSize ?? 25;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.onStatusChange = opts.onStatusChange;
+    this.token = opts.token ?? null;
   }
 
   /** Starts polling for due items (no-op without a server, or when already started). */
@@ -186,7 +194,12 @@ export class OutboxRelay {
     try {
       const response = await this.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': item.id },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'idempotency-key': item.id,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         body: JSON.stringify(item.body),
         redirect: 'manual',
         signal,
