@@ -70,6 +70,7 @@ describe('the exam UI at its edges', () => {
       'reportWindowEvent',
       'submit',
       'lockFlushed',
+      'signIn',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>
