@@ -12,7 +12,9 @@ import { policyHash } from '../../src-main/session/policy-hash';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
 import { FakeClock } from '../fake-clock';
-import { DEMO_EXAM, asProctor, register, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { readFileSync } from 'node:fs';
+import { registrationFile } from '../../src-main/session/server-registration';
+import { DEMO_EXAM, asProctor, register, sealedLog, sendCheckpoint, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
 
 // The app's side of the exam server (issue 8): the student signs in with an access code, the
 // attempt is the server's (session id, K_0, exam, deadline, token), uploads carry the token,
@@ -268,6 +270,36 @@ describe('checkpoints', () => {
     expect(accepted).toBeGreaterThanOrEqual(1);
     expect(accepted).toBeLessThanOrEqual(1 + 4);
     expect((await proctorView(snap.sessionId)).checkpoints.refused).toEqual([]);
+  });
+});
+
+describe('a checkpoint the server refuses', () => {
+  it('is kept in the audit log and shown to the proctor, and answers go on being saved', async () => {
+    await setUp();
+    const policy = PolicySchema.parse({ schemaVersion: 1, checkpoints: { everyRows: 2, everySeconds: 600 } });
+    const clock = new SettableClock(START);
+    const g = gate(clock, { policy });
+    const snap = unwrap(await g.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    // Another copy of this attempt (same token, same K_0) got a longer history to the server first.
+    const { token } = JSON.parse(readFileSync(registrationFile(dataDir, DEMO_EXAM.id, 'alice'), 'utf8')) as { token: string };
+    const k0 = ((await asProctor(server, 'GET', `/api/proctor/sessions/${snap.sessionId}/key`)).body as { k0: string }).k0;
+    expect((await sendCheckpoint(server, { sessionId: snap.sessionId, token }, sealedLog(k0, 50, 'elsewhere')[49]!)).status).toBe(201);
+
+    unwrap(await g.saveAnswer({ questionId: 'q1', value: 'a' }));
+    unwrap(await g.saveAnswer({ questionId: 'q1', value: 'b' }));
+    clock.advanceBy(1500);
+    await g.flushUploads();
+    const view = await proctorView(snap.sessionId);
+    expect(view.checkpoints.refused).toEqual([expect.objectContaining({ reason: 'truncated' })]);
+    // Answers are not blocked by it.
+    expect(unwrap(await g.saveAnswer({ questionId: 'q1', value: 'c' })).value).toBe('c');
+    await g.close();
+    const store = AuditStore.open(attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice'), { readonly: true });
+    const refusals = store.entries().filter((e) => e.kind === 'error' && (e.payload as { source?: string }).source === 'upload');
+    store.close();
+    expect(refusals).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ path: expect.stringMatching(/\/checkpoints$/), error: expect.stringMatching(/below the last accepted checkpoint/) }) }),
+    ]);
   });
 });
 
