@@ -126,8 +126,10 @@ export class AuditChain {
 
   /** Inside a transaction: a new segment's fresh key, sealing the row after the head. */
   rekey(key: Buffer): void {
+    const old = this.ctx.db.prepare('SELECT sealed_from FROM chain_key WHERE id = 1').get() as { sealed_from: number } | undefined;
     this.ctx.db.prepare('DELETE FROM chain_key').run();
-    this.installKeyAt(key, this.readHead()?.seq ?? 0);
+    const index = this.readHead()?.seq ?? 0;
+    this.installKeyAt(key, index, old?.sealed_from ?? index + 1);
   }
 
   /** Inside a transaction: whether the stored key is there and is the key of the row after the head. */
@@ -177,8 +179,9 @@ export class AuditChain {
     return row?.key;
   }
 
-  private installKeyAt(key: Buffer, index: number): Buffer {
-    this.ctx.db.prepare('INSERT INTO chain_key (id, key_index, key) VALUES (1, ?, ?)').run(index, key);
+  /** K_index becomes the current key; rows from `sealedFrom` (default: the next) must carry tags. */
+  private installKeyAt(key: Buffer, index: number, sealedFrom = index + 1): Buffer {
+    this.ctx.db.prepare('INSERT INTO chain_key (id, key_index, key, sealed_from) VALUES (1, ?, ?, ?)').run(index, key, sealedFrom);
     return key;
   }
 

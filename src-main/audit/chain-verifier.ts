@@ -54,6 +54,10 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   let cursor: KeyCursor | null = opts.k0 ? { index: 0, key: opts.k0 } : null;
   let tagsThrough = 0;
   let last: { seq: number; hash: string } | null = null;
+  const keyRow = opts.keyed
+    ? (db.prepare('SELECT key_index, sealed_from FROM chain_key WHERE id = 1').get() as { key_index: number; sealed_from: number } | undefined)
+    : undefined;
+  const sealedFrom = keyRow?.sealed_from ?? Number.POSITIVE_INFINITY;
   const breakAt = (seq: number, reason: string) => {
     broken = { seq, reason };
   };
@@ -92,7 +96,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       continue;
     }
     if (row.tag === null) {
-      if (seenTag) {
+      if (seenTag || row.seq >= sealedFrom) {
         breakAt(row.seq, 'the row has no tag, though earlier rows are sealed (its tag was removed)');
         continue;
       }
@@ -119,14 +123,11 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
     const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
     if ((head?.seq ?? 0) !== lastSeq || (head !== undefined && head.hash !== prevHash)) {
       breakAt(lastSeq + 1, `the chain ends at row ${lastSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
-    } else if (opts.keyed && seenTag) {
-      const key = db.prepare('SELECT key_index FROM chain_key WHERE id = 1').get() as { key_index: number } | undefined;
-      if (key?.key_index !== lastSeq) {
-        breakAt(
-          lastSeq + 1,
-          key ? `the stored key is for row ${key.key_index + 1} but the chain ends at row ${lastSeq}` : 'the chain is sealed but its key is missing',
-        );
-      }
+    } else if (opts.keyed && (seenTag || keyRow) && keyRow?.key_index !== lastSeq) {
+      breakAt(
+        lastSeq + 1,
+        keyRow ? `the stored key is for row ${keyRow.key_index + 1} but the chain ends at row ${lastSeq}` : 'the chain is sealed but its key is missing',
+      );
     }
   }
   if (broken) unacknowledged ??= broken;

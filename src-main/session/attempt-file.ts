@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AuditStore, AuditStoreError } from '../audit/audit-store';
 import type { AuditPayload, Clock, Policy } from '../contract';
 import { checkResumedAttempt, type PendingFinding } from './attempt-integrity';
-import { readMarker } from './attempt-marker';
+import { readMarker, type AttemptMarker } from './attempt-marker';
 import { restoreAttempt } from './attempt-restore';
 import type { RestoredAttempt } from './attempt-restore';
 import { salvageAttemptFile, type Salvage } from './attempt-salvage';
@@ -82,30 +82,32 @@ export function openAttemptFile(opts: AttemptFileOptions): OpenedAttempt {
     salvage = salvageAttemptFile(file, (e as Error).message, now);
     store = open();
   }
-  let restored: RestoredAttempt | null;
   try {
-    restored = readAttempt(store, opts.policy);
+    return { file, store, ...resume(store, opts, marker, salvage, now) };
   } catch (e) {
     store.close();
     if (!damaged(e)) throw e;
-    salvage = salvageAttemptFile(file, (e as Error).message, now);
-    store = open();
-    restored = null;
+    // Vigil's file, but a table or page cannot be read: treat it like a file that cannot be opened.
+    const moved = salvageAttemptFile(file, (e as Error).message, now);
+    const fresh = open();
+    const carryOver = carryOverFrom(moved, marker, now);
+    return { file, store: fresh, restored: null, carryOver, findings: [], scoreFloor: carryOver.maxScore };
   }
-  try {
-    if (restored) {
-      const findings = checkResumedAttempt(store, { sessionId: restored.sessionId, studentId: opts.studentId, now, marker });
-      const sameAttempt = marker?.sessionId === restored.sessionId ? marker : null;
-      if (findings.length > 0 && sameAttempt) restored.startedAt = Math.min(restored.startedAt, sameAttempt.startedAt);
-      const scoreFloor = findings.length > 0 ? Math.max(restored.maxScore, sameAttempt?.maxScore ?? 0) : 0;
-      return { file, store, restored, carryOver: null, findings, scoreFloor };
-    }
-    const carryOver = salvage || marker ? carryOverFrom(salvage, marker, now) : null;
-    return { file, store, restored: null, carryOver, findings: [], scoreFloor: carryOver?.maxScore ?? 0 };
-  } catch (e) {
-    store.close();
-    throw e;
+
+}
+
+/** Reads the attempt back and checks it; a new file continues what the salvage or the marker remember. */
+function resume(s: AuditStore, o: AttemptFileOptions, m: AttemptMarker | null, salvage: Salvage | null, at: number): Omit<OpenedAttempt, 'file' | 'store'> {
+  const restored = readAttempt(s, o.policy);
+  if (!restored) {
+    const carryOver = salvage || m ? carryOverFrom(salvage, m, at) : null;
+    return { restored: null, carryOver, findings: [], scoreFloor: carryOver?.maxScore ?? 0 };
   }
+  const findings = checkResumedAttempt(s, { sessionId: restored.sessionId, studentId: o.studentId, now: at, marker: m });
+  const sameAttempt = m?.sessionId === restored.sessionId ? m : null;
+  if (findings.length > 0 && sameAttempt) restored.startedAt = Math.min(restored.startedAt, sameAttempt.startedAt);
+  const scoreFloor = findings.length > 0 ? Math.max(restored.maxScore, sameAttempt?.maxScore ?? 0) : 0;
+  return { restored, carryOver: null, findings, scoreFloor };
 }
 
 /** Strict first; a log with rows that do not fit their schema is read leniently (the checks record why). */
@@ -126,7 +128,7 @@ function damaged(e: unknown): boolean {
   return /SQLITE_CORRUPT|SQLITE_NOTADB|malformed|not a database/i.test(String(e));
 }
 
-function carryOverFrom(salvage: Salvage | null, marker: ReturnType<typeof readMarker>, now: number): CarryOver {
+function carryOverFrom(salvage: Salvage | null, marker: AttemptMarker | null, now: number): CarryOver {
   const sessionId = salvage?.sessionId ?? marker?.sessionId ?? null;
   const sameMarker = marker && (sessionId === null || marker.sessionId === sessionId) ? marker : null;
   const starts = [salvage?.startedAt, sameMarker?.startedAt].filter((t): t is number => typeof t === 'number');

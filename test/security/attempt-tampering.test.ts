@@ -219,6 +219,18 @@ describe('a tampered attempt file fails closed', () => {
     second.store.close();
   });
 
+  it("a Vigil file with a table dropped: no crash, moved aside, a new segment with the answers that could be read", () => {
+    seedAttempt();
+    const db = new Database(file);
+    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE outbox;');
+    db.close();
+    const opened = openAttemptFile({ dataDir: dir, examId: 'exam-1', studentId: 'student-1', policy, clock });
+    expect(opened.restored).toBeNull();
+    expect(opened.carryOver).toMatchObject({ sessionId: 'sess-1', maxScore: 40, answers: [{ questionId: 'q1', value: 'first answer' }] });
+    expect(opened.carryOver?.findings[0]?.segment).toMatchObject({ brokenSeq: 0, replacedFile: `${file}.damaged-1000000` });
+    opened.store.close();
+  });
+
   it('delete the database mid-exam and restart: the marker carries the session, start and score over', () => {
     seedAttempt();
     writeMarker(file, { sessionId: 'sess-1', startedAt: 0, maxScore: 40, head: { seq: 8, hash: 'a'.repeat(64) } });

@@ -17,7 +17,9 @@ export const m0040KeyedChain: Migration = {
       CREATE TABLE chain_key (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         key_index INTEGER NOT NULL CHECK (key_index >= 0),
-        key BLOB NOT NULL CHECK (length(key) = 32)
+        key BLOB NOT NULL CHECK (length(key) = 32),
+        -- The first row sealed: from it on every row must carry a tag.
+        sealed_from INTEGER NOT NULL CHECK (sealed_from >= 1)
       ) STRICT;
 
       CREATE INDEX audit_kind ON audit (kind, seq);
