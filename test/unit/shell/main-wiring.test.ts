@@ -256,6 +256,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
       'vigil:lock-flushed',
       'vigil:report-window-event',
       'vigil:save-answer',
+      'vigil:sign-in',
       'vigil:submit',
     ]);
     const wc = main.windows[0]!.webContents;
