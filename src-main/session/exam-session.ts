@@ -12,7 +12,7 @@ import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { createExamClock, type ExamClock } from './exam-clock';
-import { checkAgainstServer } from './server-anchor-check';
+import { recordCheckpointBreak } from './server-anchor-check';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -129,8 +129,9 @@ export class ExamSession implements VigilApi {
     const { restored, store, scheduler, policy } = this;
     const now = scheduler.now();
     if (restored) {
-      const lastCheckpoint = this.opts.server?.lastCheckpoint;
-      if (lastCheckpoint && checkAgainstServer(store, lastCheckpoint, { sessionId: this.sessionId, studentId: this.opts.studentId, now })) {
+      const broken = this.opts.server?.checkpointBreak;
+      if (broken) {
+        recordCheckpointBreak(store, broken, { sessionId: this.sessionId, studentId: this.opts.studentId, now });
         this.reporter.addNotice(TAMPERED_NOTICE);
       }
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });

@@ -8,6 +8,7 @@ import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-serve
 import { attemptDatabaseFile } from './attempt-file';
 import { deviceId } from './device-id';
 import { policyHash } from './policy-hash';
+import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
 
 /** What the session needs from the server's side of an attempt. */
 export interface ServerAttempt {
@@ -24,6 +25,8 @@ export interface ServerAttempt {
   clockReading: { serverTime: number; monotonicAt: number };
   /** The server's last accepted checkpoint, on a resume while online. */
   lastCheckpoint: { seq: number; hash: string } | null;
+  /** How the local log disagreed with that checkpoint, read before the restore wrote anything. */
+  checkpointBreak: CheckpointBreak | null;
   /** Why a proctor will look at this attempt ('second-attempt', ...). */
   flags: string[];
 }
@@ -110,6 +113,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
       deadline: r.deadline,
       clockReading: { serverTime: r.serverTime, monotonicAt },
       lastCheckpoint: null,
+      checkpointBreak: null,
       flags: r.attempt?.flags ?? [],
     },
   };
@@ -123,14 +127,16 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
   const monotonicAt = monotonicNow(o.scheduler);
   const base = { sessionId: kept.sessionId, token: kept.token, k0: null, exam: null, flags: [] };
   if (status.ok) {
+    const last = status.value.lastCheckpoint;
+    const checkpointBreak = last ? compareWithServer(attemptDatabaseFile(o.dataDir, o.examId, o.studentId), last) : null;
     return {
       ok: true,
-      value: { ...base, deadline: status.value.deadline, clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: status.value.lastCheckpoint },
+      value: { ...base, deadline: status.value.deadline, clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
     };
   }
   if (status.reason !== 'unreachable') return status;
   // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
-  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null } };
+  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
 }
 
 function readRegistration(file: string): RegistrationFile | null {
