@@ -123,7 +123,7 @@ const DETECTION = ['src-main/detection/**'];
 /** The lower rooms of main that run under Node (detection is also pure, so it has its own block). */
 const LOWER_NODE = ['src-main/capture/**', 'src-main/activity/**', 'src-main/upload/**', 'src-main/exam/**'];
 const AUDIT = ['src-main/audit/**'];
-const PRELOAD = ['src-main/shell/preload.ts'];
+const PRELOAD = ['src-main/shell/preload.ts', 'src-main/shell/review-preload.ts'];
 const SHELL = ['src-main/shell/**'];
 const TESTS = ['test/**'];
 const ELECTRON_TESTS = ['test/electron/**'];

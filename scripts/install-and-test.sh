@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: an X server and xdotool for real OS-level input, Chromium for the e2e tests.
-apt_packages=(xvfb xdotool chromium)
+# System packages: an X server and xdotool for real OS-level input, Chromium for the e2e tests,
+# poppler-utils (pdftoppm, pdfinfo, pdftotext) for the review's PDF report test.
+apt_packages=(xvfb xdotool chromium poppler-utils)
 missing=()
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xdotool >/dev/null || missing+=(xdotool)
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = "none" ]; then

@@ -25,15 +25,8 @@ export interface ChainInspection {
   last: { seq: number; hash: string } | null;
 }
 
-interface Row {
-  seq: number;
-  kind: string;
-  at: number;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-  tag: string | null;
-}
+/** One row as the walk reads it: raw arrays, since it runs over every row (seq, kind, at, payload, prev_hash, hash, tag). */
+type RawRow = [number, string, number, string, string, string, string | null];
 
 /**
  * Walks every row in seq order: seq continuity, prev_hash links, each row's hash, the tags
@@ -62,42 +55,42 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
     broken = { seq, reason };
   };
 
-  for (const row of rows.iterate() as IterableIterator<Row>) {
+  for (const [seq, kind, at, payload, rowPrev, hash, tag] of rows.raw().iterate() as IterableIterator<RawRow>) {
     count++;
-    last = { seq: row.seq, hash: row.hash };
-    if (row.kind === 'segment_started' && (broken !== null || row.seq !== expectedSeq || row.prev_hash !== prevHash)) {
-      const claim = segmentClaim(row.payload);
+    last = { seq, hash };
+    if (kind === 'segment_started' && (broken !== null || seq !== expectedSeq || rowPrev !== prevHash)) {
+      const claim = segmentClaim(payload);
       const pending = broken as ChainBreak | null;
       if (pending && claim?.brokenSeq === pending.seq) acknowledged.push(pending);
       else if (pending) unacknowledged ??= pending;
       else if (claim) acknowledged.push({ seq: claim.brokenSeq, reason: claim.reason });
-      else unacknowledged ??= { seq: row.seq, reason: 'a segment_started row that does not say which break it follows' };
+      else unacknowledged ??= { seq, reason: 'a segment_started row that does not say which break it follows' };
       broken = null;
-      expectedSeq = row.seq;
-      prevHash = row.prev_hash;
+      expectedSeq = seq;
+      prevHash = rowPrev;
       if (claim?.rekeyed) cursor = null;
     }
     if (broken) continue;
-    if (row.seq !== expectedSeq) {
+    if (seq !== expectedSeq) {
       breakAt(
         expectedSeq,
-        row.seq > expectedSeq
-          ? `row ${expectedSeq}${row.seq - expectedSeq > 1 ? `..${row.seq - 1}` : ''} missing (row ${row.seq} follows row ${expectedSeq - 1})`
-          : `row ${row.seq} out of order`,
+        seq > expectedSeq
+          ? `row ${expectedSeq}${seq - expectedSeq > 1 ? `..${seq - 1}` : ''} missing (row ${seq} follows row ${expectedSeq - 1})`
+          : `row ${seq} out of order`,
       );
       continue;
     }
-    if (row.prev_hash !== prevHash) {
-      breakAt(row.seq, `prev_hash does not match the hash of row ${row.seq - 1}`);
+    if (rowPrev !== prevHash) {
+      breakAt(seq, `prev_hash does not match the hash of row ${seq - 1}`);
       continue;
     }
-    if (row.hash !== rowHash({ seq: row.seq, at: row.at, kind: row.kind, payload: row.payload, prevHash: row.prev_hash })) {
-      breakAt(row.seq, 'hash does not match the row contents (the row was changed)');
+    if (hash !== rowHash({ seq, at, kind, payload, prevHash: rowPrev })) {
+      breakAt(seq, 'hash does not match the row contents (the row was changed)');
       continue;
     }
-    if (row.tag === null) {
-      if (seenTag || row.seq >= sealedFrom) {
-        breakAt(row.seq, 'the row has no tag, though earlier rows are sealed (its tag was removed)');
+    if (tag === null) {
+      if (seenTag || seq >= sealedFrom) {
+        breakAt(seq, 'the row has no tag, though earlier rows are sealed (its tag was removed)');
         continue;
       }
       untaggedRows++;
@@ -105,16 +98,16 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       seenTag = true;
       if (cursor) {
         // Rows are consecutive here, so one evolution per row; keyAt covers a jump after a segment.
-        cursor = cursor.index === row.seq - 2 ? { index: row.seq - 1, key: evolveKey(cursor.key) } : keyAt(cursor, row.seq - 1);
+        cursor = cursor.index === seq - 2 ? { index: seq - 1, key: evolveKey(cursor.key) } : keyAt(cursor, seq - 1);
         // A plain comparison: the verifier holds K_0 and answers no one, so timing reveals nothing.
-        if (tagFor(cursor.key, row.hash) !== row.tag) {
-          breakAt(row.seq, "the tag does not verify with the attempt's key for this row (the row was re-sealed)");
+        if (tagFor(cursor.key, hash) !== tag) {
+          breakAt(seq, "the tag does not verify with the attempt's key for this row (the row was re-sealed)");
           continue;
         }
-        tagsThrough = row.seq;
+        tagsThrough = seq;
       }
     }
-    prevHash = row.hash;
+    prevHash = hash;
     expectedSeq++;
   }
 

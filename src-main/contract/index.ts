@@ -11,3 +11,4 @@ export * from './outbox';
 export * from './verbs';
 export * from './verb-inputs';
 export * from './verb-dispatch';
+export * from './review';

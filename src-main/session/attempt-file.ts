@@ -103,7 +103,7 @@ function resume(s: AuditStore, o: AttemptFileOptions, m: AttemptMarker | null, s
     const carryOver = salvage || m ? carryOverFrom(salvage, m, at) : null;
     return { restored: null, carryOver, findings: [], scoreFloor: carryOver?.maxScore ?? 0 };
   }
-  const findings = checkResumedAttempt(s, { sessionId: restored.sessionId, studentId: o.studentId, now: at, marker: m });
+  const findings = checkResumedAttempt(s, { sessionId: restored.sessionId, studentId: o.studentId, now: at, marker: m, restored });
   const sameAttempt = m?.sessionId === restored.sessionId ? m : null;
   if (findings.length > 0 && sameAttempt) restored.startedAt = Math.min(restored.startedAt, sameAttempt.startedAt);
   const scoreFloor = findings.length > 0 ? Math.max(restored.maxScore, sameAttempt?.maxScore ?? 0) : 0;

@@ -1,6 +1,7 @@
 import type { AuditStore } from '../audit/audit-store';
 import type { AuditPayload } from '../contract';
 import type { AttemptMarker } from './attempt-marker';
+import type { RestoredAttempt } from './attempt-restore';
 
 type Finding = AuditPayload<'log_tampered'>;
 type Segment = Parameters<AuditStore['recordTampering']>[2];
@@ -29,7 +30,7 @@ export const findingUpload = (sessionId: string, studentId: string, f: Finding) 
  */
 export function checkResumedAttempt(
   store: AuditStore,
-  ctx: { sessionId: string; studentId: string; now: number; marker: AttemptMarker | null },
+  ctx: { sessionId: string; studentId: string; now: number; marker: AttemptMarker | null; restored?: Pick<RestoredAttempt, 'unreadableRows' | 'notedRows'> },
 ): Finding[] {
   const pending: PendingFinding[] = [];
   const found = (what: Finding['what'], firstBrokenSeq: number | null, message: string, segment?: Segment) =>
@@ -44,6 +45,11 @@ export function checkResumedAttempt(
       previousHead: chain.last,
       replacedFile: null,
     });
+  }
+  // A row whose hash holds but whose contents Vigil never writes (rehashed by hand): the first new one.
+  const unreadable = ctx.restored?.unreadableRows.find((r) => !ctx.restored!.notedRows.includes(r.seq));
+  if (unreadable && !chain.unacknowledged) {
+    found('chain', unreadable.seq, `row ${unreadable.seq} (${unreadable.kind}) is not what Vigil writes: ${unreadable.problem}`);
   }
   const evidence = store.evidenceProblems();
   for (const p of evidence.answers) found('answer', p.seq, p.message);

@@ -25,6 +25,10 @@ export interface RestoredAttempt {
    * below it, whatever the replayed ledger says.
    */
   maxScore: number;
+  /** Rows a lenient restore skipped because they do not fit their schema (empty when strict). */
+  unreadableRows: { seq: number; kind: string; problem: string }[];
+  /** Rows a `log_tampered` finding already named: a later restore does not report them again. */
+  notedRows: number[];
 }
 
 const PAGE = 1000;
@@ -41,14 +45,19 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
   // never the one an attempt is scored by; the parameter stays until the caller drops it.
   void installed;
   let restored: RestoredAttempt | null = null;
+  const skipped: RestoredAttempt['unreadableRows'] = [];
+  const noted: number[] = [];
   let afterSeq = 0;
   for (;;) {
     const page = store.records({ afterSeq, limit: PAGE });
     for (const entry of page) {
       afterSeq = entry.seq;
       if (!entry.valid) {
-        // Lenient (after a finding of tampering): read what can be read, skip the rest.
-        if (opts.lenient) continue;
+        // Lenient: read what can be read, and say what was skipped (attempt-integrity records it).
+        if (opts.lenient) {
+          skipped.push({ seq: entry.seq, kind: entry.kind, problem: entry.problem });
+          continue;
+        }
         throw new AuditStoreError(
           'read_failed',
           `Cannot restore the attempt in ${store.file}: row ${entry.seq} (${entry.kind}) is not what Vigil writes: ${entry.problem}`,
@@ -69,11 +78,16 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
           nextSequence: 0,
           exam: p.exam ?? null,
           maxScore: 0,
+          unreadableRows: skipped,
+          notedRows: noted,
         };
         continue;
       }
       if (!restored) continue;
       switch (entry.kind) {
+        case 'log_tampered':
+          if (entry.payload.firstBrokenSeq !== null) noted.push(entry.payload.firstBrokenSeq);
+          break;
         case 'integrity_event':
           restored.ledger.recordIntegrity(entry.payload.kind, entry.payload.at, entry.payload.message);
           break;

@@ -80,7 +80,7 @@ function keyedAppend(n: number): void {
 function keyWork(n: number): void {
   const db = new Database(':memory:');
   applyMigrations(db);
-  db.prepare('INSERT INTO chain_key (id, key_index, key) VALUES (1, 0, ?)').run(K0);
+  db.prepare('INSERT INTO chain_key (id, key_index, key, sealed_from) VALUES (1, 0, ?, 1)').run(K0);
   const read = db.prepare('SELECT key FROM chain_key WHERE id = 1');
   const write = db.prepare('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1');
   const hash = 'ab'.repeat(32);

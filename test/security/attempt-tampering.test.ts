@@ -100,6 +100,18 @@ describe('a tampered attempt file fails closed', () => {
     store.close();
   });
 
+  it('a row rewritten into something Vigil never writes, every hash recomputed: a finding naming it, once', () => {
+    seedAttempt();
+    const seq = rows().find((r) => r.kind === 'integrity_event')!.seq;
+    tamper(file, `UPDATE audit SET payload = '{"at":600,"kind":"nothing_to_see","message":""}' WHERE seq = ?`, seq);
+    rehash(seq);
+    const { opened, findings } = reopen();
+    expect(findings).toEqual([expect.objectContaining({ what: 'chain', firstBrokenSeq: seq, message: expect.stringMatching(/not what Vigil writes/) })]);
+    expect(opened.restored?.sessionId).toBe('sess-1');
+    opened.store.close();
+    expect(reopen().findings).toHaveLength(1);
+  });
+
   it('delete a row, and reorder rows: named at the first row out of place', () => {
     seedAttempt();
     tamper(file, 'DELETE FROM audit WHERE seq = 3');
