@@ -10,7 +10,14 @@ export type ErrorCode =
   /** More saves than the engine takes per second from one page: nothing was done; the page resends. */
   | 'too_fast'
   | 'exam_invalid'
-  | 'internal';
+  | 'internal'
+  // Sign-in with the exam server (sign-in-gate.ts):
+  | 'not_signed_in'
+  | 'already_signed_in'
+  | 'bad_access_code'
+  | 'second_attempt'
+  | 'server_unreachable'
+  | 'sign_in_refused';
 
 export interface VigilError {
   code: ErrorCode;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
 import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import type { Exam, Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { configKey } from '../exam/config-key';
 import type { OpenedAttempt } from './attempt-file';
@@ -12,6 +12,9 @@ import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
 import { ExamTimekeeper } from './exam-timekeeper';
+import { CheckpointSchedule } from './checkpoint-schedule';
+import { createExamClock, type ExamClock } from './exam-clock';
+import { recordCheckpointBreak } from './server-anchor-check';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -35,6 +38,13 @@ export class ExamSession implements VigilApi {
   private readonly startedAt: number;
   private readonly time: ExamTimekeeper;
   private readonly intake: AnswerIntake;
+  /**
+   * A registered attempt's deadline on the server's clock (carried on a monotonic clock from
+   * the server's time reading): the exam ends at the earlier of it and the local exam time.
+   */
+  private readonly serverDeadline: { clock: ExamClock; at: number } | null;
+  private readonly exam: Exam;
+  private readonly checkpoints: CheckpointSchedule | null;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -60,9 +70,23 @@ export class ExamSession implements VigilApi {
     const carried = recovery.carryOver;
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
-    this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
+    const server = opts.server ?? null;
+    // A registered attempt is the server's session; a file that continues a deleted one registered anew.
+    this.sessionId = restored?.sessionId ?? server?.sessionId ?? carried?.sessionId ?? randomUUID();
     this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
+    this.exam = restored?.exam ?? exam;
+    this.serverDeadline = server ? { clock: createExamClock(scheduler, server.clockReading), at: server.deadline } : null;
+    this.checkpoints = server
+      ? new CheckpointSchedule({
+          store,
+          scheduler,
+          sessionId: this.sessionId,
+          everyRows: this.policy.checkpoints.everyRows,
+          everySeconds: this.policy.checkpoints.everySeconds,
+          onError: (what, e) => this.reporter.reportError(what, e),
+        })
+      : null;
     this.scoreFloor = recovery.scoreFloor;
     this.time = new ExamTimekeeper({
       store,
@@ -72,13 +96,14 @@ export class ExamSession implements VigilApi {
       startedAt: this.startedAt,
       // An attempt carried over from a damaged or deleted file carries on its time too.
       resumed: restored !== null || carried !== null,
+      // A registered attempt ends at the server's deadline only (timeUp below).
       onTimeUp: () => {
-        if (this.phase === 'active') this.trySubmit('time_up');
+        if (this.phase === 'active' && !this.serverDeadline) this.trySubmit('time_up');
       },
       onJump: () => this.emit(),
       onError: (what, e) => this.reporter.reportError(what, e),
     });
-    this.intake = new AnswerIntake(exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
+    this.intake = new AnswerIntake(this.exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -97,6 +122,7 @@ export class ExamSession implements VigilApi {
       store,
       // The server may move between runs (IT's newer policy or the flag); the rules may not.
       serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
+      token: server?.token ?? null,
       scheduler,
       configKey: configKey(opts.policy),
       submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
@@ -125,6 +151,11 @@ export class ExamSession implements VigilApi {
     const { restored, store, scheduler, policy } = this;
     const now = scheduler.now();
     if (restored) {
+      const broken = this.opts.server?.checkpointBreak;
+      if (broken) {
+        recordCheckpointBreak(store, broken, { sessionId: this.sessionId, studentId: this.opts.studentId, now });
+        this.reporter.addNotice(TAMPERED_NOTICE);
+      }
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
@@ -150,6 +181,11 @@ export class ExamSession implements VigilApi {
       );
       this.time.start();
       this.cancelTimers.push(() => this.time.stop());
+      if (this.serverDeadline) {
+        const { clock, at } = this.serverDeadline;
+        this.cancelTimers.push(scheduler.after(Math.max(0, at - clock.now()), () => this.trySubmit('time_up')));
+      }
+      this.checkpoints?.start();
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -157,9 +193,11 @@ export class ExamSession implements VigilApi {
   }
 
   private startChain(): void {
-    const { exam, studentId, k0, escrowKey } = this.opts;
-    const base = { sessionId: this.sessionId, exam, studentId, startedAt: this.startedAt, policy: this.policy };
-    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: escrowKey ?? false, carryOver: this.recovery.carryOver };
+    const { studentId, escrowKey, server } = this.opts;
+    // The server's K_0 when registered (and nothing to escrow); otherwise one made here.
+    const k0 = server?.k0 ?? this.opts.k0;
+    const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.startedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
   }
 
@@ -178,7 +216,7 @@ export class ExamSession implements VigilApi {
     if (!admitted.ok) return admitted;
     // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
     // student typed up to then is theirs: it is saved, then the exam is submitted with it.
-    const timeUp = this.phase === 'active' && this.time.timeUp();
+    const timeUp = this.phase === 'active' && this.timeUp();
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
@@ -207,6 +245,11 @@ export class ExamSession implements VigilApi {
     }
   }
 
+  async signIn(): Promise<Result<SessionSnapshot>> {
+    // The attempt exists: its student has signed in (SignInGate) or it runs without a server.
+    return err('already_signed_in', 'You are already signed in to this exam.');
+  }
+
   async lockFlushed(): Promise<Result<null>> {
     // Only a lock waits for the page; at any other time this changes nothing.
     if (this.phase === 'locked') this.trySubmit('risk_limit');
@@ -219,7 +262,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.time.timeUp() ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.timeUp() ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
@@ -258,6 +301,7 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
+    this.checkpoints?.stop();
     if (this.phase === 'active') {
       this.detection.saveState();
       this.time.save();
@@ -312,13 +356,16 @@ export class ExamSession implements VigilApi {
     const { receipt, seq } = recordSubmission(this.store, {
       sessionId: this.sessionId,
       studentId: this.opts.studentId,
-      examId: this.opts.exam.id,
+      examId: this.exam.id,
       submittedAt,
       reason,
       answers: [...this.answers.values()],
       risk: this.risk,
     });
     this.phase = 'submitted';
+    // The log as submitted, anchored on the server.
+    this.checkpoints?.stop();
+    this.checkpoints?.queueNow();
     this.delivery.track(receipt, seq);
     this.emit();
     return receipt;
@@ -338,15 +385,32 @@ export class ExamSession implements VigilApi {
     }
   }
 
+  /**
+   * Exam time is up. A registered attempt ends at the server's deadline, carried on the
+   * monotonic clock from the server's time reading, so no local clock change moves it either
+   * way; an unregistered one at the end of its own exam time (exam-timekeeper.ts).
+   */
+  private timeUp(): boolean {
+    if (!this.serverDeadline) return this.time.timeUp();
+    return this.serverDeadline.clock.now() >= this.serverDeadline.at;
+  }
+
+  /** When the exam ends, on this computer's wall clock (for the countdown). */
+  private deadlineWall(): number {
+    if (!this.serverDeadline) return this.time.deadline();
+    const { clock, at } = this.serverDeadline;
+    return clock.toWall(at);
+  }
+
   private snapshot(): SessionSnapshot {
     return {
       sessionId: this.sessionId,
       studentId: this.opts.studentId,
-      exam: this.opts.exam,
+      exam: this.exam,
       answers: Object.fromEntries(this.answers),
       phase: this.phase,
       startedAt: this.startedAt,
-      deadline: this.time.deadline(),
+      deadline: this.deadlineWall(),
       risk: this.risk,
       submission: this.delivery.receipt(),
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],

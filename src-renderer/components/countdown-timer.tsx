@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { SessionPhase } from '../../src-main/contract/api';
+import type { SessionPhase, SnapshotPhase } from '../../src-main/contract/api';
 import { describeRemaining, formatRemaining } from '../format';
 
 // Screen readers hear the time at these marks only, not every second.
 const ANNOUNCE_AT_MINUTES = [30, 10, 5, 1];
 
 /** Counts down while the exam runs; once it is locked or submitted it stops and says so. */
-export function CountdownTimer({ deadline, phase }: { deadline: number; phase: SessionPhase }) {
+export function CountdownTimer({ deadline, phase }: { deadline: number; phase: SnapshotPhase }) {
+  // Before sign-in there is no exam time yet.
+  if (phase === 'sign_in') return null;
   return phase === 'active' ? <RunningCountdown deadline={deadline} /> : <ExamOver phase={phase} />;
 }
 
