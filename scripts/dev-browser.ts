@@ -15,6 +15,7 @@ import { InputHook } from '../src-main/capture/input-hook';
 import type { RawEventSource } from '../src-main/contract';
 import { DEFAULT_POLICY_FILE, DEMO_EXAM_FILE, loadExamFile, loadPolicyFile } from '../src-main/exam/exam-files';
 import { openExamSession } from '../src-main/session/open-exam-session';
+import { SignInGate } from '../src-main/session/sign-in-gate';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser-engine/chromium';
 import { exposeEngine } from './browser-engine/engine-bridge';
 import { buildRenderer, serveRenderer } from './browser-engine/renderer-server';
@@ -61,17 +62,14 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(args['data-dir']);
   say(`exam "${exam.value.title}" (${args.exam})`);
   say(`data dir ${dataDir}; student ${args.student}`);
-  say(serverUrl ? `uploading to ${serverUrl}` : 'no --server-url: uploads stay queued in the local outbox');
-  const session = await openExamSession({
-    exam: exam.value,
-    policy: policy.value,
-    dataDir,
-    studentId: args.student,
-    sources,
-    ...(serverUrl !== undefined ? { serverUrl } : {}),
-    log: (line) => say(`engine: ${line}`),
-  });
-  say(`session ${session.sessionId} in ${session.file}`);
+  say(serverUrl ? `${serverUrl}: the page asks for a student id and access code first (--student is not used)` : 'no --server-url: uploads stay queued in the local outbox');
+  const common = { exam: exam.value, policy: policy.value, dataDir, sources, log: (line: string) => say(`engine: ${line}`) };
+  // With a server, as in the app: sign-in first, then the attempt the server registers.
+  const session = serverUrl
+    ? new SignInGate({ ...common, serverUrl, appVersion: 'dev-browser' })
+    : await openExamSession({ ...common, studentId: args.student });
+  const where = (): string => (session instanceof SignInGate ? (session.attempt?.file ?? 'no attempt yet') : session.file);
+  if (!(session instanceof SignInGate)) say(`session ${session.sessionId} in ${session.file}`);
 
   say('building the renderer (vite)…');
   const outDir = await buildRenderer(path.resolve('out', 'renderer'));
@@ -107,7 +105,7 @@ async function main(): Promise<void> {
   const stop = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    say(`${why}: closing the engine (answers are in ${session.file})`);
+    say(`${why}: closing the engine (answers are in ${where()})`);
     await browser.close().catch(() => undefined);
     await server.close();
     await session.close();

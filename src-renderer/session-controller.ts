@@ -12,6 +12,8 @@ export interface SessionController {
   commitAnswer(questionId: string): void;
   /** Flush every answer, then submit. Resolves to an error message, or null on success. */
   submit(): Promise<string | null>;
+  /** Signs the student in with the exam server. Resolves to an error message, or null on success. */
+  signIn(studentId: string, accessCode: string): Promise<string | null>;
   reload(): Promise<void>;
   stop(): void;
 }
@@ -73,6 +75,12 @@ export function startSession(api: VigilApi): SessionController {
       }
       const r = await call(() => api.submit({ confirm: true }));
       if (!r.ok) return r.error.message;
+      return null;
+    },
+    async signIn(studentId, accessCode) {
+      const r = await call(() => api.signIn({ studentId, accessCode }));
+      if (!r.ok) return r.error.message;
+      store().applySnapshot(r.value);
       return null;
     },
     reload: load,

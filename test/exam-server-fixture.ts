@@ -7,6 +7,8 @@ import { sha256Hex } from '../src-main/audit/hash-chain';
 import type { RegistrationResponse, SecondAttemptRule } from '../src-main/contract/exam-server-api';
 import { DEMO_EXAM_FILE } from '../src-main/exam/exam-files';
 import { startExamServer, type ExamServer, type ExamServerOptions } from '../src-server/exam-server';
+import type { Policy, Scheduler } from '../src-main/contract';
+import { registerOrResume, type ServerAttempt } from '../src-main/session/server-registration';
 
 export const PROCTOR = 'proctor-credential-0123456789';
 export const DEMO_EXAM = JSON.parse(readFileSync(DEMO_EXAM_FILE, 'utf8')) as { id: string; durationMinutes: number };
@@ -84,4 +86,23 @@ export function sealedLog(k0: string, n: number, label = 'honest'): Checkpoint[]
     key = evolveKey(key);
   }
   return rows;
+}
+
+/**
+ * The attempt as the app registers it (or resumes it, when `dataDir` already holds it): what
+ * tests that open an ExamSession directly pass as its `server` option.
+ */
+export async function appAttempt(o: { server: ExamServer; dataDir: string; studentId: string; accessCode: string; policy: Policy; scheduler: Scheduler }): Promise<ServerAttempt> {
+  const r = await registerOrResume({
+    serverUrl: o.server.url,
+    dataDir: o.dataDir,
+    examId: DEMO_EXAM.id,
+    studentId: o.studentId,
+    accessCode: o.accessCode,
+    policy: o.policy,
+    appVersion: '0.1.0-test',
+    scheduler: o.scheduler,
+  });
+  if (!r.ok) throw new Error(`registering ${o.studentId}: ${r.reason}: ${r.message}`);
+  return r.value;
 }

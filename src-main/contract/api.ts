@@ -6,6 +6,11 @@ import type { VerbInput } from './verb-inputs';
 import type { Verb, VerbResult } from './verbs';
 
 export type SessionPhase = 'active' | 'locked' | 'submitted';
+/**
+ * What the page shows: 'sign_in' comes before the attempt exists (an exam server is
+ * configured and the student has not proved who they are yet); the rest are the attempt's.
+ */
+export type SnapshotPhase = 'sign_in' | SessionPhase;
 
 /** Everything the exam view needs to draw itself, sent on load and on every change. */
 export interface SessionSnapshot {
@@ -13,7 +18,7 @@ export interface SessionSnapshot {
   studentId: string;
   exam: Exam;
   answers: Record<string, SavedAnswer>;
-  phase: SessionPhase;
+  phase: SnapshotPhase;
   startedAt: number;
   /** Epoch ms when time runs out. */
   deadline: number;
@@ -44,6 +49,13 @@ export const WindowEventSchema = z.discriminatedUnion('kind', [
 export type WindowEvent = z.infer<typeof WindowEventSchema>;
 
 export const SubmitInputSchema = z.object({ confirm: z.literal(true) });
+
+/** The sign-in form: the student's id and the exam access code the institution handed out. */
+export const SignInInputSchema = z.object({
+  studentId: z.string().trim().min(1, 'Enter your student id.').max(128).regex(/^[^\u0000-\u001f\u007f/]+$/, 'A student id cannot contain "/" or control characters.'),
+  accessCode: z.string().trim().min(1, 'Enter your exam access code.').max(128),
+});
+export type SignInInput = z.infer<typeof SignInInputSchema>;
 
 /** One method per verb of the verb table (verbs.ts), typed by its input schema and result. */
 export type VigilVerbs = { [V in Verb]: (input: VerbInput<V>) => Promise<Result<VerbResult<V>>> };

@@ -96,6 +96,15 @@ export const LedgerPolicySchema = z.object({
 });
 export type LedgerPolicy = z.infer<typeof LedgerPolicySchema>;
 
+/** How often the app sends the exam server a checkpoint of its audit log (issue 8). */
+export const CheckpointPolicySchema = z.object({
+  /** A checkpoint once this many audit rows were added since the last. */
+  everyRows: z.number().int().min(1).max(100_000).default(200),
+  /** And at least this often while rows are added (seconds). */
+  everySeconds: z.number().min(5).max(3600).default(60),
+});
+export type CheckpointPolicy = z.infer<typeof CheckpointPolicySchema>;
+
 export const PolicySchema = z.object({
   schemaVersion: z.literal(1),
   /** Length of one activity package window. */
@@ -113,6 +122,7 @@ export const PolicySchema = z.object({
     })
     .prefault({}),
   ledger: LedgerPolicySchema.prefault({}),
+  checkpoints: CheckpointPolicySchema.prefault({}),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

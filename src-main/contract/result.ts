@@ -3,7 +3,19 @@
  * Only codes something returns: a locked exam still takes the answers the page flushes
  * before its submission is written, so there is no "locked" refusal.
  */
-export type ErrorCode = 'invalid_input' | 'session_submitted' | 'storage_failed' | 'exam_invalid' | 'internal';
+export type ErrorCode =
+  | 'invalid_input'
+  | 'session_submitted'
+  | 'storage_failed'
+  | 'exam_invalid'
+  | 'internal'
+  // Sign-in with the exam server (sign-in-gate.ts):
+  | 'not_signed_in'
+  | 'already_signed_in'
+  | 'bad_access_code'
+  | 'second_attempt'
+  | 'server_unreachable'
+  | 'sign_in_refused';
 
 export interface VigilError {
   code: ErrorCode;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SubmitInputSchema, WindowEventSchema } from './api';
+import { SignInInputSchema, SubmitInputSchema, WindowEventSchema } from './api';
 import { SaveAnswerInputSchema } from './exam';
 import type { Verb } from './verbs';
 
@@ -15,6 +15,7 @@ export const VERB_INPUTS = {
   reportWindowEvent: WindowEventSchema,
   submit: SubmitInputSchema,
   lockFlushed: z.void(),
+  signIn: SignInInputSchema,
 } as const satisfies Record<Verb, z.ZodType>;
 
 export type VerbInput<V extends Verb> = z.output<(typeof VERB_INPUTS)[V]>;

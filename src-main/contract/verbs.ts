@@ -24,6 +24,8 @@ export const VERBS = {
   submit: { channel: 'vigil:submit', returns: returns<SubmissionReceipt>() },
   /** After a lock: the page has saved what it still held; the engine may submit now. */
   lockFlushed: { channel: 'vigil:lock-flushed', returns: returns<null>() },
+  /** Before the exam, with an exam server: the student's id and access code register the attempt. */
+  signIn: { channel: 'vigil:sign-in', returns: returns<SessionSnapshot>() },
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
 import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import type { Exam, Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { configKey } from '../exam/config-key';
 import { checkAnswer } from './answer-rules';
@@ -11,6 +11,9 @@ import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
+import { CheckpointSchedule } from './checkpoint-schedule';
+import { createExamClock, type ExamClock } from './exam-clock';
+import { recordCheckpointBreak } from './server-anchor-check';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -32,7 +35,11 @@ export class ExamSession implements VigilApi {
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
   private readonly startedAt: number;
+  /** Epoch ms on the exam clock (the server's, when registered): local clock changes cannot move it. */
   private readonly deadline: number;
+  private readonly clock: ExamClock;
+  private readonly exam: Exam;
+  private readonly checkpoints: CheckpointSchedule | null;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -58,11 +65,25 @@ export class ExamSession implements VigilApi {
     const carried = recovery.carryOver;
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
-    this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
+    const server = opts.server ?? null;
+    // A registered attempt is the server's session; a file that continues a deleted one registered anew.
+    this.sessionId = restored?.sessionId ?? server?.sessionId ?? carried?.sessionId ?? randomUUID();
     this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.phase = restored?.phase ?? 'active';
-    // The exam the attempt started with decides its length, not the one installed now.
-    this.deadline = this.startedAt + (restored?.exam?.durationMinutes ?? exam.durationMinutes) * 60_000;
+    // The exam the attempt started with decides its length and questions, not the one installed now.
+    this.exam = restored?.exam ?? exam;
+    this.clock = createExamClock(scheduler, server?.clockReading);
+    this.deadline = server ? server.deadline : this.startedAt + this.exam.durationMinutes * 60_000;
+    this.checkpoints = server
+      ? new CheckpointSchedule({
+          store,
+          scheduler,
+          sessionId: this.sessionId,
+          everyRows: this.policy.checkpoints.everyRows,
+          everySeconds: this.policy.checkpoints.everySeconds,
+          onError: (what, e) => this.reporter.reportError(what, e),
+        })
+      : null;
     this.scoreFloor = recovery.scoreFloor;
     this.detection = new DetectionPipeline({
       store,
@@ -81,6 +102,7 @@ export class ExamSession implements VigilApi {
       store,
       // The server may move between runs (IT's newer policy or the flag); the rules may not.
       serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
+      token: server?.token ?? null,
       scheduler,
       configKey: configKey(opts.policy),
       submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
@@ -109,6 +131,11 @@ export class ExamSession implements VigilApi {
     const { restored, store, scheduler, policy } = this;
     const now = scheduler.now();
     if (restored) {
+      const broken = this.opts.server?.checkpointBreak;
+      if (broken) {
+        recordCheckpointBreak(store, broken, { sessionId: this.sessionId, studentId: this.opts.studentId, now });
+        this.reporter.addNotice(TAMPERED_NOTICE);
+      }
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
@@ -127,7 +154,8 @@ export class ExamSession implements VigilApi {
       this.sources.start();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
       this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
+      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - this.clock.now()), () => this.trySubmit('time_up')));
+      this.checkpoints?.start();
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -135,9 +163,11 @@ export class ExamSession implements VigilApi {
   }
 
   private startChain(): void {
-    const { exam, studentId, k0, escrowKey } = this.opts;
-    const base = { sessionId: this.sessionId, exam, studentId, startedAt: this.startedAt, policy: this.policy };
-    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: escrowKey ?? false, carryOver: this.recovery.carryOver };
+    const { studentId, escrowKey, server } = this.opts;
+    // The server's K_0 when registered (and nothing to escrow); otherwise one made here.
+    const k0 = server?.k0 ?? this.opts.k0;
+    const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.startedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
   }
 
@@ -155,12 +185,12 @@ export class ExamSession implements VigilApi {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
+    if (this.phase === 'active' && this.clock.now() >= this.deadline) this.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
-    const problem = checkAnswer(this.opts.exam, parsed.data);
+    const problem = checkAnswer(this.exam, parsed.data);
     if (problem) return this.reporter.rejected('saveAnswer', problem);
     try {
       const saved = this.store.saveAnswer(parsed.data);
@@ -185,6 +215,11 @@ export class ExamSession implements VigilApi {
     }
   }
 
+  async signIn(): Promise<Result<SessionSnapshot>> {
+    // The attempt exists: its student has signed in (SignInGate) or it runs without a server.
+    return err('already_signed_in', 'You are already signed in to this exam.');
+  }
+
   async lockFlushed(): Promise<Result<null>> {
     // Only a lock waits for the page; at any other time this changes nothing.
     if (this.phase === 'locked') this.trySubmit('risk_limit');
@@ -197,7 +232,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.clock.now() >= this.deadline ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
@@ -234,6 +269,7 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
+    this.checkpoints?.stop();
     if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
     if (this.started) this.saveMarker();
@@ -285,13 +321,16 @@ export class ExamSession implements VigilApi {
     const { receipt, seq } = recordSubmission(this.store, {
       sessionId: this.sessionId,
       studentId: this.opts.studentId,
-      examId: this.opts.exam.id,
+      examId: this.exam.id,
       submittedAt,
       reason,
       answers: [...this.answers.values()],
       risk: this.risk,
     });
     this.phase = 'submitted';
+    // The log as submitted, anchored on the server.
+    this.checkpoints?.stop();
+    this.checkpoints?.queueNow();
     this.delivery.track(receipt, seq);
     this.emit();
     return receipt;
@@ -315,11 +354,11 @@ export class ExamSession implements VigilApi {
     return {
       sessionId: this.sessionId,
       studentId: this.opts.studentId,
-      exam: this.opts.exam,
+      exam: this.exam,
       answers: Object.fromEntries(this.answers),
       phase: this.phase,
       startedAt: this.startedAt,
-      deadline: this.deadline,
+      deadline: this.clock.toWall(this.deadline),
       risk: this.risk,
       submission: this.delivery.receipt(),
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],

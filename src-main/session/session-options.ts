@@ -1,4 +1,5 @@
 import type { Exam, Policy, RawEventSource, Scheduler } from '../contract';
+import type { ServerAttempt } from './server-registration';
 
 export interface ExamSessionOptions {
   exam: Exam;
@@ -25,4 +26,10 @@ export interface ExamSessionOptions {
    * server (the reference server in test/ has no such route and would refuse it).
    */
   escrowKey?: boolean;
+  /**
+   * The attempt as the exam server registered it (server-registration.ts): its session id,
+   * K_0, upload token, deadline on the server's clock and the last checkpoint to check a
+   * resumed log against. Absent in demo/offline mode.
+   */
+  server?: ServerAttempt;
 }

@@ -6,6 +6,8 @@ export interface SubmissionDeliveryOptions {
   store: AuditStore;
   /** Exam server base URL; null keeps every upload queued on this computer. */
   serverUrl: string | null;
+  /** The attempt token from registration (OutboxRelayOptions.token). */
+  token?: string | null;
   scheduler: Scheduler;
   /** The policy's Config Key, sent with every upload (src-main/exam/config-key.ts). */
   configKey?: string | null;
@@ -39,6 +41,7 @@ export class SubmissionDelivery {
     this.relay = new OutboxRelay({
       outbox: opts.store,
       serverUrl: opts.serverUrl,
+      token: opts.token ?? null,
       scheduler: opts.scheduler,
       configKey: opts.configKey ?? null,
       onStatusChange: (status) => {

@@ -8,6 +8,7 @@ import { loadInstalledConfig } from '../exam/installed-config';
 import { managedDir } from '../exam/managed-location';
 import { openExamSession } from '../session/open-exam-session';
 import type { ExamSession } from '../session/open-exam-session';
+import { SignInGate } from '../session/sign-in-gate';
 import { createAppLog } from './app-log';
 import { BUILT_IN_INSTITUTION_KEY, isProduction } from './build-mode';
 import type { AppLog } from './app-log';
@@ -36,7 +37,7 @@ registerAppScheme();
 app.enableSandbox();
 
 let examWindow: BrowserWindow | null = null;
-let session: ExamSession | null = null;
+let session: ExamSession | SignInGate | null = null;
 let startupError: StartupError | null = null;
 let closing: Promise<void> | null = null;
 
@@ -147,22 +148,28 @@ async function start(): Promise<void> {
   log(`${production ? 'production' : 'development'} build; Config Key ${config.value.configKey}`);
   const { exam, policy } = config.value;
 
-  try {
-    session = await openExamSession({
-      exam,
-      policy,
-      dataDir,
-      studentId: launch.studentId ?? 'student',
-      sources: createCaptureSources(log),
-      ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
-      ...(launch.serverUrl ? { serverUrl: launch.serverUrl } : {}),
-      log,
-    });
-  } catch (e) {
-    return showStartupError('The exam database cannot be opened', describe(e));
+  const serverUrl = launch.serverUrl ?? policy.serverUrl;
+  const common = {
+    policy,
+    dataDir,
+    sources: createCaptureSources(log),
+    ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+    log,
+  };
+  if (serverUrl) {
+    // With an exam server the student signs in first; the server sends the exam (issue 8).
+    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion() });
+    log(`exam ${exam.id}: waiting for the student to sign in with ${serverUrl}`);
+  } else {
+    try {
+      // Demo/offline mode: the installed exam, a local K_0, everything queued on this computer.
+      session = await openExamSession({ ...common, exam, studentId: launch.studentId ?? 'student' });
+    } catch (e) {
+      return showStartupError('The exam database cannot be opened', describe(e));
+    }
+    log(`exam ${exam.id} open for ${launch.studentId ?? 'student'}; no exam server (uploads kept queued locally)`);
   }
   const engine = session;
-  log(`exam ${exam.id} open for ${launch.studentId ?? 'student'}; uploads to ${launch.serverUrl ?? policy.serverUrl ?? 'nowhere (kept queued locally)'}`);
 
   examWindow = createWindow('exam', {
     preloadPath: path.join(appRoot, 'out', 'preload', 'preload.cjs'),

@@ -20,6 +20,12 @@ export interface OutboxRelayOptions {
   /** The Config Key of the policy in force, sent as `vigil-config-key` so the server can refuse another policy. */
   configKey?: string | null;
   /**
+   * The attempt token from registration, sent as `Authorization: Bearer <token>` with every
+   * upload; the exam server refuses uploads of a registered attempt without it. Null for an
+   * attempt that was never registered (demo mode, or started offline and not escrowed yet).
+   */
+  token?: string | null;
+  /**
    * Told when status().lastError changes (a failure starts, changes, or clears), so the
    * session can log it and tell the student their answers are queued. Not per retry.
    */
@@ -53,6 +59,7 @@ export class OutboxRelay {
   private readonly requestTimeoutMs: number;
   private readonly configHeader: Record<string, string>;
   private readonly onStatusChange: ((status: RelayStatus) => void) | undefined;
+  private readonly token: string | null;
   private reportedError: string | null = null;
 
   /** Cleared by the next delivery: the server is reachable again. */
@@ -79,6 +86,7 @@ export class OutboxRelay {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.configHeader = opts.configKey ? { 'vigil-config-key': opts.configKey } : {};
     this.onStatusChange = opts.onStatusChange;
+    this.token = opts.token ?? null;
   }
 
   /** Starts polling for due items (no-op without a server, or when already started). */
@@ -190,8 +198,13 @@ export class OutboxRelay {
     try {
       const response = await this.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': item.id, ...this.configHeader },
-        body: JSON.stringify(item.body),
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'idempotency-key': item.id,
+          ...this.configHeader,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },        body: JSON.stringify(item.body),
         redirect: 'manual',
         signal,
       });

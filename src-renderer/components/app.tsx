@@ -5,6 +5,7 @@ import { useSession } from '../session-store';
 import { ExamView } from './exam-view';
 import { LockOverlay } from './lock-overlay';
 import { SessionContext } from './session-context';
+import { SignInScreen } from './sign-in-screen';
 import { SubmittedScreen } from './submitted-screen';
 
 export function App({ api }: { api: VigilApi | undefined }) {
@@ -47,7 +48,9 @@ export function App({ api }: { api: VigilApi | undefined }) {
   }
   return (
     <SessionContext.Provider value={controller}>
-      {isLocked(snapshot) ? (
+      {snapshot.phase === 'sign_in' ? (
+        <SignInScreen examTitle={snapshot.exam.title} />
+      ) : isLocked(snapshot) ? (
         <>
           <ExamView snapshot={snapshot} inert />
           <LockOverlay snapshot={snapshot} />

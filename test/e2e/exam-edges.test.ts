@@ -70,6 +70,7 @@ describe('the exam UI at its edges', () => {
       'reportWindowEvent',
       'submit',
       'lockFlushed',
+      'signIn',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>
@@ -97,6 +98,7 @@ describe('the exam UI at its edges', () => {
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
+      signIn: () => session.signIn(),
       onSnapshot: (l) => session.onSnapshot(l),
       saveAnswer: async (input) => {
         if (failuresLeft > 0) {

@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
+import { SignInGate } from '../../src-main/session/sign-in-gate';
 import { startExamServer, type ExamServer } from '../../src-server/exam-server';
+import { PROCTOR, asProctor } from '../exam-server-fixture';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
 import { exposeEngine, type ExposeEngineOptions } from '../../scripts/browser-engine/engine-bridge';
 import { buildRenderer, serveRenderer, type RendererServer } from '../../scripts/browser-engine/renderer-server';
@@ -18,8 +20,10 @@ export interface ExamHarness {
   readonly policy: Policy;
   readonly server: ExamServer;
   /**
-   * The real engine on this file's data dir, uploading to the reference server unless told
-   * otherwise. Its log lines fail the test unless they match `expectLog`.
+   * The real engine on this file's data dir. With the harness's server (the default) it signs
+   * in as the app does (access code, registration; a second call for the same student
+   * resumes) and uploads with its attempt token; `serverUrl: null` is demo/offline mode. Its
+   * log lines fail the test unless they match `expectLog`.
    */
   startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam }): Promise<ExamSession>;
   /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
@@ -28,6 +32,10 @@ export interface ExamHarness {
     examTitle?: string,
     bridge?: ExposeEngineOptions,
   ): Promise<{ page: Page; context: BrowserContext }>;
+  /** The exam access code of a student (issued on first use), for tests that sign in on the page. */
+  accessCode(studentId: string, exam?: Exam): Promise<string>;
+  /** A sign-in gate on this file's data dir, as the app has before the student signs in. */
+  signInGate(opts?: { exam?: Exam; expectLog?: RegExp }): SignInGate;
   /** A page with console checks and nothing bridged. */
   openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
 }
@@ -59,8 +67,8 @@ export function useExamHarness(): ExamHarness {
     policy = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 1, classifier: { flagAtLevel: 'medium' } });
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
     renderer = await serveRenderer(await buildRenderer());
-    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
-    server = await startExamServer({ allowUnregisteredUploads: true });
+    // The engine registers each attempt (startEngine), so every upload carries its token.
+    server = await startExamServer({ proctorToken: PROCTOR });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
@@ -90,7 +98,37 @@ export function useExamHarness(): ExamHarness {
     return { page, context };
   };
 
+  const codes = new Map<string, string>();
+  const examsOnServer = new Set<string>();
+  const accessCode = async (studentId: string, forExam: Exam = exam): Promise<string> => {
+    if (!examsOnServer.has(forExam.id)) {
+      const put = await asProctor(server, 'PUT', `/api/proctor/exams/${forExam.id}`, { exam: forExam, secondAttempt: 'refuse' });
+      if (put.status !== 200) throw new Error(`putting exam ${forExam.id} on the server: ${JSON.stringify(put.body)}`);
+      examsOnServer.add(forExam.id);
+    }
+    const key = `${forExam.id}/${studentId}`;
+    if (!codes.has(key)) {
+      const issued = await asProctor(server, 'POST', `/api/proctor/exams/${forExam.id}/access-codes`, { studentIds: [studentId] });
+      const code = (issued.body as { codes: { accessCode: string }[] }).codes[0]?.accessCode;
+      if (!code) throw new Error(`no access code for ${studentId}: ${JSON.stringify(issued.body)}`);
+      codes.set(key, code);
+    }
+    return codes.get(key)!;
+  };
+  const engineLog = (expectLog?: RegExp) => (line: string) => {
+    // The gate's own account of a sign-in is expected; anything else fails the test unless asked for.
+    if (/^signed in /.test(line)) return;
+    if (!expectLog?.test(line)) problems.push(`engine log: ${line}`);
+  };
+  const signInGate = (opts: { exam?: Exam; expectLog?: RegExp } = {}): SignInGate => {
+    const gate = new SignInGate({ exam: opts.exam ?? exam, policy, dataDir, serverUrl: server.url, appVersion: '0.1.0-e2e', log: engineLog(opts.expectLog) });
+    cleanups.push(() => gate.close());
+    return gate;
+  };
+
   return {
+    accessCode,
+    signInGate,
     get exam() {
       return exam;
     },
@@ -101,12 +139,19 @@ export function useExamHarness(): ExamHarness {
       return server;
     },
     async startEngine(studentId, opts = {}) {
+      if (opts.serverUrl === undefined) {
+        const forExam = opts.exam ?? exam;
+        const gate = signInGate({ exam: forExam, ...(opts.expectLog ? { expectLog: opts.expectLog } : {}) });
+        const signedIn = await gate.signIn({ studentId, accessCode: await accessCode(studentId, forExam) });
+        if (!signedIn.ok) throw new Error(`signing ${studentId} in: ${signedIn.error.message}`);
+        return gate.attempt!;
+      }
       const session = await openExamSession({
         exam: opts.exam ?? exam,
         policy,
         dataDir,
         studentId,
-        serverUrl: opts.serverUrl === undefined ? server.url : opts.serverUrl,
+        serverUrl: opts.serverUrl,
         log: (line) => {
           if (!opts.expectLog?.test(line)) problems.push(`engine log: ${line}`);
         },

@@ -32,6 +32,7 @@ describe('the risk panel', () => {
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
+      signIn: () => session.signIn(),
       onSnapshot: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);

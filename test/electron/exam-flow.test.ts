@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startExamServer } from '../../src-server/exam-server';
 import type { ExamServer } from '../../src-server/exam-server';
+import { startServerWithDemoExam } from '../exam-server-fixture';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -56,6 +56,7 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
   let nativeBinding: string;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-electron-'));
   const studentId = 'electron-flow';
+  let accessCode = '';
   let app: ElectronApplication | null = null;
 
   beforeAll(async () => {
@@ -69,8 +70,10 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     if (prepared.status !== 0) throw new Error(`preparing the app failed: ${prepared.stderr.trim()}`);
     const last = prepared.stdout.trim().split('\n').at(-1) ?? '';
     nativeBinding = (JSON.parse(last) as { nativeBinding: string }).nativeBinding;
-    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
-    server = await startExamServer({ allowUnregisteredUploads: true });
+    // With --server-url the app asks the student to sign in, registers, and uploads with its token.
+    const started = await startServerWithDemoExam({ students: [studentId] });
+    server = started.server;
+    accessCode = started.roster.codes[studentId]!;
   }, 20 * 60_000);
 
   afterAll(async () => {
@@ -97,7 +100,19 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     });
     app = launched;
     const page = await launched.firstWindow();
+    await signInIfAsked(page);
     return { app: launched, page };
+  }
+
+  /** The sign-in screen comes first with an exam server; a restart signs in again to resume. */
+  async function signInIfAsked(page: Page): Promise<void> {
+    const signIn = page.getByRole('heading', { level: 1, name: 'Sign in to your exam' });
+    await expect.poll(async () => (await signIn.isVisible()) || (await examHeading(page).isVisible()), { timeout: 30_000 }).toBe(true);
+    if (!(await signIn.isVisible())) return;
+    await page.getByLabel('Student id').fill(studentId);
+    await page.getByLabel('Exam access code').fill(accessCode);
+    await page.getByRole('button', { name: 'Sign in and start the exam' }).click();
+    await expect.poll(() => examHeading(page).isVisible(), { timeout: 30_000 }).toBe(true);
   }
 
   async function closeApp(): Promise<void> {

@@ -9,8 +9,8 @@ import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
-import { startExamServer } from '../../src-server/exam-server';
 import type { ExamServer } from '../../src-server/exam-server';
+import { appAttempt, startServerWithDemoExam } from '../exam-server-fixture';
 
 // Crashes and failures between the steps of a lock or a submission.
 
@@ -41,10 +41,14 @@ describe('ExamSession recovery', () => {
   const open: ExamSession[] = [];
   const file = () => attemptDatabaseFile(dataDir, 'demo-physics-101', STUDENT);
 
+  let accessCode = '';
+  /** With a server, the attempt is registered (or resumed) as the app does, and uploads with its token. */
   async function start(serverUrl: string | null = null, log: (line: string) => void = () => {}): Promise<ExamSession> {
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
+    const registered = server && serverUrl ? await appAttempt({ server, dataDir, studentId: STUDENT, accessCode, policy: defaultPolicy(), scheduler }) : null;
     const session = await openExamSession({
+      ...(registered ? { server: registered } : {}),
       exam: exam.value,
       policy: defaultPolicy(),
       dataDir,
@@ -97,8 +101,7 @@ describe('ExamSession recovery', () => {
   });
 
   it('a submission restored undelivered says delivered once the background relay delivers it', async () => {
-    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
-    server = await startExamServer({ port: 0, log: () => {}, allowUnregisteredUploads: true });
+    ({ server, accessCode } = await serverFor(STUDENT));
     const first = await start(server.url);
     unwrap(await first.saveAnswer({ questionId: 'q2', value: 'b' }));
     server.setAvailable(false);
@@ -193,7 +196,7 @@ describe('ExamSession recovery', () => {
   });
 
   it('closing while an upload is in flight logs no storage error', async () => {
-    server = await startExamServer({ port: 0, log: () => {}, allowUnregisteredUploads: true });
+    ({ server, accessCode } = await serverFor(STUDENT));
     const lines: string[] = [];
     const session = await start(server.url, (l) => lines.push(l));
     unwrap(await session.submit({ confirm: true })); // its upload starts at once
@@ -228,3 +231,8 @@ describe('ExamSession recovery', () => {
     expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
   });
 });
+
+async function serverFor(studentId: string): Promise<{ server: ExamServer; accessCode: string }> {
+  const { server, roster } = await startServerWithDemoExam({ log: () => {}, students: [studentId] });
+  return { server, accessCode: roster.codes[studentId]! };
+}

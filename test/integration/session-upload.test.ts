@@ -9,8 +9,8 @@ import { AuditStore } from '../../src-main/audit/audit-store';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
-import { startExamServer } from '../../src-server/exam-server';
 import type { ExamServer } from '../../src-server/exam-server';
+import { appAttempt, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
 
 function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -20,12 +20,13 @@ function unwrap<T>(r: Result<T>): T {
 describe('ExamSession with the reference exam server', () => {
   let dataDir: string;
   let server: ExamServer;
+  let roster: Roster;
   let session: ExamSession | null = null;
 
   beforeEach(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-upload-'));
-    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
-    server = await startExamServer({ port: 0, log: () => {}, allowUnregisteredUploads: true });
+    // The app registers each attempt and uploads with its token.
+    ({ server, roster } = await startServerWithDemoExam({ log: () => {}, students: ['ada@example.edu', 'grace'] }));
   });
   afterEach(async () => {
     await session?.close();
@@ -37,13 +38,16 @@ describe('ExamSession with the reference exam server', () => {
   async function open(scheduler: FakeClock) {
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
+    const studentId = 'ada@example.edu';
+    const registered = await appAttempt({ server, dataDir, studentId, accessCode: roster.codes[studentId]!, policy: defaultPolicy(), scheduler });
     session = await openExamSession({
       exam: exam.value,
       policy: defaultPolicy(),
       dataDir,
-      studentId: 'ada@example.edu',
+      studentId,
       scheduler,
       serverUrl: server.url,
+      server: registered,
       log: () => {},
     });
     return session;
@@ -103,8 +107,10 @@ describe('ExamSession with the reference exam server', () => {
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
     const logs: string[] = [];
-    const openWith = async (serverUrl: string) =>
-      openExamSession({ exam: exam.value, policy: defaultPolicy(), dataDir, studentId: 'grace', scheduler, serverUrl, log: (l) => logs.push(l) });
+    const openWith = async (serverUrl: string) => {
+      const registered = await appAttempt({ server, dataDir, studentId: 'grace', accessCode: roster.codes.grace!, policy: defaultPolicy(), scheduler });
+      return openExamSession({ exam: exam.value, policy: defaultPolicy(), dataDir, studentId: 'grace', scheduler, serverUrl, server: registered, log: (l) => logs.push(l) });
+    };
 
     const misconfigured = await openWith(`${server.url}/no-such-prefix`);
     unwrap(await misconfigured.saveAnswer({ questionId: 'q1', value: 'a' }));

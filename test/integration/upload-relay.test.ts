@@ -19,7 +19,8 @@ let relay: OutboxRelay;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-relay-'));
   store = AuditStore.open(join(dir, 'attempt.db'));
-  // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
+  // Deliberately an unregistered client: these tests are about the relay itself (retries, order,
+  // restarts), not about tokens; registered uploads are in session-registration.test.ts.
   server = await startExamServer({ allowUnregisteredUploads: true });
   relay = new OutboxRelay({ outbox: store, serverUrl: server.url, scheduler: createRealScheduler(), baseDelayMs: 20, maxDelayMs: 150, pollMs: 20 });
 });

@@ -26,6 +26,10 @@ function fakeApi(): { api: VigilApi; calls: [string, unknown][] } {
       calls.push(['lockFlushed', undefined]);
       return ok(null);
     },
+    signIn: async (input) => {
+      calls.push(['signIn', input]);
+      return ok({} as never);
+    },
     onSnapshot: () => () => undefined,
   };
   return { api, calls };
@@ -38,11 +42,13 @@ describe('dispatchVerb', () => {
     await dispatchVerb(api, 'saveAnswer', { questionId: 'q1', value: 'B' });
     await dispatchVerb(api, 'reportWindowEvent', { kind: 'focus', focused: false });
     await dispatchVerb(api, 'submit', { confirm: true });
+    await dispatchVerb(api, 'signIn', { studentId: ' ada ', accessCode: 'K7-2Q' });
     expect(calls).toEqual([
       ['getSnapshot', undefined],
       ['saveAnswer', { questionId: 'q1', value: 'B' }],
       ['reportWindowEvent', { kind: 'focus', focused: false }],
       ['submit', { confirm: true }],
+      ['signIn', { studentId: 'ada', accessCode: 'K7-2Q' }],
     ]);
   });
 
@@ -74,6 +80,9 @@ describe('dispatchVerb', () => {
     ['submit', undefined],
     ['getSnapshot', { sneaky: 1 }],
     ['getSnapshot', null],
+    ['signIn', { studentId: 'ada' }],
+    ['signIn', { studentId: '', accessCode: 'x' }],
+    ['signIn', { studentId: 'a/b', accessCode: 'x' }],
   ])('refuses %s with %j as a value, never calling the engine', async (verb, payload) => {
     const { api, calls } = fakeApi();
     const r = await dispatchVerb(api, verb, payload);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain } from '../../../scripts/build.mjs';
 import { AuditStore } from '../../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../../src-main/contract';
+import { startServerWithDemoExam } from '../../exam-server-fixture';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -258,6 +259,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
       'vigil:lock-flushed',
       'vigil:report-window-event',
       'vigil:save-answer',
+      'vigil:sign-in',
       'vigil:submit',
     ]);
     const wc = main.windows[0]!.webContents;
@@ -306,6 +308,29 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
     expect(log.match(/quitting: closing the exam session/g)).toHaveLength(1);
     expect(existsSync(main.dataDir)).toBe(true);
   });
+});
+
+describe('main.js with an exam server (--server-url)', () => {
+  it('asks the student to sign in, registers with the server, then runs the attempt it registered', async () => {
+    const { server, roster } = await startServerWithDemoExam({ students: ['wired'], log: () => {} });
+    try {
+      const main = await startMain([`--server-url=${server.url}`]);
+      const wc = main.windows[0]!.webContents;
+      const call = (channel: string, payload?: unknown) => main.ipc.get(channel)!(mainFrameEvent(wc), payload) as Promise<any>;
+      expect((await call('vigil:get-snapshot')).value).toMatchObject({ phase: 'sign_in', exam: { id: 'demo-physics-101', questions: [] } });
+      expect(await call('vigil:save-answer', { questionId: 'q3', value: 'x' })).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+      expect(await call('vigil:sign-in', { studentId: 'wired', accessCode: 'WRONG' })).toMatchObject({ ok: false, error: { code: 'bad_access_code' } });
+      const signedIn = await call('vigil:sign-in', { studentId: 'wired', accessCode: roster.codes.wired });
+      expect(signedIn).toMatchObject({ ok: true, value: { phase: 'active', studentId: 'wired' } });
+      expect(server.store.attempt(signedIn.value.sessionId)).toMatchObject({ studentId: 'wired', appVersion: '0.0.0-wiring' });
+      expect(await call('vigil:save-answer', { questionId: 'q3', value: 'F = ma' })).toMatchObject({ ok: true });
+      await expect.poll(() => wc.sent.some(([c, snap]) => c === 'vigil:snapshot' && (snap as any).answers.q3)).toBe(true);
+      main.electron.app.quit();
+      await expect.poll(() => main.state.quits, { timeout: 10_000 }).toBe(2);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe('main.js startup errors', () => {

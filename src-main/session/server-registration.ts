@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { decodeKey } from '../audit/keyed-chain';
+import { ExamSchema, monotonicNow } from '../contract';
+import type { Exam, Policy, Scheduler } from '../contract';
+import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-server-client';
+import { attemptDatabaseFile } from './attempt-file';
+import { deviceId } from './device-id';
+import { policyHash } from './policy-hash';
+import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
+
+/** What the session needs from the server's side of an attempt. */
+export interface ServerAttempt {
+  sessionId: string;
+  /** Bearer token for every upload of this attempt. */
+  token: string;
+  /** K_0 of the chain; present only on a first registration (a resumed attempt has its key). */
+  k0: Buffer | null;
+  /** The exam the server handed out; null on a resume (the attempt has it under its chain). */
+  exam: Exam | null;
+  /** Epoch ms on the server's clock. */
+  deadline: number;
+  /** One reading of the server's clock and the monotonic clock at that moment. */
+  clockReading: { serverTime: number; monotonicAt: number };
+  /** The server's last accepted checkpoint, on a resume while online. */
+  lastCheckpoint: { seq: number; hash: string } | null;
+  /** How the local log disagreed with that checkpoint, read before the restore wrote anything. */
+  checkpointBreak: CheckpointBreak | null;
+  /** Why a proctor will look at this attempt ('second-attempt', ...). */
+  flags: string[];
+}
+
+export type RegistrationOutcome = { ok: true; value: ServerAttempt } | { ok: false; reason: RegistrationRefusal; message: string };
+
+export interface RegisterOptions {
+  serverUrl: string;
+  dataDir: string;
+  examId: string;
+  studentId: string;
+  accessCode: string;
+  policy: Policy;
+  appVersion: string;
+  scheduler: Scheduler;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Kept beside the attempt's database: what a restart needs to go on with the same attempt. */
+const RegistrationFileSchema = z.object({
+  sessionId: z.string().min(1),
+  token: z.string().min(1),
+  deadline: z.number(),
+  /** serverTime minus the wall clock at registration: the best offline guess after a restart. */
+  wallOffset: z.number(),
+  /** sha256(sessionId, access code): the student signs in again with the same code. */
+  codeCheck: z.string().regex(/^[0-9a-f]{64}$/),
+});
+type RegistrationFile = z.infer<typeof RegistrationFileSchema>;
+
+export const registrationFile = (dataDir: string, examId: string, studentId: string): string =>
+  `${attemptDatabaseFile(dataDir, examId, studentId)}.registration.json`;
+
+const codeCheck = (sessionId: string, accessCode: string): string => createHash('sha256').update(`${sessionId}\u0000${accessCode}`).digest('hex');
+
+/**
+ * Registers the attempt with the exam server (`POST /api/sessions`) or, when this computer
+ * already holds a registered attempt of this student at this exam, resumes it: the same
+ * access code, then `GET /status` for the deadline and the last checkpoint (offline, the
+ * deadline kept at registration). A deleted attempt has lost its registration too, so it
+ * registers again and the server sees the second attempt.
+ */
+export async function registerOrResume(o: RegisterOptions): Promise<RegistrationOutcome> {
+  const client = new ExamServerClient({ serverUrl: o.serverUrl, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const file = registrationFile(o.dataDir, o.examId, o.studentId);
+  const kept = existsSync(attemptDatabaseFile(o.dataDir, o.examId, o.studentId)) ? readRegistration(file) : null;
+  if (kept) return resume(client, kept, o);
+
+  const answer = await client.register({
+    examId: o.examId,
+    studentId: o.studentId,
+    deviceId: deviceId(o.dataDir),
+    appVersion: o.appVersion,
+    policyHash: policyHash(o.policy),
+    accessCode: o.accessCode,
+  });
+  const monotonicAt = monotonicNow(o.scheduler);
+  if (!answer.ok) return answer;
+  const r = answer.value;
+  const exam = ExamSchema.safeParse(r.exam);
+  if (!exam.success) return { ok: false, reason: 'refused', message: `the exam the server sent cannot be used: ${exam.error.issues[0]?.message ?? 'invalid'}` };
+  if (exam.data.id !== o.examId) return { ok: false, reason: 'refused', message: `the server sent exam ${exam.data.id}, not ${o.examId}` };
+  let k0: Buffer;
+  try {
+    if (!r.k0) throw new Error('no key in the answer');
+    k0 = decodeKey(r.k0);
+  } catch (e) {
+    return { ok: false, reason: 'refused', message: `the server's attempt key cannot be used: ${(e as Error).message}` };
+  }
+  writeRegistration(file, {
+    sessionId: r.sessionId,
+    token: r.token,
+    deadline: r.deadline,
+    wallOffset: r.serverTime - o.scheduler.now(),
+    codeCheck: codeCheck(r.sessionId, o.accessCode),
+  });
+  return {
+    ok: true,
+    value: {
+      sessionId: r.sessionId,
+      token: r.token,
+      k0,
+      exam: exam.data,
+      deadline: r.deadline,
+      clockReading: { serverTime: r.serverTime, monotonicAt },
+      lastCheckpoint: null,
+      checkpointBreak: null,
+      flags: r.attempt?.flags ?? [],
+    },
+  };
+}
+
+async function resume(client: ExamServerClient, kept: RegistrationFile, o: RegisterOptions): Promise<RegistrationOutcome> {
+  if (codeCheck(kept.sessionId, o.accessCode) !== kept.codeCheck) {
+    return { ok: false, reason: 'bad_access_code', message: `wrong access code for the attempt of ${o.studentId} on this computer` };
+  }
+  const status = await client.status(kept.sessionId, kept.token);
+  const monotonicAt = monotonicNow(o.scheduler);
+  const base = { sessionId: kept.sessionId, token: kept.token, k0: null, exam: null, flags: [] };
+  if (status.ok) {
+    const last = status.value.lastCheckpoint;
+    const checkpointBreak = last ? compareWithServer(attemptDatabaseFile(o.dataDir, o.examId, o.studentId), last) : null;
+    return {
+      ok: true,
+      value: { ...base, deadline: status.value.deadline, clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
+    };
+  }
+  if (status.reason !== 'unreachable') return status;
+  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
+  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+}
+
+function readRegistration(file: string): RegistrationFile | null {
+  try {
+    const parsed = RegistrationFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeRegistration(file: string, r: RegistrationFile): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(r)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}

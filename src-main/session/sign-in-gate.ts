@@ -1,0 +1,165 @@
+import { SignInInputSchema, err, ok } from '../contract';
+import type { Exam, Result, SaveAnswerInput, SavedAnswer, SessionSnapshot, SignInInput, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
+import { createRealScheduler } from '../clock/real-scheduler';
+import type { RegistrationRefusal } from '../upload/exam-server-client';
+import { openExamSession, type ExamSession } from './open-exam-session';
+import { registerOrResume } from './server-registration';
+import type { ExamSessionOptions } from './session-options';
+
+export interface SignInGateOptions extends Omit<ExamSessionOptions, 'studentId' | 'server' | 'k0' | 'escrowKey'> {
+  /** Where to register; the gate is only used when there is one. */
+  serverUrl: string;
+  /** The exam to sign in to: its id is registered, its title shown; the server sends the content. */
+  exam: Exam;
+  appVersion: string;
+  fetch?: typeof globalThis.fetch;
+  /** Told once the attempt is open (the shell wires its rejected-call recording to it). */
+  onOpened?: (session: ExamSession) => void;
+}
+
+/** What the student reads for each refusal: what happened and what to do. */
+const MESSAGES: Record<RegistrationRefusal, (detail: string) => { code: 'bad_access_code' | 'second_attempt' | 'server_unreachable' | 'sign_in_refused'; text: string }> = {
+  bad_access_code: () => ({ code: 'bad_access_code', text: 'That student id and access code do not match. Check both (the code is on the slip your proctor gave you) and try again.' }),
+  second_attempt: () => ({
+    code: 'second_attempt',
+    text: 'The exam server already has an attempt of yours at this exam, and this exam allows only one. Ask your proctor: they can see your first attempt.',
+  }),
+  policy_mismatch: () => ({ code: 'sign_in_refused', text: 'This copy of Vigil runs exam rules the exam server does not accept. Ask your proctor for the right installation.' }),
+  unknown_exam: () => ({ code: 'sign_in_refused', text: 'The exam server does not know this exam. Ask your proctor.' }),
+  unreachable: () => ({
+    code: 'server_unreachable',
+    text: 'The exam server cannot be reached. Check the network connection and try again; if it keeps failing, ask your proctor.',
+  }),
+  refused: (detail) => ({ code: 'sign_in_refused', text: `The exam server refused the sign-in (${detail}). Ask your proctor.` }),
+};
+
+/**
+ * The engine while an exam server is configured: before the attempt exists the page shows
+ * the sign-in form (phase 'sign_in'); `signIn` registers the attempt with the server (or
+ * resumes the one this computer holds) and opens it with the server's session id, K_0,
+ * token, exam and deadline. From then on every verb goes to that ExamSession. Without a
+ * server the shell opens the ExamSession directly, as before.
+ */
+export class SignInGate implements VigilApi {
+  private session: ExamSession | null = null;
+  private pending: Promise<Result<SessionSnapshot>> | null = null;
+  private readonly listeners = new Set<(s: SessionSnapshot) => void>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private closed = false;
+
+  constructor(private readonly opts: SignInGateOptions) {}
+
+  /** The open attempt, once signed in. */
+  get attempt(): ExamSession | null {
+    return this.session;
+  }
+
+  async getSnapshot(): Promise<Result<SessionSnapshot>> {
+    return this.session ? this.session.getSnapshot() : ok(this.signInSnapshot());
+  }
+
+  async signIn(input: SignInInput): Promise<Result<SessionSnapshot>> {
+    if (this.session) return this.session.signIn();
+    const parsed = SignInInputSchema.safeParse(input);
+    if (!parsed.success) return err('invalid_input', parsed.error.issues[0]?.message ?? 'The sign-in form could not be read.');
+    // A double click must not register twice (the second would be refused as a second attempt).
+    this.pending ??= this.open(parsed.data).finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async open(input: SignInInput): Promise<Result<SessionSnapshot>> {
+    const { opts } = this;
+    const scheduler = opts.scheduler ?? createRealScheduler();
+    const registered = await registerOrResume({
+      serverUrl: opts.serverUrl,
+      dataDir: opts.dataDir,
+      examId: opts.exam.id,
+      studentId: input.studentId,
+      accessCode: input.accessCode,
+      policy: opts.policy,
+      appVersion: opts.appVersion,
+      scheduler,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    if (!registered.ok) {
+      const m = MESSAGES[registered.reason](registered.message);
+      opts.log?.(`sign-in of ${input.studentId} refused: ${registered.reason}: ${registered.message}`);
+      return err(m.code, m.text);
+    }
+    if (this.closed) return err('internal', 'Vigil is closing.');
+    const server = registered.value;
+    try {
+      const session = await openExamSession({ ...opts, scheduler, studentId: input.studentId, exam: server.exam ?? opts.exam, server });
+      this.session = session;
+    } catch (e) {
+      opts.log?.(`opening the attempt failed: ${e instanceof Error ? e.message : String(e)}`);
+      return err('storage_failed', 'Your attempt could not be opened on this computer. Ask your proctor.');
+    }
+    opts.log?.(`signed in ${input.studentId}: session ${server.sessionId}${server.flags.length ? ` (flags: ${server.flags.join(', ')})` : ''}`);
+    this.opts.onOpened?.(this.session);
+    for (const l of this.listeners) this.unsubscribe.push(this.session.onSnapshot(l));
+    return this.session.getSnapshot();
+  }
+
+  saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
+    return this.session ? this.session.saveAnswer(input) : notSignedIn();
+  }
+
+  async reportWindowEvent(event: WindowEvent): Promise<Result<null>> {
+    // Focus and clipboard before the exam are nobody's business.
+    return this.session ? this.session.reportWindowEvent(event) : ok(null);
+  }
+
+  submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>> {
+    return this.session ? this.session.submit(input) : notSignedIn();
+  }
+
+  async lockFlushed(): Promise<Result<null>> {
+    return this.session ? this.session.lockFlushed() : ok(null);
+  }
+
+  onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    const off = this.session?.onSnapshot(listener);
+    if (off) this.unsubscribe.push(off);
+    return () => {
+      this.listeners.delete(listener);
+      off?.();
+    };
+  }
+
+  recordRejectedCall(call: string, reason: string): void {
+    if (this.session) this.session.recordRejectedCall(call, reason);
+    else this.opts.log?.(`refused call before sign-in: ${call}: ${reason}`);
+  }
+
+  flushUploads(): Promise<{ delivered: number; failed: number }> {
+    return this.session ? this.session.flushUploads() : Promise.resolve({ delivered: 0, failed: 0 });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pending?.catch(() => {});
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.session?.close();
+  }
+
+  /** Before sign-in: the exam's title only (the questions come from the server). */
+  private signInSnapshot(): SessionSnapshot {
+    const { exam } = this.opts;
+    return {
+      sessionId: '',
+      studentId: '',
+      exam: { ...exam, questions: [] },
+      answers: {},
+      phase: 'sign_in',
+      startedAt: 0,
+      deadline: 0,
+      risk: { score: 0, level: 'clean', reasons: [], warning: null, locked: false },
+      submission: null,
+      notices: [],
+    };
+  }
+}
+
+const notSignedIn = (): Promise<Result<never>> => Promise.resolve(err('not_signed_in', 'Sign in first: enter your student id and exam access code.'));
