@@ -20,6 +20,8 @@ export interface LiveReporterOptions {
   now: () => number;
   /** Signed proctor orders as they arrive; hand them to a ProctorOrderInbox. */
   onOrder?: (signed: unknown) => void;
+  /** Each (re)connection: orders sent while offline went nowhere, so the owner pulls them. */
+  onConnect?: () => void;
   log?: (line: string) => void;
   /** Flags kept while offline; the oldest go first beyond this (the outbox still has them). */
   maxPendingFlags?: number;
@@ -73,7 +75,10 @@ export class LiveReporter {
     if (this.socket) return;
     const socket = io(this.opts.serverUrl, { auth: { token: this.opts.token }, transports: ['websocket'] });
     this.socket = socket;
-    socket.on('connect', () => this.flush());
+    socket.on('connect', () => {
+      this.flush();
+      this.opts.onConnect?.();
+    });
     socket.on('connect_error', (e: Error) => this.fail(`live connection: ${e.message}`));
     socket.on(PROCTOR_ORDER_EVENT, (signed: unknown) => this.opts.onOrder?.(signed));
   }

@@ -6,9 +6,10 @@ import { formatClock } from '../format';
 /**
  * Covers the exam once the session is locked, and stays after the automatic submission
  * (which follows the lock at once) so the student keeps seeing why. Focus stays inside
- * (the exam behind is `inert`); it says that nothing they wrote is lost.
+ * (the exam behind is `inert`); it says that nothing they wrote is lost. The `proctor`
+ * variant is a proctor's pause: nothing is submitted, and it lifts when the proctor resumes.
  */
-export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
+export function LockOverlay({ snapshot, variant = 'risk' }: { snapshot: SessionSnapshot; variant?: 'risk' | 'proctor' }) {
   const dialog = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -44,6 +45,7 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
   const { risk } = snapshot;
   const answered = Object.keys(snapshot.answers).length;
   const receipt = snapshot.submission;
+  const paused = variant === 'proctor';
   return (
     <div className="lock-overlay" role="presentation">
       <div
@@ -64,8 +66,13 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
           </svg>
         </div>
         <h1 id="lock-heading" ref={heading} tabIndex={-1} className="lock-overlay__heading">
-          This exam has been locked
+          {paused ? 'Your proctor has paused the exam' : 'This exam has been locked'}
         </h1>
+        {paused ? (
+          <p id="lock-why" className="lock-overlay__why">
+            {snapshot.proctorHold?.reason ? `Reason given: ${snapshot.proctorHold.reason}` : 'Your proctor will tell you why.'}
+          </p>
+        ) : (
         <div id="lock-why" className="lock-overlay__why">
           {/* The engine's warning already names the score and the reasons when it has one. */}
           <p>{risk.warning ?? `The integrity score reached ${Math.round(risk.score)} of 100, the limit set for this exam.`}</p>
@@ -83,6 +90,14 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
             </>
           ) : null}
         </div>
+        )}
+        {paused ? (
+          <p id="lock-kept" className="lock-overlay__kept">
+            Your answers are kept ({answered} saved). Nothing has been submitted: the exam goes on where you left it when your
+            proctor resumes it. Please stay at your seat.
+          </p>
+        ) : (
+        <>
         <p id="lock-kept" className="lock-overlay__kept">
           Your answers are kept ({answered} saved).{' '}
           {receipt
@@ -102,6 +117,8 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
           <p className="lock-overlay__progress" role="status">
             <span className="spinner" aria-hidden="true" /> Submitting your answers…
           </p>
+        )}
+        </>
         )}
       </div>
     </div>
