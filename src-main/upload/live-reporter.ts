@@ -84,8 +84,10 @@ export class LiveReporter {
   }
 
   stop(): void {
-    this.socket?.disconnect();
+    const socket = this.socket;
+    // Cleared first: disconnect() calls the acks still waiting at once, and they must see it stopped.
     this.socket = null;
+    socket?.disconnect();
   }
 
   reportRisk(state: RiskState): void {
@@ -156,6 +158,8 @@ export class LiveReporter {
         this.flagsInFlight--;
         if (timeout) this.flags.unshift(item.report);
       }
+      // stop() cuts the acks still waiting: that is the session closing, not a failure to report.
+      if (timeout && this.socket !== socket) return;
       if (timeout) this.fail(`${event} not acknowledged within ${ACK_TIMEOUT_MS} ms; kept for the next try`);
       else if (answer?.ok) this.delivered++;
       else {

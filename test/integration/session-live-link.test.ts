@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
-import { defaultPolicy } from '../../src-main/contract';
-import type { Exam, Result } from '../../src-main/contract';
+import { PolicySchema, defaultPolicy } from '../../src-main/contract';
+import type { Exam, Policy, Result } from '../../src-main/contract';
 import { proctorOrderBytes, type ProctorOrder, type ProctorOrderAudit, type SignedProctorOrder } from '../../src-main/contract/proctor-order';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
@@ -43,8 +43,8 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function gate(clock: FakeClock, logs: string[] = []): SignInGate {
-  const g = new SignInGate({ exam: demo, policy: defaultPolicy(), dataDir, scheduler: clock, serverUrl: server.url, appVersion: '0.1.0-test', log: (l) => logs.push(l) });
+function gate(clock: FakeClock, logs: string[] = [], policy: Policy = defaultPolicy()): SignInGate {
+  const g = new SignInGate({ exam: demo, policy, dataDir, scheduler: clock, serverUrl: server.url, appVersion: '0.1.0-test', log: (l) => logs.push(l) });
   gates.push(g);
   return g;
 }
@@ -163,5 +163,34 @@ describe('the live link of a registered attempt', () => {
       ['applied', 'unlock'],
       ['applied', 'extend'],
     ]);
+  });
+
+  it('a raised flag goes out as it is raised, beside its upload in the outbox', async () => {
+    const clock = new FakeClock(START);
+    // One-second windows, flags from 'medium' up: a few focus losses make one quickly.
+    const policy = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 1, classifier: { flagAtLevel: 'medium' } });
+    const g = gate(clock, [], policy);
+    const { sessionId } = unwrap(await g.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    await expect.poll(() => server.live.isOnline(sessionId)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      unwrap(await g.reportWindowEvent({ kind: 'focus', focused: false }));
+      clock.advanceBy(200);
+      unwrap(await g.reportWindowEvent({ kind: 'focus', focused: true }));
+      clock.advanceBy(200);
+    }
+    clock.advanceBy(2000);
+    const flagRows = () => {
+      const store = AuditStore.open(attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice'), { readonly: true });
+      try {
+        return store.entries().filter((e) => e.kind === 'flag_raised');
+      } finally {
+        store.close();
+      }
+    };
+    const flags = flagRows();
+    expect(flags.length).toBeGreaterThan(0);
+    // Every flag in the log also reached the server live, the last one last.
+    await expect.poll(() => server.live.reported(sessionId)?.flags).toBe(flags.length);
+    expect(server.live.reported(sessionId)?.lastFlag).toMatchObject({ sequence: (flags.at(-1)!.payload as { sequence: number }).sequence });
   });
 });
