@@ -26,6 +26,11 @@ export interface SessionSnapshot {
   submission: SubmissionReceipt | null;
   /** Problems the student should know about (e.g. "answers saved locally, server unreachable"). */
   notices: string[];
+  /**
+   * A proctor has paused the exam (a signed `lock` order): the page covers the exam until the
+   * matching `unlock`. Answers stay saved and nothing is submitted. Null otherwise.
+   */
+  proctorHold?: { reason: string } | null;
 }
 
 export interface SubmissionReceipt {

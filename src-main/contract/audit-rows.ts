@@ -3,6 +3,7 @@ import type { SessionPhase, SubmissionReceipt } from './api';
 import { ExamSchema } from './exam';
 import { PatternFindingSchema } from './flag-file';
 import { PolicySchema } from './policy';
+import { ProctorOrderAuditSchema } from './proctor-order';
 import type { RiskReason } from './risk';
 import { IntegrityKindSchema, RiskLevelSchema } from './risk';
 
@@ -169,6 +170,8 @@ export const AUDIT_ROW_SCHEMAS = {
       remainingMs: z.number().min(0),
     })
     .strict(),
+  /** A proctor order received live: applied (with the server's signature) or refused, and why. */
+  proctor_order: ProctorOrderAuditSchema,
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_ROW_SCHEMAS;

@@ -17,6 +17,8 @@ export interface DetectionPipelineOptions {
   resumed: { ledger: RiskLedger; nextSequence: number } | null;
   /** A failure the exam survives (baselines not saved or not restored): logged and audited by the session. */
   onError: (what: string, e: unknown) => void;
+  /** A flag was raised (after its row and upload are written): the live link sends it on. */
+  onFlag?: (flag: { sequence: number; level: RiskState['level']; probability: number; patterns: { pattern: string; severity: number; explanation: string }[] }) => void;
 }
 
 /**
@@ -120,11 +122,9 @@ export class DetectionPipeline {
       inputIssues: result.inputIssues,
     });
     if (result.shouldFlag && result.flagFile) {
-      store.append(
-        'flag_raised',
-        { sequence: pkg.sequence, level: result.riskLevel, probability: result.probability, patterns: result.patterns },
-        { path: `/api/flagged-activity/${enc(sessionId)}/${enc(studentId)}`, body: result.flagFile },
-      );
+      const flag = { sequence: pkg.sequence, level: result.riskLevel, probability: result.probability, patterns: result.patterns };
+      store.append('flag_raised', flag, { path: `/api/flagged-activity/${enc(sessionId)}/${enc(studentId)}`, body: result.flagFile });
+      this.opts.onFlag?.(flag);
     }
     return this.ledger.recordDetection(result, pkg.endedAt);
   }

@@ -12,6 +12,8 @@ import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
 import { ExamTimekeeper } from './exam-timekeeper';
+import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
+import type { ProctorOrder } from '../contract/proctor-order';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { createExamClock, type ExamClock } from './exam-clock';
 import { recordCheckpointBreak } from './server-anchor-check';
@@ -39,10 +41,14 @@ export class ExamSession implements VigilApi {
   private readonly time: ExamTimekeeper;
   private readonly intake: AnswerIntake;
   /**
-   * A registered attempt's deadline on the server's clock (carried on a monotonic clock from
-   * the server's time reading): the exam ends at the earlier of it and the local exam time.
+   * A registered attempt's deadline on the server's clock, carried on a monotonic clock from
+   * the server's time reading; a proctor's signed extension moves it.
    */
-  private readonly serverDeadline: { clock: ExamClock; at: number } | null;
+  private serverDeadline: { clock: ExamClock; at: number } | null;
+  private cancelTimeUp: (() => void) | null = null;
+  /** A proctor's pause (signed lock order) in force; restored from the audit on a restart. */
+  private hold: { reason: string } | null = null;
+  private live: LiveLink | null = null;
   private readonly exam: Exam;
   private readonly checkpoints: CheckpointSchedule | null;
   private readonly policy: Policy;
@@ -114,6 +120,7 @@ export class ExamSession implements VigilApi {
       startAt: this.time.now(),
       resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
       onError: (what, e) => this.reporter.reportError(what, e),
+      onFlag: (flag) => this.live?.reportFlag(flag),
     });
     this.risk = floorRisk(this.detection.riskAt(this.time.now()), this.scoreFloor);
     this.maxScore = this.risk.score;
@@ -164,6 +171,7 @@ export class ExamSession implements VigilApi {
     if (this.recovery.findings.length > 0 || this.recovery.carryOver) this.reporter.addNotice(TAMPERED_NOTICE);
     this.saveMarker();
     this.delivery.start();
+    this.startLive();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
 
@@ -181,10 +189,7 @@ export class ExamSession implements VigilApi {
       );
       this.time.start();
       this.cancelTimers.push(() => this.time.stop());
-      if (this.serverDeadline) {
-        const { clock, at } = this.serverDeadline;
-        this.cancelTimers.push(scheduler.after(Math.max(0, at - clock.now()), () => this.trySubmit('time_up')));
-      }
+      this.armTimeUp();
       this.checkpoints?.start();
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
@@ -199,6 +204,38 @@ export class ExamSession implements VigilApi {
     const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.startedAt, policy: this.policy };
     const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
+  }
+
+  /** The server's deadline timer (an unregistered attempt's is the timekeeper's own). */
+  private armTimeUp(): void {
+    this.cancelTimeUp?.();
+    if (!this.serverDeadline) return;
+    const { clock, at } = this.serverDeadline;
+    this.cancelTimeUp = this.scheduler.after(Math.max(0, at - clock.now()), () => this.trySubmit('time_up'));
+  }
+
+  private startLive(): void {
+    const serverUrl = this.opts.serverUrl !== undefined ? this.opts.serverUrl : this.policy.serverUrl;
+    const applied = appliedOrders(this.store);
+    if (this.phase === 'active') this.hold = applied.hold;
+    const log = (line: string) => this.reporter.log(line);
+    const onError = (what: string, e: unknown) => this.reporter.reportError(what, e);
+    const now = () => this.scheduler.now();
+    this.live = startLiveLink(serverUrl, this.opts.server ?? null, { store: this.store, now, onApply: (o) => this.applyOrder(o), onError, log }, applied);
+    this.live?.reportRisk(this.risk);
+  }
+
+  /** A verified proctor order (already audited): pause, resume, or more time. */
+  private applyOrder(order: ProctorOrder): void {
+    if (order.action === 'extend') {
+      // The signed deadline, not "plus N minutes": a restart already read the extended one from the server.
+      if (this.serverDeadline) this.serverDeadline = { ...this.serverDeadline, at: order.deadline };
+      if (this.phase === 'active' && this.cancelTimeUp) this.armTimeUp();
+    } else if (this.phase === 'active') {
+      // A pause never submits: answers stay saved, and the time-up timer still ends the exam.
+      this.hold = order.action === 'lock' ? { reason: order.reason } : null;
+    }
+    this.emit();
   }
 
   private saveMarker(): void {
@@ -307,6 +344,8 @@ export class ExamSession implements VigilApi {
       this.time.save();
     }
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    this.cancelTimeUp?.();
+    this.live?.stop();
     if (this.started) this.saveMarker();
     this.delivery.stop();
     this.reporter.clear();
@@ -319,6 +358,7 @@ export class ExamSession implements VigilApi {
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
+      this.live?.reportRisk(next);
       if (next.score > this.maxScore) {
         this.maxScore = next.score;
         this.saveMarker();
@@ -348,6 +388,8 @@ export class ExamSession implements VigilApi {
     const submittedAt = this.scheduler.now();
     this.sources.stop();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    this.cancelTimeUp?.();
+    this.hold = null;
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
@@ -414,6 +456,7 @@ export class ExamSession implements VigilApi {
       risk: this.risk,
       submission: this.delivery.receipt(),
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
+      proctorHold: this.hold,
     };
   }
 

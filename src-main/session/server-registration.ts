@@ -29,6 +29,8 @@ export interface ServerAttempt {
   checkpointBreak: CheckpointBreak | null;
   /** Why a proctor will look at this attempt ('second-attempt', ...). */
   flags: string[];
+  /** The server's Ed25519 key (base64, raw 32 bytes) that signs proctor orders; null from a server without one. */
+  serverPublicKey: string | null;
 }
 
 export type RegistrationOutcome = { ok: true; value: ServerAttempt } | { ok: false; reason: RegistrationRefusal; message: string };
@@ -54,6 +56,8 @@ const RegistrationFileSchema = z.object({
   wallOffset: z.number(),
   /** sha256(sessionId, access code): the student signs in again with the same code. */
   codeCheck: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Kept so a restart still verifies proctor orders (absent in files written before issue 12). */
+  serverPublicKey: z.string().min(1).optional(),
 });
 type RegistrationFile = z.infer<typeof RegistrationFileSchema>;
 
@@ -102,6 +106,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
     deadline: r.deadline,
     wallOffset: r.serverTime - o.scheduler.now(),
     codeCheck: codeCheck(r.sessionId, o.accessCode),
+    ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
   });
   return {
     ok: true,
@@ -115,6 +120,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
       lastCheckpoint: null,
       checkpointBreak: null,
       flags: r.attempt?.flags ?? [],
+      serverPublicKey: r.serverPublicKey ?? null,
     },
   };
 }
@@ -125,7 +131,7 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
   }
   const status = await client.status(kept.sessionId, kept.token);
   const monotonicAt = monotonicNow(o.scheduler);
-  const base = { sessionId: kept.sessionId, token: kept.token, k0: null, exam: null, flags: [] };
+  const base = { sessionId: kept.sessionId, token: kept.token, k0: null, exam: null, flags: [], serverPublicKey: kept.serverPublicKey ?? null };
   if (status.ok) {
     const last = status.value.lastCheckpoint;
     const checkpointBreak = last ? compareWithServer(attemptDatabaseFile(o.dataDir, o.examId, o.studentId), last) : null;

@@ -152,7 +152,7 @@ async function start(): Promise<void> {
 
   const serverUrl = launch.serverUrl ?? policy.serverUrl;
   const common = {
-    policy: policy,
+    policy,
     dataDir,
     sources: createCaptureSources(log),
     ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
@@ -160,12 +160,12 @@ async function start(): Promise<void> {
   };
   if (serverUrl) {
     // With an exam server the student signs in first; the server sends the exam (issue 8).
-    session = new SignInGate({ ...common, exam: exam, serverUrl, appVersion: app.getVersion() });
+    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion() });
     log(`exam ${exam.id}: waiting for the student to sign in with ${serverUrl}`);
   } else {
     try {
       // Demo/offline mode: the installed exam, a local K_0, everything queued on this computer.
-      session = await openExamSession({ ...common, exam: exam, studentId: launch.studentId ?? 'student' });
+      session = await openExamSession({ ...common, exam, studentId: launch.studentId ?? 'student' });
     } catch (e) {
       return showStartupError('The exam database cannot be opened', describe(e));
     }

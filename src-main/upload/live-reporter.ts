@@ -20,6 +20,8 @@ export interface LiveReporterOptions {
   now: () => number;
   /** Signed proctor orders as they arrive; hand them to a ProctorOrderInbox. */
   onOrder?: (signed: unknown) => void;
+  /** Each (re)connection: orders sent while offline went nowhere, so the owner pulls them. */
+  onConnect?: () => void;
   log?: (line: string) => void;
   /** Flags kept while offline; the oldest go first beyond this (the outbox still has them). */
   maxPendingFlags?: number;
@@ -73,14 +75,19 @@ export class LiveReporter {
     if (this.socket) return;
     const socket = io(this.opts.serverUrl, { auth: { token: this.opts.token }, transports: ['websocket'] });
     this.socket = socket;
-    socket.on('connect', () => this.flush());
+    socket.on('connect', () => {
+      this.flush();
+      this.opts.onConnect?.();
+    });
     socket.on('connect_error', (e: Error) => this.fail(`live connection: ${e.message}`));
     socket.on(PROCTOR_ORDER_EVENT, (signed: unknown) => this.opts.onOrder?.(signed));
   }
 
   stop(): void {
-    this.socket?.disconnect();
+    const socket = this.socket;
+    // Cleared first: disconnect() calls the acks still waiting at once, and they must see it stopped.
     this.socket = null;
+    socket?.disconnect();
   }
 
   reportRisk(state: RiskState): void {
@@ -151,6 +158,8 @@ export class LiveReporter {
         this.flagsInFlight--;
         if (timeout) this.flags.unshift(item.report);
       }
+      // stop() cuts the acks still waiting: that is the session closing, not a failure to report.
+      if (timeout && this.socket !== socket) return;
       if (timeout) this.fail(`${event} not acknowledged within ${ACK_TIMEOUT_MS} ms; kept for the next try`);
       else if (answer?.ok) this.delivered++;
       else {

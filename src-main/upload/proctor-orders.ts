@@ -9,7 +9,10 @@ import {
 // SPKI wrapping of a raw Ed25519 public key (RFC 8410).
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-export type OrderCheck = { ok: true; order: ProctorOrder; signature: string } | { ok: false; refusal: string };
+export type OrderCheck =
+  | { ok: true; order: ProctorOrder; signature: string }
+  /** `claimed`: what a readable but refused order said (forged, another attempt's), kept as evidence. */
+  | { ok: false; refusal: string; claimed?: { order: ProctorOrder; signature: string } };
 
 /** The server's public key from registration (`serverPublicKey`: base64 of the raw 32 bytes). */
 export function serverOrderKey(serverPublicKey: string): KeyObject {
@@ -35,8 +38,9 @@ export function verifyProctorOrder(input: unknown, key: KeyObject, sessionId: st
   } catch {
     good = false;
   }
-  if (!good) return { ok: false, refusal: `order ${order.orderId} (${order.action}) does not carry the exam server's signature` };
-  if (order.sessionId !== sessionId) return { ok: false, refusal: `order ${order.orderId} is for another attempt (${order.sessionId})` };
+  const claimed = { order, signature };
+  if (!good) return { ok: false, refusal: `order ${order.orderId} (${order.action}) does not carry the exam server's signature`, claimed };
+  if (order.sessionId !== sessionId) return { ok: false, refusal: `order ${order.orderId} is for another attempt (${order.sessionId})`, claimed };
   return { ok: true, order, signature };
 }
 
@@ -77,7 +81,10 @@ export class ProctorOrderInbox {
   receive(input: unknown): InboxVerdict {
     const at = this.now();
     const checked = verifyProctorOrder(input, this.key, this.sessionId);
-    if (!checked.ok) return { kind: 'refuse', audit: { outcome: 'refused', order: null, signature: null, refusal: checked.refusal, at } };
+    if (!checked.ok) {
+      const { order = null, signature = null } = checked.claimed ?? {};
+      return { kind: 'refuse', audit: { outcome: 'refused', order, signature, refusal: checked.refusal, at } };
+    }
     const { order, signature } = checked;
     if (order.seq === this.lastSeq && order.orderId === this.lastOrderId) return { kind: 'duplicate', orderId: order.orderId };
     if (order.seq <= this.lastSeq) {

@@ -55,6 +55,11 @@ export function App({ api }: { api: VigilApi | undefined }) {
           <ExamView snapshot={snapshot} inert />
           <LockOverlay snapshot={snapshot} />
         </>
+      ) : snapshot.phase === 'active' && snapshot.proctorHold ? (
+        <>
+          <ExamView snapshot={snapshot} inert />
+          <LockOverlay snapshot={snapshot} variant="proctor" />
+        </>
       ) : snapshot.phase === 'submitted' ? (
         <SubmittedScreen snapshot={snapshot} />
       ) : (

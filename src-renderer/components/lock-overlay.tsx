@@ -6,9 +6,10 @@ import { formatClock } from '../format';
 /**
  * Covers the exam once the session is locked, and stays after the automatic submission
  * (which follows the lock at once) so the student keeps seeing why. Focus stays inside
- * (the exam behind is `inert`); it says that nothing they wrote is lost.
+ * (the exam behind is `inert`); it says that nothing they wrote is lost. The `proctor`
+ * variant is a proctor's pause: nothing is submitted, and it lifts when the proctor resumes.
  */
-export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
+export function LockOverlay({ snapshot, variant = 'risk' }: { snapshot: SessionSnapshot; variant?: 'risk' | 'proctor' }) {
   const dialog = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -41,9 +42,7 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
     }
   };
 
-  const { risk } = snapshot;
-  const answered = Object.keys(snapshot.answers).length;
-  const receipt = snapshot.submission;
+  const paused = variant === 'proctor';
   return (
     <div className="lock-overlay" role="presentation">
       <div
@@ -64,47 +63,76 @@ export function LockOverlay({ snapshot }: { snapshot: SessionSnapshot }) {
           </svg>
         </div>
         <h1 id="lock-heading" ref={heading} tabIndex={-1} className="lock-overlay__heading">
-          This exam has been locked
+          {paused ? 'Your proctor has paused the exam' : 'This exam has been locked'}
         </h1>
-        <div id="lock-why" className="lock-overlay__why">
-          {/* The engine's warning already names the score and the reasons when it has one. */}
-          <p>{risk.warning ?? `The integrity score reached ${Math.round(risk.score)} of 100, the limit set for this exam.`}</p>
-          {risk.reasons.length > 0 ? (
-            <>
-              <p className="lock-overlay__subheading">What was recorded:</p>
-              <ul className="lock-overlay__reasons">
-                {groupReasons(risk.reasons).map(({ message, count }) => (
-                  <li key={message}>
-                    {message}
-                    {count > 1 ? ` (${count} times)` : ''}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-        </div>
-        <p id="lock-kept" className="lock-overlay__kept">
-          Your answers are kept ({answered} saved).{' '}
-          {receipt
-            ? 'They have been submitted; you do not need to do anything.'
-            : 'They are being submitted now; you do not need to do anything.'}{' '}
-          A proctor will review what was recorded.
-        </p>
-        {receipt ? (
-          <p className="lock-overlay__progress lock-overlay__progress--done" role="status">
-            Submitted at {formatClock(receipt.submittedAt)} with {receipt.answerCount}{' '}
-            {receipt.answerCount === 1 ? 'answer' : 'answers'}.{' '}
-            {receipt.delivered
-              ? 'Delivered to the exam server.'
-              : 'Queued on this computer; it will be sent as soon as the exam server can be reached. Please leave Vigil open.'}
-          </p>
-        ) : (
-          <p className="lock-overlay__progress" role="status">
-            <span className="spinner" aria-hidden="true" /> Submitting your answers…
-          </p>
-        )}
+        {paused ? <PauseText snapshot={snapshot} /> : <RiskLockText snapshot={snapshot} />}
       </div>
     </div>
+  );
+}
+
+/** Why the risk lock came, and how far the automatic submission has got. */
+function RiskLockText({ snapshot }: { snapshot: SessionSnapshot }) {
+  const { risk } = snapshot;
+  const answered = Object.keys(snapshot.answers).length;
+  const receipt = snapshot.submission;
+  return (
+    <>
+      <div id="lock-why" className="lock-overlay__why">
+        {/* The engine's warning already names the score and the reasons when it has one. */}
+        <p>{risk.warning ?? `The integrity score reached ${Math.round(risk.score)} of 100, the limit set for this exam.`}</p>
+        {risk.reasons.length > 0 ? (
+          <>
+            <p className="lock-overlay__subheading">What was recorded:</p>
+            <ul className="lock-overlay__reasons">
+              {groupReasons(risk.reasons).map(({ message, count }) => (
+                <li key={message}>
+                  {message}
+                  {count > 1 ? ` (${count} times)` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+      <p id="lock-kept" className="lock-overlay__kept">
+        Your answers are kept ({answered} saved).{' '}
+        {receipt
+          ? 'They have been submitted; you do not need to do anything.'
+          : 'They are being submitted now; you do not need to do anything.'}{' '}
+        A proctor will review what was recorded.
+      </p>
+      {receipt ? (
+        <p className="lock-overlay__progress lock-overlay__progress--done" role="status">
+          Submitted at {formatClock(receipt.submittedAt)} with {receipt.answerCount}{' '}
+          {receipt.answerCount === 1 ? 'answer' : 'answers'}.{' '}
+          {receipt.delivered
+            ? 'Delivered to the exam server.'
+            : 'Queued on this computer; it will be sent as soon as the exam server can be reached. Please leave Vigil open.'}
+        </p>
+      ) : (
+        <p className="lock-overlay__progress" role="status">
+          <span className="spinner" aria-hidden="true" /> Submitting your answers…
+        </p>
+      )}
+    </>
+  );
+}
+
+/** A proctor's pause: their reason, and that nothing was submitted. */
+function PauseText({ snapshot }: { snapshot: SessionSnapshot }) {
+  const answered = Object.keys(snapshot.answers).length;
+  const reason = snapshot.proctorHold?.reason;
+  return (
+    <>
+      <p id="lock-why" className="lock-overlay__why">
+        {reason ? `Reason given: ${reason}` : 'Your proctor will tell you why.'}
+      </p>
+      <p id="lock-kept" className="lock-overlay__kept">
+        Your answers are kept ({answered} saved). Nothing has been submitted: the exam goes on where you left it when your
+        proctor resumes it. Please stay at your seat.
+      </p>
+    </>
   );
 }
 

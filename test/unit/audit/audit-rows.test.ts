@@ -35,11 +35,14 @@ describe('audit row schemas', () => {
       'log_tampered',
       'segment_started',
       'clock_jump',
+      'proctor_order',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);
     expect(checkAuditPayload('error', { what: 'scoring activity', message: 'boom' }).ok).toBe(true);
     expect(checkAuditPayload('error', { what: 'scoring activity' }).ok).toBe(false);
+    expect(checkAuditPayload('proctor_order', { outcome: 'refused', order: null, signature: null, refusal: 'not a signed proctor order', at: 1 }).ok).toBe(true);
+    expect(checkAuditPayload('proctor_order', { outcome: 'applied', order: null, signature: null, refusal: null }).ok).toBe(false);
   });
 
   it('names the field at fault, and a key the schema does not know is an error, not dropped', () => {
