@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -194,5 +194,53 @@ describe.skipIf(SKIP)('integrity check under Xvfb', () => {
     } finally {
       await stopChild(proc);
     }
+  });
+});
+
+describe('integrity CLI without an X display', () => {
+  const cli = (args: string[], env: NodeJS.ProcessEnv, wrap: string[] = []) =>
+    run(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), '--import', 'tsx', CLI, ...args], { cwd: ROOT, env }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const noDisplay = () => {
+    const env = { ...process.env };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    delete env.XDG_SESSION_TYPE;
+    return env;
+  };
+
+  it('reports a Wayland session as limited capture, in watch and in check', async () => {
+    const env = { ...noDisplay(), XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' };
+    const watched = await cli(['watch', '--seconds', '1'], env);
+    expect(watched.code).toBe(0);
+    const lines = watched.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.find((l) => l.kind === 'capture_unavailable' && l.what === 'wayland')?.reason).toMatch(/Wayland session.*limited/);
+    const checked = await cli(['check'], env);
+    const out = JSON.parse(checked.stdout) as { findings: { kind: string; what?: string; severity: string; message: string }[] };
+    expect(out.findings.find((f) => f.what === 'wayland')).toMatchObject({ kind: 'capture_unavailable', severity: 'warn' });
+  });
+
+  it.runIf(onPath('strace'))('sees a tracer attached to itself (TracerPid) and blocks the check', async () => {
+    const r = await cli(['check'], noDisplay(), ['strace', '-o', '/dev/null']);
+    const out = JSON.parse(r.stdout) as { ok: boolean; findings: { kind: string; message: string; evidence?: string[] }[] };
+    const dbg = out.findings.find((f) => f.kind === 'debugger');
+    expect(dbg?.message).toMatch(/^Close the debugger attached to Vigil \(strace, process \d+\)\.$/);
+    expect(out.ok).toBe(false);
+    expect(r.code).toBe(1);
+  });
+
+  it('refuses bad usage and a malformed policy with exit code 2 and a clear message', async () => {
+    expect(await cli(['watch', '--seconds', 'soon'], noDisplay())).toMatchObject({ code: 2, stderr: expect.stringMatching(/--seconds needs a positive number/) });
+    expect(await cli(['scan'], noDisplay())).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "scan"/) });
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-policy-'));
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, integrity: { extraProhibitedApps: { ai_assistant: ['ok-name', ''] } } }));
+    const bad = await cli(['check', '--policy', file], noDisplay());
+    rmSync(dir, { recursive: true, force: true });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/extraProhibitedApps\.ai_assistant\[1\]/);
+    expect(bad.stdout).toBe('');
   });
 });
