@@ -17,6 +17,11 @@ export type ProbeFinding =
 export interface Probe {
   name: string;
   run(): Promise<ProbeFinding>;
+  /**
+   * How often it is looked at again while the exam runs (a remote session or a tracer can
+   * start later); null = once (the machine stays the machine).
+   */
+  everyMs: number | null;
 }
 
 export type ProbeOutcome = { probe: string; ok: true; finding: ProbeFinding } | { probe: string; ok: false; reason: string };
@@ -56,6 +61,7 @@ function optional(path: string): string | undefined {
 
 export const linuxVmProbe: Probe = {
   name: 'virtual_machine',
+  everyMs: null,
   run: async () => {
     const dmi = Object.fromEntries(DMI_FILES.map((f) => [f, optional(`/sys/class/dmi/id/${f}`)]));
     const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
@@ -71,6 +77,10 @@ export const linuxVmProbe: Probe = {
 export function linuxRemoteProbe(env: NodeJS.ProcessEnv, processes: () => { pid: number; name: string }[]): Probe {
   return {
     name: 'remote_session',
+    // /proc/net/tcp lists every socket of the machine (TIME_WAIT included): measured at
+    // ~10 ms a read on a busy machine, so not every few seconds. Remote-control programs
+    // are seen at once by the process watch anyway.
+    everyMs: 30_000,
     run: async () => {
       const ports = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => {
         const text = optional(f);
@@ -88,6 +98,7 @@ export function linuxRemoteProbe(env: NodeJS.ProcessEnv, processes: () => { pid:
 export function tracerProbe(statusText: () => string = () => readFileSync('/proc/self/status', 'utf8')): Probe {
   return {
     name: 'debugger',
+    everyMs: 5_000,
     run: async () => {
       const evidence: string[] = [];
       let tracer: { pid: number; executable: string | null; name: string | null } | null = null;
@@ -118,6 +129,7 @@ export function tracerProbe(statusText: () => string = () => readFileSync('/proc
 export function xrandrDisplaysProbe(env: NodeJS.ProcessEnv): Probe {
   return {
     name: 'displays',
+    everyMs: 5_000,
     run: () =>
       new Promise((resolve, reject) => {
         execFile('xrandr', ['--listmonitors'], { env, timeout: 5000 }, (error, stdout) => {
@@ -133,6 +145,7 @@ export function xrandrDisplaysProbe(env: NodeJS.ProcessEnv): Probe {
 /** Virtual machine outside Linux: systeminformation reads the platform's own tables (WMI, ioreg). */
 export const portableVmProbe: Probe = {
   name: 'virtual_machine',
+  everyMs: null,
   run: async () => {
     const si = await import('systeminformation');
     const s = await si.system();
@@ -144,6 +157,7 @@ export const portableVmProbe: Probe = {
 export function nativeRemoteProbe(env: NodeJS.ProcessEnv, flag: (() => number) | null): Probe {
   return {
     name: 'remote_session',
+    everyMs: 5_000,
     run: async () => {
       const evidence = remoteEvidenceFromEnv(env);
       if (flag && flag() === 1) evidence.push('Windows reports a remote session (SM_REMOTESESSION)');

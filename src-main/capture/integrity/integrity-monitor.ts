@@ -14,7 +14,7 @@ export interface IntegrityMonitorOptions {
   loadNative?: () => NativeLoad;
   session?: () => DesktopSession;
   probes?: (processNames: () => { pid: number; name: string }[]) => Probe[];
-  /** How often the environment probes run again after the first time. */
+  /** How often the monitor looks whether a probe is due again (each probe says how often it wants to run). */
   reprobeMs?: number;
 }
 
@@ -29,6 +29,8 @@ export class IntegrityMonitor {
   private emit: ObservationSink | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
+  /** When each probe last ran. */
+  private readonly probedAt = new Map<string, number>();
   /** Last evidence reported per probe, so a steady condition is reported once, a change again. */
   private readonly reported = new Map<string, string>();
   private readonly env: NodeJS.ProcessEnv;
@@ -90,7 +92,13 @@ export class IntegrityMonitor {
     this.probing = true;
     try {
       const names = () => this.processes.runningNames();
-      const probes = this.opts.probes ? this.opts.probes(names) : platformProbes(this.env, names, this.os.nativeAddon);
+      const all = this.opts.probes ? this.opts.probes(names) : platformProbes(this.env, names, this.os.nativeAddon);
+      const now = this.now();
+      const probes = all.filter((p) => {
+        const last = this.probedAt.get(p.name);
+        return last === undefined || (p.everyMs !== null && now - last >= p.everyMs);
+      });
+      for (const p of probes) this.probedAt.set(p.name, now);
       for (const o of await runProbes(probes, this.policy.probeTimeoutMs)) this.report(o);
     } finally {
       this.probing = false;

@@ -25,8 +25,12 @@ export interface ScannedProcess extends ProcessIdentity {
 const MAX_RANGE = 4096;
 /** The kernel hands out pids from here again after wrapping at pid_max. */
 const FIRST_WRAPPED_PID = 300;
-/** A new process is looked at again for this long: a fork is seen before its exec. */
-const YOUNG_MS = 2000;
+/**
+ * A new process's executable is looked at again for this long, since a fork can be read
+ * before its exec (fork-then-exec takes well under a millisecond to a few ms; a shell
+ * script between them a little longer).
+ */
+const YOUNG_MS = 1000;
 const MAX_YOUNG = 1024;
 
 export interface ScannerStats {
@@ -36,18 +40,27 @@ export interface ScannerStats {
   /** /proc/PID reads for new pids (threads included: they share the pid space). */
   pidProbes: number;
   fullScans: number;
+  /** Polls that listed /proc because many pids were created at once. */
+  listings: number;
 }
 
 /**
  * Finds processes started since the last poll without walking every process: the kernel's
- * last-allocated pid says whether anything was created, and if so which pids are new.
- * Only on a pid wrap-around past MAX_RANGE, or when asked, is /proc listed in full.
+ * last-allocated pid says whether anything was created, and if so which pids are new. Idle,
+ * a poll is one small read whatever runs; a few new pids are probed one by one; a burst of
+ * them costs one listing of /proc (names only) plus a read of each new process. Only after a
+ * pid wrap-around past MAX_RANGE, or when asked, is every process read.
  */
 export class ProcessScanner {
   private lastPid: number | null = null;
   private pidMax = 4_194_304;
-  private young = new Map<number, { seenAt: number; exe: string | null; comm: string | null }>();
-  readonly stats: ScannerStats = { polls: 0, idlePolls: 0, pidProbes: 0, fullScans: 0 };
+  private young = new Map<number, { seenAt: number; exe: string | null }>();
+  /**
+   * Pids of processes seen so far. Pids only grow until the kernel wraps them, so a listed
+   * pid not in here is new; exited ones leave at the next listing.
+   */
+  private known = new Set<number>();
+  readonly stats: ScannerStats = { polls: 0, idlePolls: 0, pidProbes: 0, fullScans: 0, listings: 0 };
 
   constructor(
     private readonly proc: ProcReader = realProc,
@@ -66,11 +79,12 @@ export class ProcessScanner {
     this.lastPid = this.readLastPid();
     this.stats.fullScans++;
     const out: ScannedProcess[] = [];
-    for (const entry of this.proc.list('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const p = this.read(Number(entry));
+    const pids = this.listPids();
+    for (const pid of pids) {
+      const p = this.read(pid);
       if (p) out.push(p);
     }
+    this.known = new Set(pids);
     return out;
   }
 
@@ -91,14 +105,38 @@ export class ProcessScanner {
       for (const p of this.all()) if (!this.young.has(p.pid)) out.push(this.remember(p));
       return out;
     }
-    for (const [from, to] of ranges) {
-      for (let pid = from; pid <= to; pid++) {
+    const count = ranges.reduce((n, [from, to]) => n + to - from + 1, 0);
+    if (count > 8 + this.known.size / 64) {
+      // Many new pids (threads take pids too): one listing of /proc, which shows processes
+      // only, is cheaper than probing each pid.
+      this.stats.listings++;
+      const pids = this.listPids();
+      for (const pid of pids) {
+        if (this.known.has(pid)) continue;
         this.stats.pidProbes++;
         const p = this.read(pid);
         if (p) out.push(this.remember(p));
       }
+      this.known = new Set(pids);
+      return out;
+    }
+    for (const [from, to] of ranges) {
+      for (let pid = from; pid <= to; pid++) {
+        this.stats.pidProbes++;
+        const p = this.read(pid);
+        if (p) {
+          this.known.add(pid);
+          out.push(this.remember(p));
+        }
+      }
     }
     return out;
+  }
+
+  private listPids(): number[] {
+    const pids: number[] = [];
+    for (const entry of this.proc.list('/proc')) if (/^\d+$/.test(entry)) pids.push(Number(entry));
+    return pids;
   }
 
   /** Whether a pid still names a live process (for the few processes someone cares about). */
@@ -155,7 +193,7 @@ export class ProcessScanner {
 
   private remember(p: ScannedProcess): ScannedProcess {
     if (this.young.size >= MAX_YOUNG) this.young.delete(this.young.keys().next().value!);
-    this.young.set(p.pid, { seenAt: this.now(), exe: p.executable, comm: p.comm });
+    this.young.set(p.pid, { seenAt: this.now(), exe: p.executable });
     return p;
   }
 
@@ -166,14 +204,25 @@ export class ProcessScanner {
         this.young.delete(pid);
         continue;
       }
+      // One readlink per young process per poll; the full read only after an exec.
+      let exe: string | null;
+      try {
+        exe = cleanExePath(this.proc.link(`/proc/${pid}/exe`));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.young.delete(pid); // exited
+          continue;
+        }
+        exe = null;
+      }
+      if (exe === y.exe) continue;
       const p = this.read(pid);
       if (!p) {
         this.young.delete(pid);
-      } else if (p.executable !== y.exe || p.comm !== y.comm) {
-        y.exe = p.executable;
-        y.comm = p.comm;
-        out.push(p);
+        continue;
       }
+      y.exe = p.executable;
+      out.push(p);
     }
   }
 }

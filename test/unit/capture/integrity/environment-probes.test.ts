@@ -5,10 +5,10 @@ import { fixture } from './fixtures';
 describe('environment probes', () => {
   it('turns a probe that throws or hangs into a failed outcome, and runs the others', async () => {
     const probes: Probe[] = [
-      { name: 'throws', run: async () => { throw new Error('EIO reading /sys'); } },
-      { name: 'throws_sync', run: () => { throw new Error('sync boom'); } },
-      { name: 'hangs', run: () => new Promise(() => {}) },
-      { name: 'fine', run: async () => ({ kind: 'virtual_machine', evidence: [] }) },
+      { name: 'throws', everyMs: null, run: async () => { throw new Error('EIO reading /sys'); } },
+      { name: 'throws_sync', everyMs: null, run: () => { throw new Error('sync boom'); } },
+      { name: 'hangs', everyMs: null, run: () => new Promise(() => {}) },
+      { name: 'fine', everyMs: null, run: async () => ({ kind: 'virtual_machine', evidence: [] }) },
     ];
     expect(await runProbes(probes, 100)).toEqual([
       { probe: 'throws', ok: false, reason: 'EIO reading /sys' },

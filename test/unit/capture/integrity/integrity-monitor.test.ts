@@ -12,7 +12,7 @@ describe('IntegrityMonitor', () => {
     const m = new IntegrityMonitor(defaultPolicy().integrity, {
       loadNative: () => ({ ok: false, reason: 'the native capture addon (vigil-native) is not built' }),
       session: () => ({ kind: 'x11', display: ':5' }),
-      probes: () => [{ name: 'virtual_machine', run: async () => { throw new Error('EACCES /sys/class/dmi/id/sys_vendor'); } }],
+      probes: () => [{ name: 'virtual_machine', everyMs: null, run: async () => { throw new Error('EACCES /sys/class/dmi/id/sys_vendor'); } }],
     });
     m.start((o) => out.push(o));
     await settle();
@@ -23,18 +23,21 @@ describe('IntegrityMonitor', () => {
     ]);
   });
 
-  it('reports a steady probe finding once, a changed one again, and a tracer as a debugger app', async () => {
+  it('reports a steady probe finding once, a changed one again, a tracer as a debugger app, and probes the machine once', async () => {
     const out: IntegrityObservation[] = [];
     let evidence = ['started over SSH (SSH_CLIENT=1 2 22)'];
+    let vmRuns = 0;
     const native = fakeNative();
     const m = new IntegrityMonitor(defaultPolicy().integrity, {
       loadNative: native.load,
       session: () => ({ kind: 'x11', display: ':5' }),
       reprobeMs: 20,
       probes: () => [
-        { name: 'remote_session', run: async () => ({ kind: 'remote_session', evidence }) },
+        { name: 'remote_session', everyMs: 10, run: async () => ({ kind: 'remote_session', evidence }) },
+        { name: 'virtual_machine', everyMs: null, run: async () => ((vmRuns += 1), { kind: 'virtual_machine', evidence: [] }) },
         {
           name: 'debugger',
+          everyMs: 10,
           run: async () => ({ kind: 'debugger', evidence: ['process 9 (gdb) is tracing Vigil (TracerPid)'], tracer: { pid: 9, executable: '/usr/bin/gdb', name: 'gdb' } }),
         },
       ],
@@ -50,5 +53,7 @@ describe('IntegrityMonitor', () => {
     const tracer = out.filter((o) => o.kind === 'prohibited_app' && o.via === 'tracer_pid');
     expect(tracer).toEqual([expect.objectContaining({ pid: 9, executable: '/usr/bin/gdb', name: 'gdb', category: 'debugger', via: 'tracer_pid' })]);
     expect(native.state.stopped).toBe(1);
+    // The machine does not turn into a virtual machine mid-exam: that probe runs once.
+    expect(vmRuns).toBe(1);
   });
 });

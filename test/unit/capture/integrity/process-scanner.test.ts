@@ -41,6 +41,21 @@ describe('ProcessScanner (new pids only)', () => {
     expect(s.stats.pidProbes).toBe(3);
   });
 
+  it('lists /proc once for a burst of new pids, reading only the new processes, not the threads', () => {
+    const proc = world(400);
+    const s = new ProcessScanner(proc, () => 0);
+    s.all();
+    for (let pid = 401; pid <= 500; pid++) proc.add(pid, pid % 10 === 0 ? { name: `job${pid}`, exe: '/bin/job' } : { name: 'worker', threadOf: 7 });
+    expect(s.poll().map((p) => p.pid)).toEqual([410, 420, 430, 440, 450, 460, 470, 480, 490, 500]);
+    expect(s.stats.listings).toBe(1);
+    expect(s.stats.pidProbes).toBe(10);
+    // The next burst compares with this listing: old processes are not read again.
+    proc.add(501, { name: 'late', exe: '/bin/late' });
+    for (let pid = 502; pid <= 560; pid++) proc.add(pid, { name: 'worker', threadOf: 7 });
+    expect(s.poll().map((p) => p.comm)).toEqual(['late']);
+    expect(s.stats.pidProbes).toBe(11);
+  });
+
   it('skips a process that exits mid-read', () => {
     const proc = world(10);
     const s = new ProcessScanner(proc, () => 0);
@@ -61,10 +76,12 @@ describe('ProcessScanner (new pids only)', () => {
     proc.procs.set(11, { name: 'anydesk', exe: '/usr/bin/anydesk', argv: ['anydesk'] });
     now += 250;
     expect(s.poll()).toEqual([{ pid: 11, ppid: 1, executable: '/usr/bin/anydesk', comm: 'anydesk', argv0: 'anydesk' }]);
-    // Nothing changes after that, and after 2 s it is no longer watched.
+    // While young, a poll costs its executable's readlink beside /proc/loadavg; after a second, nothing.
     now += 250;
+    proc.reads = 0;
     expect(s.poll()).toEqual([]);
-    now += 2500;
+    expect(proc.reads).toBe(2);
+    now += 1000;
     proc.reads = 0;
     s.poll();
     s.poll();
