@@ -11,3 +11,5 @@ export * from './outbox';
 export * from './verbs';
 export * from './verb-inputs';
 export * from './verb-dispatch';
+export * from './integrity';
+export * from './policy-integrity';

@@ -127,6 +127,90 @@ export const SyntheticAllowSchema = z
   });
 export type SyntheticAllow = z.infer<typeof SyntheticAllowSchema>;
 
+/**
+ * What may take focus from the exam without it being held against the student: the
+ * desktop's own surfaces. Each entry is matched like a prohibited-app entry (a program
+ * name against the window's class and executable name, or a path piece with a slash).
+ */
+export const SYSTEM_SURFACES = ['notification', 'os_dialog', 'screen_lock'] as const;
+export type SystemSurface = (typeof SYSTEM_SURFACES)[number];
+
+export const WELL_KNOWN_SURFACES: Record<SystemSurface, readonly string[]> = {
+  notification: [
+    'notify-osd', 'xfce4-notifyd', 'dunst', 'mako', 'swaync', 'notification-daemon', 'mate-notification-daemon',
+    'lxqt-notificationd', 'plasmashell', 'gnome-shell', 'ShellExperienceHost', 'NotificationCenter',
+  ],
+  os_dialog: [
+    'polkit-gnome-authentication-agent-1', 'polkit-kde-authentication-agent-1', 'lxpolkit', 'mate-polkit', 'gcr-prompter',
+    'pinentry', 'pinentry-gnome3', 'pinentry-qt', 'ssh-askpass', 'ksshaskpass', 'nm-applet', 'zenity', 'kdialog',
+    'consent', 'CredentialUIBroker', 'SecurityAgent', 'UserNotificationCenter', 'coreautha',
+  ],
+  screen_lock: [
+    'xscreensaver', 'light-locker', 'i3lock', 'slock', 'xsecurelock', 'swaylock', 'gnome-screensaver', 'kscreenlocker_greet',
+    'mate-screensaver', 'cinnamon-screensaver', 'LockApp', 'ScreenSaverEngine', 'loginwindow',
+  ],
+};
+
+/**
+ * How leaving the exam window is weighed (issue 7, "a fair ledger"). The base points are
+ * `ledger.integrityPoints` (focus_lost for an unknown application, prohibited_app for a
+ * prohibited one); this says how time away and what took focus change them.
+ */
+export const LeavingPolicySchema = z.strictObject({
+  /** An absence shorter than this is logged and costs nothing (an Alt+Tab undone at once). */
+  freeSeconds: z.number().min(0).max(60).default(2),
+  /**
+   * Points for an unknown application grow linearly with the time away beyond `freeSeconds`
+   * and reach the full focus_lost points at this many seconds away.
+   */
+  fullPointsAfterSeconds: z.number().min(1).max(3600).default(60),
+  /** Points for a system surface taking focus (0 = logged only). */
+  surfacePoints: z
+    .strictObject(
+      Object.fromEntries(SYSTEM_SURFACES.map((s) => [s, z.number().min(0).max(100).default(0)])) as {
+        [K in SystemSurface]: z.ZodDefault<z.ZodNumber>;
+      },
+    )
+    .prefault({}),
+  /** The desktop surfaces per kind; IT may replace a list. */
+  surfaces: z
+    .strictObject(
+      Object.fromEntries(SYSTEM_SURFACES.map((s) => [s, z.array(AppEntrySchema).max(500).default([...WELL_KNOWN_SURFACES[s]])])) as {
+        [K in SystemSurface]: z.ZodDefault<z.ZodArray<typeof AppEntrySchema>>;
+      },
+    )
+    .prefault({}),
+  /**
+   * The first this-many violations that would cost points (leaving the window, a prohibited
+   * application, a second display) show the "return to the exam" warning instead.
+   */
+  graceWarnings: z.number().int().min(0).max(5).default(1),
+  /** A page blur and an OS foreground change this close together are one observation. */
+  sameObservationMs: z.number().int().min(0).max(5000).default(1500),
+});
+export type LeavingPolicy = z.infer<typeof LeavingPolicySchema>;
+
+/**
+ * The proctor's quit password as IT stores it: `scrypt$N$r$p$<salt base64>$<hash base64>`
+ * (see src-main/exam/quit-password.ts, which makes and checks it). null: Vigil quits only
+ * once the exam is submitted.
+ */
+export const QuitPasswordHashSchema = z
+  .string()
+  .regex(/^scrypt\$\d{4,8}\$\d{1,2}\$\d{1,2}\$[A-Za-z0-9+/]{22,}={0,2}\$[A-Za-z0-9+/]{43,}={0,2}$/, {
+    message: 'quitPasswordHash must be scrypt$N$r$p$<salt base64>$<hash base64> (made by src-main/exam/quit-password.ts)',
+  })
+  .nullable();
+
+/** The lockdown and fairness part of the integrity section (one key in IntegrityPolicySchema). */
+export const LockdownPolicySchema = z.strictObject({
+  leaving: LeavingPolicySchema.prefault({}),
+  quitPasswordHash: QuitPasswordHashSchema.default(null),
+  /** How often the running exam records that capture is alive (a relaunch after a crash says how long it was off). */
+  heartbeatSeconds: z.number().int().min(1).max(300).default(10),
+});
+export type LockdownPolicy = z.infer<typeof LockdownPolicySchema>;
+
 export const IntegrityPolicySchema = z.strictObject({
   /** The shipped lists; IT may replace a category's list here. */
   prohibitedApps: categoryLists((c) => [...WELL_KNOWN_PROHIBITED[c]]),
@@ -148,6 +232,8 @@ export const IntegrityPolicySchema = z.strictObject({
   fullRescanSeconds: z.number().int().min(0).max(3600).default(60),
   /** A probe that takes longer than this is a `probe_failed` finding. */
   probeTimeoutMs: z.number().int().min(100).max(30_000).default(3000),
+  /** Fairness of the ledger, the quit password, the heartbeat (LockdownPolicySchema below). */
+  lockdown: LockdownPolicySchema.prefault({}),
 });
 export type IntegrityPolicy = z.infer<typeof IntegrityPolicySchema>;
 
@@ -157,3 +243,4 @@ export function prohibitedLists(p: IntegrityPolicy): Record<ProhibitedCategory, 
     PROHIBITED_CATEGORIES.map((c) => [c, [...new Set([...p.prohibitedApps[c], ...p.extraProhibitedApps[c]])]]),
   ) as Record<ProhibitedCategory, string[]>;
 }
+

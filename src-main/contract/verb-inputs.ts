@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SubmitInputSchema, WindowEventSchema } from './api';
+import { AcknowledgeWarningInputSchema, SubmitInputSchema, WindowEventSchema } from './api';
 import { SaveAnswerInputSchema } from './exam';
 import type { Verb } from './verbs';
 
@@ -14,6 +14,9 @@ export const VERB_INPUTS = {
   saveAnswer: SaveAnswerInputSchema,
   reportWindowEvent: WindowEventSchema,
   submit: SubmitInputSchema,
+  runSystemCheck: z.void(),
+  startExam: z.void(),
+  acknowledgeWarning: AcknowledgeWarningInputSchema,
 } as const satisfies Record<Verb, z.ZodType>;
 
 export type VerbInput<V extends Verb> = z.output<(typeof VERB_INPUTS)[V]>;

@@ -1,7 +1,8 @@
 // Zod-free on purpose: the preload imports this at run time, and zod would add ~445 KiB to
 // every page start (the preload bundle is under 1 KiB without it). The input schemas, the
 // table's other column, are in verb-inputs.ts.
-import type { SessionSnapshot, SubmissionReceipt } from './api';
+import type { SessionSnapshot, StartExamResult, SubmissionReceipt } from './api';
+import type { SystemCheckReport } from './integrity';
 import type { SavedAnswer } from './exam';
 
 /** A result type carried in the table as a type only; the value is an empty object. */
@@ -22,6 +23,9 @@ export const VERBS = {
   saveAnswer: { channel: 'vigil:save-answer', returns: returns<SavedAnswer>() },
   reportWindowEvent: { channel: 'vigil:report-window-event', returns: returns<null>() },
   submit: { channel: 'vigil:submit', returns: returns<SubmissionReceipt>() },
+  runSystemCheck: { channel: 'vigil:run-system-check', returns: returns<SystemCheckReport>() },
+  startExam: { channel: 'vigil:start-exam', returns: returns<StartExamResult>() },
+  acknowledgeWarning: { channel: 'vigil:acknowledge-warning', returns: returns<null>() },
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import { AcknowledgeWarningInputSchema, SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import type { Policy, Result, ReturnWarning, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
+import { FocusTargetClassifier } from './focus-target';
+import { IntegrityWatch } from './integrity-watch';
+import { PreExamCheck } from './pre-exam-check';
+import { decideClose, type CloseOutcome } from './quit-guard';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { recordSubmission } from './submission-record';
@@ -27,8 +31,12 @@ export class ExamSession implements VigilApi {
   private readonly detection: DetectionPipeline;
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
-  private readonly startedAt: number;
-  private readonly deadline: number;
+  private readonly integrity: IntegrityWatch;
+  private readonly check: PreExamCheck | null;
+  private returnWarning: ReturnWarning | null = null;
+  /** When the exam's time started (null while checking). */
+  private startedAt: number | null;
+  private deadline: number | null;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -50,9 +58,11 @@ export class ExamSession implements VigilApi {
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
     this.sessionId = restored?.sessionId ?? randomUUID();
-    this.startedAt = restored?.startedAt ?? now;
-    this.phase = restored?.phase ?? 'active';
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, store, () => scheduler.now()) : null;
+    // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
+    this.phase = restored?.phase ?? (this.check ? 'checking' : 'active');
+    this.startedAt = this.phase === 'checking' ? null : (restored?.startedAt ?? now);
+    this.deadline = this.startedAt === null ? null : this.startedAt + exam.durationMinutes * 60_000;
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -74,10 +84,30 @@ export class ExamSession implements VigilApi {
       onChange: () => this.emit(),
       log: (line) => this.reporter.log(line),
     });
+    this.integrity = new IntegrityWatch({
+      policy: this.policy,
+      detection: this.detection,
+      store,
+      classifier: new FocusTargetClassifier(this.policy.integrity, opts.isOwnPid ?? ((pid) => pid === process.pid)),
+      onRisk: (next) => this.updateRisk(next),
+      onWarning: (warning) => {
+        this.returnWarning = warning;
+        this.emit();
+      },
+    });
     this.sources = new EventSources({
       sources: opts.sources ?? [],
+      integritySources: opts.integritySources ?? [],
       route: (event) => {
         if (this.phase === 'active') this.detection.push(event);
+      },
+      observe: (o) => {
+        if (this.phase !== 'active') return;
+        try {
+          this.integrity.observe(o);
+        } catch (e) {
+          this.reporter.reportError(`recording an integrity observation (${o.kind})`, e);
+        }
       },
       onStartFailure: (what, e) => this.reporter.reportError(what, e),
       log: (line) => this.reporter.log(line),
@@ -103,11 +133,13 @@ export class ExamSession implements VigilApi {
         sessionId: this.sessionId,
         examId: this.opts.exam.id,
         studentId: this.opts.studentId,
-        at: this.startedAt,
+        at: this.startedAt ?? now,
         durationMinutes: this.opts.exam.durationMinutes,
         policy,
+        ...(this.phase === 'checking' ? { awaitsCheck: true } : {}),
       });
     }
+    if (restored && !restored.closedCleanly && this.phase === 'active') this.reportCaptureGap(now);
     this.delivery.start();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
@@ -116,10 +148,9 @@ export class ExamSession implements VigilApi {
       // A crash after the score reached 100 but before the lock was written: lock now.
       this.lockAndSubmit();
     } else if (this.phase === 'active') {
-      this.sources.start();
-      this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
+      this.beginActive(now);
+    } else if (this.phase === 'checking') {
+      void this.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -136,7 +167,7 @@ export class ExamSession implements VigilApi {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
+    if (this.phase === 'active' && this.pastDeadline()) this.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
@@ -158,8 +189,10 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     try {
-      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
+      const now = this.scheduler.now();
+      const integrity = this.detection.pushWindowEvent(parsed.data, now);
+      if (parsed.data.kind === 'focus') this.integrity.pageFocus(parsed.data.focused, now);
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, now, ''));
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording a window event', e);
@@ -172,10 +205,66 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.pastDeadline() ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
+    }
+  }
+
+  async runSystemCheck(): Promise<Result<SystemCheckReport>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check.');
+    if (this.phase !== 'checking') return err('invalid_input', 'The exam has already started; the system check runs before it.');
+    try {
+      const report = await this.check.check();
+      this.emit();
+      return ok(report);
+    } catch (e) {
+      return this.reporter.storageFailure('recording the system check', e);
+    }
+  }
+
+  /**
+   * Starts the exam's time, after checking the machine once more: a clean check starts it,
+   * warnings the policy allows start it with the warnings on record, a blocking finding
+   * does not. Starting an exam that runs already is a no-op that says so.
+   */
+  async startExam(): Promise<Result<StartExamResult>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check; it started when it opened.');
+    if (this.phase !== 'checking') {
+      const last = this.check.report;
+      return last ? ok({ started: this.phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
+    }
+    try {
+      const check = await this.check.check();
+      if (!check.ok || this.phase !== 'checking' || this.closed) {
+        this.emit();
+        return ok({ started: false, check });
+      }
+      const now = this.scheduler.now();
+      this.store.append('exam_started', { at: now, warnings: check.findings.filter((f) => f.severity === 'warn') });
+      this.phase = 'active';
+      this.startedAt = now;
+      this.deadline = now + this.opts.exam.durationMinutes * 60_000;
+      this.beginActive(now);
+      this.emit();
+      return ok({ started: true, check });
+    } catch (e) {
+      return this.reporter.storageFailure('starting the exam', e);
+    }
+  }
+
+  async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
+    const parsed = AcknowledgeWarningInputSchema.safeParse(input);
+    if (!parsed.success) return this.reporter.rejected('acknowledgeWarning', 'Unrecognised warning.');
+    if (this.returnWarning?.id !== parsed.data.id) return ok(null);
+    try {
+      this.store.append('warning_acknowledged', { id: parsed.data.id, at: this.scheduler.now() });
+      this.returnWarning = null;
+      this.emit();
+      return ok(null);
+    } catch (e) {
+      return this.reporter.storageFailure('recording that the warning was read', e);
     }
   }
 
@@ -188,6 +277,26 @@ export class ExamSession implements VigilApi {
   /** A call that never reached the engine (refused sender, payload the IPC adapter refused). */
   recordRejectedCall(call: string, reason: string): void {
     this.reporter.recordRejectedCall(call, reason);
+  }
+
+  /**
+   * Someone tries to close Vigil (`via`: the window's close button, the app quitting, the
+   * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
+   * password; audited either way. The shell closes only on an `allowed_*` outcome.
+   */
+  requestClose(via: string, password?: string): CloseOutcome {
+    try {
+      return decideClose(this.store, this.scheduler.now(), {
+        via,
+        submitted: this.phase === 'submitted',
+        ...(password !== undefined ? { password } : {}),
+        passwordHash: this.policy.integrity.lockdown.quitPasswordHash,
+      });
+    } catch (e) {
+      // The attempt cannot be audited: closing is refused rather than unrecorded.
+      this.reporter.reportError('recording a close attempt', e);
+      return 'refused';
+    }
   }
 
   /** Delivers queued uploads now (tests, and the shell before quitting). */
@@ -211,6 +320,11 @@ export class ExamSession implements VigilApi {
     this.sources.stop();
     if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    try {
+      if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
+    } catch (e) {
+      this.reporter.log(`could not record the clean close: ${String(e)}`);
+    }
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
@@ -247,6 +361,7 @@ export class ExamSession implements VigilApi {
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
+      if (this.phase === 'active') this.integrity.settle(submittedAt);
       this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
     }
     const { receipt, seq } = recordSubmission(this.store, {
@@ -289,8 +404,49 @@ export class ExamSession implements VigilApi {
       deadline: this.deadline,
       risk: this.risk,
       submission: this.delivery.receipt(),
+      systemCheck: this.check?.report ?? null,
+      returnWarning: this.phase === 'active' ? this.returnWarning : null,
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
     };
+  }
+
+  private pastDeadline(): boolean {
+    return this.deadline !== null && this.scheduler.now() >= this.deadline;
+  }
+
+  /** The exam's time runs: sources, scoring, heartbeat, the deadline. */
+  private beginActive(now: number): void {
+    const { scheduler, policy } = this;
+    this.sources.start();
+    this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
+    this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
+    this.cancelTimers.push(scheduler.every(policy.integrity.lockdown.heartbeatSeconds * 1000, () => this.heartbeat()));
+    this.heartbeat();
+    this.cancelTimers.push(scheduler.after(Math.max(0, (this.deadline ?? now) - now), () => this.trySubmit('time_up')));
+  }
+
+  /** Capture is alive: a relaunch after a crash reads this to say how long it was off. */
+  private heartbeat(): void {
+    if (this.phase !== 'active') return;
+    try {
+      this.integrity.tick(this.scheduler.now());
+      this.store.saveEngineState(HEARTBEAT_KEY, { at: this.scheduler.now() });
+    } catch (e) {
+      this.reporter.reportError('recording the capture heartbeat', e);
+    }
+  }
+
+  /** The last run ended without a clean close: how long capture was off is on record. */
+  private reportCaptureGap(now: number): void {
+    const saved = this.store.loadEngineState(HEARTBEAT_KEY);
+    const last = typeof saved === 'object' && saved !== null && typeof (saved as { at?: unknown }).at === 'number' ? (saved as { at: number }).at : null;
+    const gapMs = last === null ? null : Math.max(0, now - last);
+    const message =
+      gapMs === null
+        ? 'Vigil was not closed cleanly and left no heartbeat: how long capture was off is unknown.'
+        : `Vigil was not closed cleanly: capture was off for about ${Math.round(gapMs / 1000)} s (last heartbeat ${new Date(last!).toISOString()}).`;
+    this.store.append('integrity_finding', { at: now, kind: 'capture_gap', message, evidence: { lastHeartbeat: last, gapMs } });
+    this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
   }
 
   private emit(): void {
@@ -298,6 +454,7 @@ export class ExamSession implements VigilApi {
   }
 }
 
+const HEARTBEAT_KEY = 'heartbeat';
 const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
 /** How often the learnt baselines are saved; a crash loses at most this much learning. */
 const DETECTION_STATE_SAVE_MS = 60_000;

@@ -22,6 +22,18 @@ function fakeApi(): { api: VigilApi; calls: [string, unknown][] } {
       calls.push(['submit', input]);
       return ok({ submittedAt: 1, reason: 'student', answerCount: 0, delivered: false });
     },
+    runSystemCheck: async () => {
+      calls.push(['runSystemCheck', undefined]);
+      return ok({ at: 1, ok: true, findings: [] });
+    },
+    startExam: async () => {
+      calls.push(['startExam', undefined]);
+      return ok({ started: true, check: { at: 1, ok: true, findings: [] } });
+    },
+    acknowledgeWarning: async (input) => {
+      calls.push(['acknowledgeWarning', input]);
+      return ok(null);
+    },
     onSnapshot: () => () => undefined,
   };
   return { api, calls };

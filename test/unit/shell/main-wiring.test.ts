@@ -252,9 +252,12 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
 
   it('handles exactly the channel map, checking sender then payload', async () => {
     expect([...main.ipc.keys()].sort()).toEqual([
+      'vigil:acknowledge-warning',
       'vigil:get-snapshot',
       'vigil:report-window-event',
+      'vigil:run-system-check',
       'vigil:save-answer',
+      'vigil:start-exam',
       'vigil:submit',
     ]);
     const wc = main.windows[0]!.webContents;
