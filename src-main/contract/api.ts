@@ -54,6 +54,14 @@ export const SubmitInputSchema = z.object({ confirm: z.literal(true) });
 
 export const AcknowledgeWarningInputSchema = z.object({ id: z.string().min(1).max(100) });
 
+/** The proctor's quit password, typed into the exam window's proctor dialog. */
+export const RequestQuitInputSchema = z.object({ password: z.string().min(1).max(200) });
+
+export interface QuitDecision {
+  /** Vigil closes now (the password matched, or the exam is submitted). */
+  allowed: boolean;
+}
+
 /** What startExam did: started, or not because the check (run again at that moment) still blocks. */
 export interface StartExamResult {
   started: boolean;

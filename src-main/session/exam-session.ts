@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { AcknowledgeWarningInputSchema, SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Policy, Result, ReturnWarning, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
+import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import type { Policy, QuitDecision, Result, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
+import { CaptureHeartbeat } from './capture-heartbeat';
 import { EventSources } from './event-sources';
 import { FocusTargetClassifier } from './focus-target';
 import { IntegrityWatch } from './integrity-watch';
@@ -33,7 +34,7 @@ export class ExamSession implements VigilApi {
   private readonly sources: EventSources;
   private readonly integrity: IntegrityWatch;
   private readonly check: PreExamCheck | null;
-  private returnWarning: ReturnWarning | null = null;
+  private readonly beats: CaptureHeartbeat;
   /** When the exam's time started (null while checking). */
   private startedAt: number | null;
   private deadline: number | null;
@@ -58,6 +59,7 @@ export class ExamSession implements VigilApi {
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
     this.sessionId = restored?.sessionId ?? randomUUID();
+    this.beats = new CaptureHeartbeat(store);
     this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, store, () => scheduler.now()) : null;
     // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
     this.phase = restored?.phase ?? (this.check ? 'checking' : 'active');
@@ -90,10 +92,7 @@ export class ExamSession implements VigilApi {
       store,
       classifier: new FocusTargetClassifier(this.policy.integrity, opts.isOwnPid ?? ((pid) => pid === process.pid)),
       onRisk: (next) => this.updateRisk(next),
-      onWarning: (warning) => {
-        this.returnWarning = warning;
-        this.emit();
-      },
+      onWarningChange: () => this.emit(),
     });
     this.sources = new EventSources({
       sources: opts.sources ?? [],
@@ -139,7 +138,10 @@ export class ExamSession implements VigilApi {
         ...(this.phase === 'checking' ? { awaitsCheck: true } : {}),
       });
     }
-    if (restored && !restored.closedCleanly && this.phase === 'active') this.reportCaptureGap(now);
+    if (restored && !restored.closedCleanly && this.phase === 'active') {
+      this.beats.recordGap(now);
+      this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
+    }
     this.delivery.start();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
@@ -236,19 +238,15 @@ export class ExamSession implements VigilApi {
       return last ? ok({ started: this.phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
     }
     try {
-      const check = await this.check.check();
-      if (!check.ok || this.phase !== 'checking' || this.closed) {
-        this.emit();
-        return ok({ started: false, check });
+      const { check, startedAt } = await this.check.start(() => this.phase === 'checking' && !this.closed);
+      if (startedAt !== null) {
+        this.phase = 'active';
+        this.startedAt = startedAt;
+        this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;
+        this.beginActive(startedAt);
       }
-      const now = this.scheduler.now();
-      this.store.append('exam_started', { at: now, warnings: check.findings.filter((f) => f.severity === 'warn') });
-      this.phase = 'active';
-      this.startedAt = now;
-      this.deadline = now + this.opts.exam.durationMinutes * 60_000;
-      this.beginActive(now);
       this.emit();
-      return ok({ started: true, check });
+      return ok({ started: startedAt !== null, check });
     } catch (e) {
       return this.reporter.storageFailure('starting the exam', e);
     }
@@ -257,15 +255,22 @@ export class ExamSession implements VigilApi {
   async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
     const parsed = AcknowledgeWarningInputSchema.safeParse(input);
     if (!parsed.success) return this.reporter.rejected('acknowledgeWarning', 'Unrecognised warning.');
-    if (this.returnWarning?.id !== parsed.data.id) return ok(null);
     try {
-      this.store.append('warning_acknowledged', { id: parsed.data.id, at: this.scheduler.now() });
-      this.returnWarning = null;
-      this.emit();
+      this.integrity.acknowledge(parsed.data.id, this.scheduler.now());
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording that the warning was read', e);
     }
+  }
+
+  /** The proctor's quit password from the exam window; a match lets the shell close Vigil. */
+  async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
+    const parsed = RequestQuitInputSchema.safeParse(input);
+    if (!parsed.success) return this.reporter.rejected('requestQuit', 'The password could not be read.');
+    const outcome = this.requestClose('proctor_password', parsed.data.password);
+    const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
+    if (allowed) this.opts.onCloseAllowed?.();
+    return ok({ allowed });
   }
 
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
@@ -405,7 +410,7 @@ export class ExamSession implements VigilApi {
       risk: this.risk,
       submission: this.delivery.receipt(),
       systemCheck: this.check?.report ?? null,
-      returnWarning: this.phase === 'active' ? this.returnWarning : null,
+      returnWarning: this.phase === 'active' ? this.integrity.warning : null,
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
     };
   }
@@ -430,23 +435,10 @@ export class ExamSession implements VigilApi {
     if (this.phase !== 'active') return;
     try {
       this.integrity.tick(this.scheduler.now());
-      this.store.saveEngineState(HEARTBEAT_KEY, { at: this.scheduler.now() });
+      this.beats.beat(this.scheduler.now());
     } catch (e) {
       this.reporter.reportError('recording the capture heartbeat', e);
     }
-  }
-
-  /** The last run ended without a clean close: how long capture was off is on record. */
-  private reportCaptureGap(now: number): void {
-    const saved = this.store.loadEngineState(HEARTBEAT_KEY);
-    const last = typeof saved === 'object' && saved !== null && typeof (saved as { at?: unknown }).at === 'number' ? (saved as { at: number }).at : null;
-    const gapMs = last === null ? null : Math.max(0, now - last);
-    const message =
-      gapMs === null
-        ? 'Vigil was not closed cleanly and left no heartbeat: how long capture was off is unknown.'
-        : `Vigil was not closed cleanly: capture was off for about ${Math.round(gapMs / 1000)} s (last heartbeat ${new Date(last!).toISOString()}).`;
-    this.store.append('integrity_finding', { at: now, kind: 'capture_gap', message, evidence: { lastHeartbeat: last, gapMs } });
-    this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
   }
 
   private emit(): void {
@@ -454,7 +446,6 @@ export class ExamSession implements VigilApi {
   }
 }
 
-const HEARTBEAT_KEY = 'heartbeat';
 const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
 /** How often the learnt baselines are saved; a crash loses at most this much learning. */
 const DETECTION_STATE_SAVE_MS = 60_000;

@@ -13,8 +13,8 @@ export interface IntegrityWatchOptions {
   classifier: FocusTargetClassifier;
   /** The ledger moved: the session decides what the new score means. */
   onRisk: (next: RiskState) => void;
-  /** A violation was warned instead of charged: the student sees "return to the exam". */
-  onWarning: (warning: ReturnWarning) => void;
+  /** A violation was warned instead of charged, or the warning was read: the page shows or hides "return to the exam". */
+  onWarningChange: () => void;
 }
 
 type Evidence = Record<string, string | number | boolean | null | string[]>;
@@ -33,10 +33,24 @@ export class IntegrityWatch {
   /** Injected events per device so far (the finding carries the running count). */
   private readonly synthetic = new Map<string, number>();
   private displaysSeen = 1;
+  private pendingWarning: ReturnWarning | null = null;
 
   constructor(private readonly opts: IntegrityWatchOptions) {
     this.leaving = opts.policy.integrity.lockdown.leaving;
     this.tracker = new DepartureTracker(this.leaving.sameObservationMs);
+  }
+
+  /** The warning the student has not acknowledged yet. */
+  get warning(): ReturnWarning | null {
+    return this.pendingWarning;
+  }
+
+  /** The student read the warning (an id that is not the pending one changes nothing). */
+  acknowledge(id: string, at: number): void {
+    if (this.pendingWarning?.id !== id) return;
+    this.opts.store.append('warning_acknowledged', { id, at });
+    this.pendingWarning = null;
+    this.opts.onWarningChange();
   }
 
   pageFocus(focused: boolean, t: number): void {
@@ -123,12 +137,13 @@ export class IntegrityWatch {
   private charge(t: number, kind: IntegrityCharge['kind'], message: string, opts: ChargeOptions, evidence: Evidence): void {
     const { charge, state } = this.opts.detection.chargeIntegrity(kind, t, message, opts, evidence);
     if (charge.grace) {
-      this.opts.onWarning({
+      this.pendingWarning = {
         id: `${kind}-${charge.at}`,
         at: charge.at,
         message: warningText(charge),
         warningsLeft: this.opts.detection.warningsLeft,
-      });
+      };
+      this.opts.onWarningChange();
     }
     this.opts.onRisk(state);
   }

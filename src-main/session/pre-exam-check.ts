@@ -30,6 +30,19 @@ export class PreExamCheck {
     return this.running;
   }
 
+  /**
+   * Checks once more and, when nothing blocks and `stillChecking()` holds after the check,
+   * records exam_started (with the warnings the policy let it start with). Returns the start
+   * time, or null when the exam may not start.
+   */
+  async start(stillChecking: () => boolean): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
+    const check = await this.check();
+    if (!check.ok || !stillChecking()) return { check, startedAt: null };
+    const at = this.now();
+    this.store.append('exam_started', { at, warnings: check.findings.filter((f) => f.severity === 'warn') });
+    return { check, startedAt: at };
+  }
+
   private async runOnce(): Promise<SystemCheckReport> {
     let findings: SystemCheckFinding[];
     try {

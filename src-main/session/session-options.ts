@@ -17,6 +17,8 @@ export interface ExamSessionOptions {
    * time starts at startExam; without one (tests, tools) it starts at once.
    */
   systemCheck?: SystemCheckRunner;
+  /** The proctor's password let Vigil close (the shell quits). */
+  onCloseAllowed?: () => void;
   /** Our own processes: the OS watcher's foreground on one of them is the exam (default: this process). */
   isOwnPid?: (pid: number) => boolean;
   /** better-sqlite3 build for the running ABI (Electron's), when it is not Node's. */

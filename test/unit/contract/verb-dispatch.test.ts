@@ -34,6 +34,10 @@ function fakeApi(): { api: VigilApi; calls: [string, unknown][] } {
       calls.push(['acknowledgeWarning', input]);
       return ok(null);
     },
+    requestQuit: async (input) => {
+      calls.push(['requestQuit', input]);
+      return ok({ allowed: false });
+    },
     onSnapshot: () => () => undefined,
   };
   return { api, calls };
