@@ -4,6 +4,8 @@ import { startSession, type SessionController } from '../session-controller';
 import { useSession } from '../session-store';
 import { ExamView } from './exam-view';
 import { LockOverlay } from './lock-overlay';
+import { ReturnWarningOverlay } from './return-warning';
+import { SystemCheckScreen } from './system-check-screen';
 import { SessionContext } from './session-context';
 import { SubmittedScreen } from './submitted-screen';
 
@@ -54,6 +56,13 @@ export function App({ api }: { api: VigilApi | undefined }) {
         </>
       ) : snapshot.phase === 'submitted' ? (
         <SubmittedScreen snapshot={snapshot} />
+      ) : snapshot.phase === 'checking' ? (
+        <SystemCheckScreen snapshot={snapshot} />
+      ) : snapshot.returnWarning ? (
+        <>
+          <ExamView snapshot={snapshot} inert />
+          <ReturnWarningOverlay warning={snapshot.returnWarning} />
+        </>
       ) : (
         <ExamView snapshot={snapshot} inert={false} />
       )}

@@ -95,6 +95,10 @@ describe('the exam UI at its edges', () => {
       getSnapshot: () => session.getSnapshot(),
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => session.onSnapshot(l),
       saveAnswer: async (input) => {
         if (failuresLeft > 0) {

@@ -31,6 +31,10 @@ describe('the risk panel', () => {
       saveAnswer: (i) => session.saveAnswer(i),
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);
