@@ -90,4 +90,21 @@ describe('before and around the exam', () => {
     const snap = await session.getSnapshot();
     expect(snap.ok && snap.value.risk.score).toBe(0);
   });
+
+  test("the proctor's quit dialog refuses a wrong password, and the exam stays open", async () => {
+    const session = await h.startEngine('e2e-proctor');
+    const { page } = await h.openExamPage(session);
+    await page.keyboard.press('Control+Alt+Shift+L');
+    const dialog = page.getByRole('dialog', { name: 'Proctor: close Vigil' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Quit password').fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Close Vigil' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/not the quit password/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-proctor-quit.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const snap = await session.getSnapshot();
+    expect(snap.ok && snap.value.phase).toBe('active');
+  });
 });

@@ -52,6 +52,10 @@ describe('blockedShortcut (the exam window swallows these)', () => {
     }
   });
 
+  it("lets the proctor's quit dialog shortcut (Ctrl+Alt+Shift+L) through", () => {
+    expect(blockedShortcut(press('L', { control: true, alt: true, shift: true }), 'linux')).toBeNull();
+  });
+
   it('judges presses only: a key release passes', () => {
     expect(blockedShortcut({ ...press('F5'), type: 'keyUp' }, 'linux')).toBeNull();
   });
