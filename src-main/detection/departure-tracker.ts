@@ -84,7 +84,7 @@ export class DepartureTracker {
       this.seenBy.add(by);
       return null;
     }
-    // Only the page saw it so far: the page cannot say where focus went, the OS or the lock can.
+    // Nothing has said where focus went yet (only the page saw it, or an unnamed window): the OS or the lock can.
     const pageOnly = this.target.kind === 'unknown_app' && this.target.name === null;
     let before: Departure | null = null;
     if (by === 'screen_lock') {

@@ -7,18 +7,19 @@ import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
 import { CaptureHeartbeat } from './capture-heartbeat';
-import { EventSources } from './event-sources';
-import { FocusTargetClassifier } from './focus-target';
-import { IntegrityWatch } from './integrity-watch';
+import type { EventSources } from './event-sources';
+import type { IntegrityWatch } from './integrity-watch';
 import { PreExamCheck } from './pre-exam-check';
 import { decideClose, type CloseOutcome } from './quit-guard';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
+import { createSessionWatchers } from './session-watchers';
 import { recordSubmission } from './submission-record';
 import { SubmissionDelivery } from './submission-delivery';
 
 /**
- * One student's attempt at one exam: the state machine (active -> locked -> submitted) and
+ * One student's attempt at one exam: the state machine (checking -> active -> locked ->
+ * submitted; `checking` only with a pre-exam system check) and
  * the verbs behind `window.vigil`, identical under Electron's IPC and under Playwright's
  * bridge. Detection, delivery and the event sources are its parts; it decides what a risk
  * score or a deadline means for the attempt and records each decision in the audit log.
@@ -86,31 +87,16 @@ export class ExamSession implements VigilApi {
       onChange: () => this.emit(),
       log: (line) => this.reporter.log(line),
     });
-    this.integrity = new IntegrityWatch({
+    ({ integrity: this.integrity, sources: this.sources } = createSessionWatchers({
+      opts,
       policy: this.policy,
-      detection: this.detection,
       store,
-      classifier: new FocusTargetClassifier(this.policy.integrity, opts.isOwnPid ?? ((pid) => pid === process.pid)),
+      detection: this.detection,
+      reporter: this.reporter,
+      isActive: () => this.phase === 'active',
       onRisk: (next) => this.updateRisk(next),
-      onWarningChange: () => this.emit(),
-    });
-    this.sources = new EventSources({
-      sources: opts.sources ?? [],
-      integritySources: opts.integritySources ?? [],
-      route: (event) => {
-        if (this.phase === 'active') this.detection.push(event);
-      },
-      observe: (o) => {
-        if (this.phase !== 'active') return;
-        try {
-          this.integrity.observe(o);
-        } catch (e) {
-          this.reporter.reportError(`recording an integrity observation (${o.kind})`, e);
-        }
-      },
-      onStartFailure: (what, e) => this.reporter.reportError(what, e),
-      log: (line) => this.reporter.log(line),
-    });
+      onChange: () => this.emit(),
+    }));
   }
 
   /**

@@ -44,7 +44,8 @@ export class FocusTargetClassifier {
       const p = this.surfacePaths.find((s) => path.includes(s.piece));
       if (p) return { kind: 'system_surface', surface: p.surface, name: exeName ?? executable };
     }
+    // null: nothing says which (nothing has focus, a window without a name); a later, named one replaces it.
     const name = o.appClass ?? exeName ?? (o.title ? `"${o.title.slice(0, 60)}"` : null);
-    return { kind: 'unknown_app', name: name ?? 'an unnamed window' };
+    return { kind: 'unknown_app', name };
   }
 }
