@@ -69,6 +69,10 @@ describe('the exam UI at its edges', () => {
       'saveAnswer',
       'reportWindowEvent',
       'submit',
+      'runSystemCheck',
+      'startExam',
+      'acknowledgeWarning',
+      'requestQuit',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>

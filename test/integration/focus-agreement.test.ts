@@ -108,7 +108,7 @@ describe.skipIf(SKIP)('page focus and the OS watcher agree (Xvfb, openbox, Chrom
     const chromeWindow = found.stdout.trim().split('\n')[0]!;
     await run('xdotool', ['windowactivate', '--sync', chromeWindow], { env: env() });
     await page.bringToFront();
-    await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate('document.hasFocus()'), { timeout: 10_000 }).toBe(true);
 
     // Setting the stage (the page loading, our own activation) may record blinks of a few
     // hundred ms, free of charge; the departure under test starts with the xterm.
@@ -120,10 +120,10 @@ describe.skipIf(SKIP)('page focus and the OS watcher agree (Xvfb, openbox, Chrom
       .not.toBe('');
     const xtermWindow = (await run('xdotool', ['search', '--name', 'away-from-exam'], { env: env() })).stdout.trim().split('\n')[0]!;
     await run('xdotool', ['windowactivate', '--sync', xtermWindow], { env: env() });
-    await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => page.evaluate('document.hasFocus()'), { timeout: 10_000 }).toBe(false);
     await new Promise((r) => setTimeout(r, 3000));
     await run('xdotool', ['windowactivate', '--sync', chromeWindow], { env: env() });
-    await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate('document.hasFocus()'), { timeout: 10_000 }).toBe(true);
 
     // The first real absence is warned before it costs.
     await expect.poll(async () => {
