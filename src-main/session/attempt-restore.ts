@@ -18,6 +18,8 @@ export interface RestoredAttempt {
   policy: Policy;
   /** The sequence number the next activity package takes (numbering carries on across restarts). */
   nextSequence: number;
+  /** Kinds of the check findings the exam started with as warnings (exam_started). */
+  startWarnings: string[];
   /** The last run ended with session_closed; false: it ended some other way (crash, kill, power). */
   closedCleanly: boolean;
 }
@@ -55,6 +57,7 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
           // An attempt that waits for the system check has not started its time yet.
           phase: p.awaitsCheck ? 'checking' : 'active',
           closedCleanly: false,
+          startWarnings: [],
           submission: null,
           submissionSeq: null,
           ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds, p.policy.integrity.lockdown.leaving.graceWarnings),
@@ -75,6 +78,7 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
         case 'exam_started':
           restored.phase = 'active';
           restored.startedAt = entry.payload.at;
+          restored.startWarnings = entry.payload.warnings.map((w) => w.kind);
           break;
         case 'session_resumed':
           restored.closedCleanly = false;

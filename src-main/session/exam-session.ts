@@ -36,6 +36,8 @@ export class ExamSession implements VigilApi {
   private readonly integrity: IntegrityWatch;
   private readonly check: PreExamCheck | null;
   private readonly beats: CaptureHeartbeat;
+  /** What the policy let the exam start with (warnings of the check): not charged again. */
+  private startWarnings: ReadonlySet<string>;
   /** When the exam's time started (null while checking). */
   private startedAt: number | null;
   private deadline: number | null;
@@ -61,6 +63,7 @@ export class ExamSession implements VigilApi {
     this.policy = restored?.policy ?? opts.policy;
     this.sessionId = restored?.sessionId ?? randomUUID();
     this.beats = new CaptureHeartbeat(store);
+    this.startWarnings = new Set(restored?.startWarnings ?? []);
     this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, store, () => scheduler.now()) : null;
     // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
     this.phase = restored?.phase ?? (this.check ? 'checking' : 'active');
@@ -96,6 +99,7 @@ export class ExamSession implements VigilApi {
       isActive: () => this.phase === 'active',
       onRisk: (next) => this.updateRisk(next),
       onChange: () => this.emit(),
+      acceptedAtStart: () => this.startWarnings,
     }));
   }
 
@@ -226,6 +230,7 @@ export class ExamSession implements VigilApi {
     try {
       const { check, startedAt } = await this.check.start(() => this.phase === 'checking' && !this.closed);
       if (startedAt !== null) {
+        this.startWarnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
         this.phase = 'active';
         this.startedAt = startedAt;
         this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;

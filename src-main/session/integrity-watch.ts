@@ -13,6 +13,11 @@ export interface IntegrityWatchOptions {
   classifier: FocusTargetClassifier;
   /** The ledger moved: the session decides what the new score means. */
   onRisk: (next: RiskState) => void;
+  /**
+   * Kinds of the pre-exam check the exam started with as warnings (the policy let it start
+   * so): the same condition seen during the exam is recorded, not charged.
+   */
+  acceptedAtStart: () => ReadonlySet<string>;
   /** A violation was warned instead of charged, or the warning was read: the page shows or hides "return to the exam". */
   onWarningChange: () => void;
 }
@@ -87,7 +92,9 @@ export class IntegrityWatch {
         return;
       }
       case 'display_changed':
-        if (o.count > 1 || o.mirrored) {
+        if ((o.count > 1 || o.mirrored) && this.accepted(o.mirrored ? 'mirrored_display' : 'second_display')) {
+          this.finding(o.t, 'display_accepted', `${o.count} displays${o.mirrored ? ', mirrored' : ''}: accepted when the exam started`, { count: o.count, mirrored: o.mirrored });
+        } else if (o.count > 1 || o.mirrored) {
           this.charge(o.t, 'second_display', o.mirrored ? `the display is mirrored (${o.count} outputs)` : `${o.count} displays connected`, {
             key: 'second_display',
             graceable: true,
@@ -99,6 +106,10 @@ export class IntegrityWatch {
         return;
       case 'virtual_machine':
       case 'remote_session':
+        if (this.accepted(o.kind)) {
+          this.finding(o.t, `${o.kind}_accepted`, `${o.evidence.join('; ')}: accepted when the exam started`, { evidence: o.evidence });
+          return;
+        }
         this.charge(o.t, o.kind, o.evidence.join('; '), { key: o.kind }, { evidence: o.evidence });
         return;
       case 'capture_unavailable':
@@ -146,6 +157,10 @@ export class IntegrityWatch {
       this.opts.onWarningChange();
     }
     this.opts.onRisk(state);
+  }
+
+  private accepted(checkKind: string): boolean {
+    return this.opts.acceptedAtStart().has(checkKind);
   }
 
   private finding(at: number, kind: string, message: string, evidence: Evidence): void {

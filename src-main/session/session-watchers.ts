@@ -21,6 +21,7 @@ export function createSessionWatchers(a: {
   isActive: () => boolean;
   onRisk: (next: RiskState) => void;
   onChange: () => void;
+  acceptedAtStart: () => ReadonlySet<string>;
 }): { integrity: IntegrityWatch; sources: EventSources } {
   const { opts, reporter } = a;
   const integrity = new IntegrityWatch({
@@ -30,6 +31,7 @@ export function createSessionWatchers(a: {
     classifier: new FocusTargetClassifier(a.policy.integrity, opts.isOwnPid ?? ((pid) => pid === process.pid)),
     onRisk: a.onRisk,
     onWarningChange: a.onChange,
+    acceptedAtStart: a.acceptedAtStart,
   });
   const sources = new EventSources({
     sources: opts.sources ?? [],
