@@ -12,3 +12,5 @@ export * from './verbs';
 export * from './verb-inputs';
 export * from './verb-dispatch';
 export * from './review';
+export * from './integrity';
+export * from './policy-integrity';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SubmitInputSchema, WindowEventSchema } from './api';
+import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, SubmitInputSchema, WindowEventSchema } from './api';
 import { SaveAnswerInputSchema } from './exam';
 import type { Verb } from './verbs';
 
@@ -15,6 +15,10 @@ export const VERB_INPUTS = {
   reportWindowEvent: WindowEventSchema,
   submit: SubmitInputSchema,
   lockFlushed: z.void(),
+  runSystemCheck: z.void(),
+  startExam: z.void(),
+  acknowledgeWarning: AcknowledgeWarningInputSchema,
+  requestQuit: RequestQuitInputSchema,
 } as const satisfies Record<Verb, z.ZodType>;
 
 export type VerbInput<V extends Verb> = z.output<(typeof VERB_INPUTS)[V]>;

@@ -1,7 +1,8 @@
 // Zod-free on purpose: the preload imports this at run time, and zod would add ~445 KiB to
 // every page start (the preload bundle is under 1 KiB without it). The input schemas, the
 // table's other column, are in verb-inputs.ts.
-import type { SessionSnapshot, SubmissionReceipt } from './api';
+import type { QuitDecision, SessionSnapshot, StartExamResult, SubmissionReceipt } from './api';
+import type { SystemCheckReport } from './integrity';
 import type { SavedAnswer } from './exam';
 
 /** A result type carried in the table as a type only; the value is an empty object. */
@@ -24,6 +25,10 @@ export const VERBS = {
   submit: { channel: 'vigil:submit', returns: returns<SubmissionReceipt>() },
   /** After a lock: the page has saved what it still held; the engine may submit now. */
   lockFlushed: { channel: 'vigil:lock-flushed', returns: returns<null>() },
+  runSystemCheck: { channel: 'vigil:run-system-check', returns: returns<SystemCheckReport>() },
+  startExam: { channel: 'vigil:start-exam', returns: returns<StartExamResult>() },
+  acknowledgeWarning: { channel: 'vigil:acknowledge-warning', returns: returns<null>() },
+  requestQuit: { channel: 'vigil:request-quit', returns: returns<QuitDecision>() },
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -1,32 +1,34 @@
-import type { RawEvent, RawEventSource } from '../contract';
+import type { IntegrityObservation, IntegritySource, RawEvent, RawEventSource } from '../contract';
 
 export interface EventSourcesOptions {
   sources: readonly RawEventSource[];
+  /** The OS watcher and the shell's power events. */
+  integritySources?: readonly IntegritySource[];
   /** Where every event of every started source goes. */
   route: (event: RawEvent) => void;
+  /** Where every integrity observation goes. */
+  observe?: (o: IntegrityObservation) => void;
   /** A source that would not start: the exam goes on without it, and the proctor sees why. */
   onStartFailure: (what: string, e: unknown) => void;
   log: (line: string) => void;
 }
 
 /**
- * The raw event producers of one attempt (input hook, system sampler). Starting is per
- * source: one that fails is reported and left out, the others run. Only the ones that
- * started are stopped, each once.
+ * The event producers of one attempt: raw activity (input hook, system sampler) and
+ * integrity observations (OS watcher, power events). Starting is per source: one that fails
+ * is reported and left out, the others run. Only the ones that started are stopped, each once.
  */
 export class EventSources {
-  private readonly started: RawEventSource[] = [];
+  private readonly started: { name: string; stop(): void }[] = [];
 
   constructor(private readonly opts: EventSourcesOptions) {}
 
   start(): void {
     for (const source of this.opts.sources) {
-      try {
-        source.start((event) => this.opts.route(event));
-        this.started.push(source);
-      } catch (e) {
-        this.opts.onStartFailure(`starting ${source.name}`, e);
-      }
+      this.startOne(source, () => source.start((event) => this.opts.route(event)));
+    }
+    for (const source of this.opts.integritySources ?? []) {
+      this.startOne(source, () => source.start((o) => this.opts.observe?.(o)));
     }
   }
 
@@ -37,6 +39,15 @@ export class EventSources {
       } catch (e) {
         this.opts.log(`stopping ${source.name} failed: ${String(e)}`);
       }
+    }
+  }
+
+  private startOne(source: { name: string; stop(): void }, start: () => void): void {
+    try {
+      start();
+      this.started.push(source);
+    } catch (e) {
+      this.opts.onStartFailure(`starting ${source.name}`, e);
     }
   }
 }

@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import type { Policy, QuitDecision, Result, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { configKey } from '../exam/config-key';
 import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
 import { DetectionPipeline } from './detection-pipeline';
-import { EventSources } from './event-sources';
+import { CaptureHeartbeat } from './capture-heartbeat';
+import type { EventSources } from './event-sources';
+import type { IntegrityWatch } from './integrity-watch';
+import { PreExamCheck } from './pre-exam-check';
+import { decideClose, type CloseOutcome } from './quit-guard';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
+import { createSessionWatchers } from './session-watchers';
 import { recordSubmission } from './submission-record';
 import { SubmissionDelivery } from './submission-delivery';
 
 /**
- * One student's attempt at one exam: the state machine (active -> locked -> submitted) and
+ * One student's attempt at one exam: the state machine (checking -> active -> locked ->
+ * submitted; `checking` only with a pre-exam system check) and
  * the verbs behind `window.vigil`, identical under Electron's IPC and under Playwright's
  * bridge. Detection, delivery and the event sources are its parts; it decides what a risk
  * score or a deadline means for the attempt and records each decision in the audit log.
@@ -28,8 +34,14 @@ export class ExamSession implements VigilApi {
   private readonly detection: DetectionPipeline;
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
-  private readonly startedAt: number;
-  private readonly deadline: number;
+  private readonly integrity: IntegrityWatch;
+  private readonly check: PreExamCheck | null;
+  private readonly beats: CaptureHeartbeat;
+  /** What the policy let the exam start with (warnings of the check): not charged again. */
+  private startWarnings: ReadonlySet<string>;
+  /** When the exam's time started (null while checking). */
+  private startedAt: number | null;
+  private deadline: number | null;
   private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
   private started = false;
@@ -51,9 +63,13 @@ export class ExamSession implements VigilApi {
     this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
     this.sessionId = restored?.sessionId ?? randomUUID();
-    this.startedAt = restored?.startedAt ?? now;
-    this.phase = restored?.phase ?? 'active';
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    this.beats = new CaptureHeartbeat(store);
+    this.startWarnings = new Set(restored?.startWarnings ?? []);
+    this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, store, () => scheduler.now()) : null;
+    // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
+    this.phase = restored?.phase ?? (this.check ? 'checking' : 'active');
+    this.startedAt = this.phase === 'checking' ? null : (restored?.startedAt ?? now);
+    this.deadline = this.startedAt === null ? null : this.startedAt + exam.durationMinutes * 60_000;
     this.detection = new DetectionPipeline({
       store,
       clock: scheduler,
@@ -76,14 +92,17 @@ export class ExamSession implements VigilApi {
       onChange: () => this.emit(),
       log: (line) => this.reporter.log(line),
     });
-    this.sources = new EventSources({
-      sources: opts.sources ?? [],
-      route: (event) => {
-        if (this.phase === 'active') this.detection.push(event);
-      },
-      onStartFailure: (what, e) => this.reporter.reportError(what, e),
-      log: (line) => this.reporter.log(line),
-    });
+    ({ integrity: this.integrity, sources: this.sources } = createSessionWatchers({
+      opts,
+      policy: this.policy,
+      store,
+      detection: this.detection,
+      reporter: this.reporter,
+      isActive: () => this.phase === 'active',
+      onRisk: (next) => this.updateRisk(next),
+      onChange: () => this.emit(),
+      acceptedAtStart: () => this.startWarnings,
+    }));
   }
 
   /**
@@ -105,10 +124,15 @@ export class ExamSession implements VigilApi {
         sessionId: this.sessionId,
         examId: this.opts.exam.id,
         studentId: this.opts.studentId,
-        at: this.startedAt,
+        at: this.startedAt ?? now,
         durationMinutes: this.opts.exam.durationMinutes,
         policy,
+        ...(this.phase === 'checking' ? { awaitsCheck: true } : {}),
       });
+    }
+    if (restored && !restored.closedCleanly && this.phase === 'active') {
+      this.beats.recordGap(now);
+      this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
     }
     this.delivery.start();
     const standing = this.delivery.standingNotice();
@@ -118,10 +142,9 @@ export class ExamSession implements VigilApi {
       // A crash after the score reached 100 but before the lock was written: lock now.
       this.lockAndSubmit();
     } else if (this.phase === 'active') {
-      this.sources.start();
-      this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-      this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
+      this.beginActive(now);
+    } else if (this.phase === 'checking') {
+      void this.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -138,7 +161,7 @@ export class ExamSession implements VigilApi {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
+    if (this.phase === 'active' && this.pastDeadline()) this.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
@@ -160,8 +183,10 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     try {
-      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
+      const now = this.scheduler.now();
+      const integrity = this.detection.pushWindowEvent(parsed.data, now);
+      if (parsed.data.kind === 'focus') this.integrity.pageFocus(parsed.data.focused, now);
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, now, ''));
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording a window event', e);
@@ -180,11 +205,71 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.pastDeadline() ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
     }
+  }
+
+  async runSystemCheck(): Promise<Result<SystemCheckReport>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check.');
+    if (this.phase !== 'checking') return err('invalid_input', 'The exam has already started; the system check runs before it.');
+    try {
+      const report = await this.check.check();
+      this.emit();
+      return ok(report);
+    } catch (e) {
+      return this.reporter.storageFailure('recording the system check', e);
+    }
+  }
+
+  /**
+   * Starts the exam's time, after checking the machine once more: a clean check starts it,
+   * warnings the policy allows start it with the warnings on record, a blocking finding
+   * does not. Starting an exam that runs already is a no-op that says so.
+   */
+  async startExam(): Promise<Result<StartExamResult>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check; it started when it opened.');
+    if (this.phase !== 'checking') {
+      const last = this.check.report;
+      return last ? ok({ started: this.phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
+    }
+    try {
+      const { check, startedAt } = await this.check.start(() => this.phase === 'checking' && !this.closed);
+      if (startedAt !== null) {
+        this.startWarnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
+        this.phase = 'active';
+        this.startedAt = startedAt;
+        this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;
+        this.beginActive(startedAt);
+      }
+      this.emit();
+      return ok({ started: startedAt !== null, check });
+    } catch (e) {
+      return this.reporter.storageFailure('starting the exam', e);
+    }
+  }
+
+  async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
+    const parsed = AcknowledgeWarningInputSchema.safeParse(input);
+    if (!parsed.success) return this.reporter.rejected('acknowledgeWarning', 'Unrecognised warning.');
+    try {
+      this.integrity.acknowledge(parsed.data.id, this.scheduler.now());
+      return ok(null);
+    } catch (e) {
+      return this.reporter.storageFailure('recording that the warning was read', e);
+    }
+  }
+
+  /** The proctor's quit password from the exam window; a match lets the shell close Vigil. */
+  async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
+    const parsed = RequestQuitInputSchema.safeParse(input);
+    if (!parsed.success) return this.reporter.rejected('requestQuit', 'The password could not be read.');
+    const outcome = this.requestClose('proctor_password', parsed.data.password);
+    const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
+    if (allowed) this.opts.onCloseAllowed?.();
+    return ok({ allowed });
   }
 
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
@@ -196,6 +281,26 @@ export class ExamSession implements VigilApi {
   /** A call that never reached the engine (refused sender, payload the IPC adapter refused). */
   recordRejectedCall(call: string, reason: string): void {
     this.reporter.recordRejectedCall(call, reason);
+  }
+
+  /**
+   * Someone tries to close Vigil (`via`: the window's close button, the app quitting, the
+   * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
+   * password; audited either way. The shell closes only on an `allowed_*` outcome.
+   */
+  requestClose(via: string, password?: string): CloseOutcome {
+    try {
+      return decideClose(this.store, this.scheduler.now(), {
+        via,
+        submitted: this.phase === 'submitted',
+        ...(password !== undefined ? { password } : {}),
+        passwordHash: this.policy.integrity.lockdown.quitPasswordHash,
+      });
+    } catch (e) {
+      // The attempt cannot be audited: closing is refused rather than unrecorded.
+      this.reporter.reportError('recording a close attempt', e);
+      return 'refused';
+    }
   }
 
   /** Delivers queued uploads now (tests, and the shell before quitting). */
@@ -219,6 +324,11 @@ export class ExamSession implements VigilApi {
     this.sources.stop();
     if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
+    try {
+      if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
+    } catch (e) {
+      this.reporter.log(`could not record the clean close: ${String(e)}`);
+    }
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
@@ -257,6 +367,7 @@ export class ExamSession implements VigilApi {
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
+      if (this.phase === 'active') this.integrity.settle(submittedAt);
       this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
     }
     const { receipt, seq } = recordSubmission(this.store, {
@@ -299,8 +410,36 @@ export class ExamSession implements VigilApi {
       deadline: this.deadline,
       risk: this.risk,
       submission: this.delivery.receipt(),
+      systemCheck: this.check?.report ?? null,
+      returnWarning: this.phase === 'active' ? this.integrity.warning : null,
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
     };
+  }
+
+  private pastDeadline(): boolean {
+    return this.deadline !== null && this.scheduler.now() >= this.deadline;
+  }
+
+  /** The exam's time runs: sources, scoring, heartbeat, the deadline. */
+  private beginActive(now: number): void {
+    const { scheduler, policy } = this;
+    this.sources.start();
+    this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
+    this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
+    this.cancelTimers.push(scheduler.every(policy.integrity.lockdown.heartbeatSeconds * 1000, () => this.heartbeat()));
+    this.heartbeat();
+    this.cancelTimers.push(scheduler.after(Math.max(0, (this.deadline ?? now) - now), () => this.trySubmit('time_up')));
+  }
+
+  /** Capture is alive: a relaunch after a crash reads this to say how long it was off. */
+  private heartbeat(): void {
+    if (this.phase !== 'active') return;
+    try {
+      this.integrity.tick(this.scheduler.now());
+      this.beats.beat(this.scheduler.now());
+    } catch (e) {
+      this.reporter.reportError('recording the capture heartbeat', e);
+    }
   }
 
   private emit(): void {

@@ -1,5 +1,7 @@
-import type { RawEventSource } from '../contract';
+import type { IntegritySource, RawEventSource } from '../contract';
+import type { IntegrityPolicy } from '../contract/policy-integrity';
 import { InputHook } from '../capture/input-hook';
+import { IntegrityMonitor } from '../capture/integrity/integrity-monitor';
 import { SystemSampler } from '../capture/system-sampler';
 
 /**
@@ -12,4 +14,13 @@ export function createCaptureSources(log: (line: string) => void): RawEventSourc
     new InputHook({ log: (m) => log(`capture: ${m}`) }),
     new SystemSampler({ log: (m) => log(`capture: ${m}`) }),
   ];
+}
+
+/**
+ * The OS watcher (foreground, injected input, displays), process watch and environment
+ * probes as one integrity source; what cannot run reports capture_unavailable itself.
+ */
+export function createIntegritySource(policy: IntegrityPolicy): IntegritySource {
+  const monitor = new IntegrityMonitor(policy);
+  return { name: 'OS integrity watcher', start: (emit) => monitor.start(emit), stop: () => monitor.stop() };
 }

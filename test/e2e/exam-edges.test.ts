@@ -70,6 +70,10 @@ describe('the exam UI at its edges', () => {
       'reportWindowEvent',
       'submit',
       'lockFlushed',
+      'runSystemCheck',
+      'startExam',
+      'acknowledgeWarning',
+      'requestQuit',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>
@@ -97,6 +101,10 @@ describe('the exam UI at its edges', () => {
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => session.onSnapshot(l),
       saveAnswer: async (input) => {
         if (failuresLeft > 0) {

@@ -32,6 +32,10 @@ describe('the risk panel', () => {
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);

@@ -29,6 +29,12 @@ describe('audit row schemas', () => {
       'error',
       'session_resumed',
       'upload_requeued',
+      'integrity_finding',
+      'system_check',
+      'exam_started',
+      'warning_acknowledged',
+      'close_attempt',
+      'session_closed',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);

@@ -1,0 +1,116 @@
+/**
+ * OS-level integrity capture from the command line (IT's system check, and acceptance).
+ *
+ *   integrity watch [--seconds N] [--policy FILE]
+ *     One JSON object per line as observations happen: {"t":<epoch ms>,"kind":"<kind>",...}
+ *     with kind foreground_changed, prohibited_app, synthetic_input, display_changed,
+ *     virtual_machine, remote_session or capture_unavailable. Runs N seconds or until
+ *     SIGINT/SIGTERM, then exits 0.
+ *   integrity check [--policy FILE]
+ *     One object {"ok":bool,"findings":[{"kind","severity","message",...}]}; exit 0 when ok, 1 otherwise.
+ *
+ * Usage or policy errors go to stderr with exit code 2.
+ */
+import { IntegrityMonitor } from '../capture/integrity/integrity-monitor';
+import type { IntegrityObservation } from '../capture/integrity/observation';
+import { runSystemCheck } from '../capture/integrity/system-check';
+import { defaultPolicy, type Policy } from '../contract/policy';
+import { loadPolicyFile } from '../exam/exam-files';
+
+const USAGE = `usage:
+  integrity watch [--seconds N] [--policy FILE]
+  integrity check [--policy FILE]`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: 'watch' | 'check';
+  seconds: number | null;
+  policyFile: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'watch' && command !== 'check') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  let seconds: number | null = null;
+  let policyFile: string | null = null;
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i]!;
+    const value = rest[i + 1];
+    if (flag === '--policy') {
+      if (value === undefined) throw new UsageError('--policy needs a file');
+      policyFile = value;
+      i++;
+    } else if (flag === '--seconds' && command === 'watch') {
+      const n = Number(value);
+      if (value === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError('--seconds needs a positive number');
+      seconds = n;
+      i++;
+    } else {
+      throw new UsageError(`unknown option "${flag}"`);
+    }
+  }
+  return { command, seconds, policyFile };
+}
+
+function loadPolicy(file: string | null): Policy {
+  if (file === null) return defaultPolicy();
+  const r = loadPolicyFile(file);
+  if (!r.ok) throw new UsageError(r.error.message);
+  return r.value;
+}
+
+/** `t` and `kind` first, as the contract prints them. */
+function line(o: IntegrityObservation): string {
+  const { t, kind, ...rest } = o;
+  return JSON.stringify({ t, kind, ...rest }) + '\n';
+}
+
+async function watch(policy: Policy, seconds: number | null): Promise<void> {
+  const monitor = new IntegrityMonitor(policy.integrity);
+  process.stdout.on('error', () => {}); // a closed pipe (| head) must not crash the watch
+  monitor.start((o) => process.stdout.write(line(o)));
+  await new Promise<void>((resolve) => {
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const done = () => {
+      clearInterval(keepAlive);
+      resolve();
+    };
+    if (seconds !== null) setTimeout(done, seconds * 1000);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  monitor.stop();
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  let policy: Policy;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    policy = loadPolicy(args.policyFile);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`integrity: ${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.command === 'watch') {
+    await watch(policy, args.seconds);
+    return 0;
+  }
+  const result = await runSystemCheck(policy.integrity);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  return result.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    // stdout may still be draining into a pipe: set the code and let Node exit by itself.
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (e: unknown) => {
+    process.stderr.write(`integrity: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(2);
+  },
+);
