@@ -22,6 +22,7 @@ const USAGE = `usage:
   integrity check [--policy FILE]`;
 
 class UsageError extends Error {}
+class PolicyError extends Error {}
 
 interface Args {
   command: 'watch' | 'check';
@@ -56,7 +57,7 @@ function parseArgs(argv: string[]): Args {
 function loadPolicy(file: string | null): Policy {
   if (file === null) return defaultPolicy();
   const r = loadPolicyFile(file);
-  if (!r.ok) throw new UsageError(r.error.message);
+  if (!r.ok) throw new PolicyError(r.error.message);
   return r.value;
 }
 
@@ -90,8 +91,9 @@ async function main(): Promise<number> {
     args = parseArgs(process.argv.slice(2));
     policy = loadPolicy(args.policyFile);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`integrity: ${e.message}\n${USAGE}\n`);
+    if (e instanceof PolicyError) process.stderr.write(`integrity: ${e.message}\n`);
+    else if (e instanceof UsageError) process.stderr.write(`integrity: ${e.message}\n${USAGE}\n`);
+    else throw e;
     return 2;
   }
   if (args.command === 'watch') {
