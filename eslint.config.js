@@ -39,6 +39,31 @@ const ban = {
       },
     ],
   },
+  // Direction inside main (ARCHITECTURE.md): the lower rooms are handed what they need.
+  upperRooms: {
+    patterns: [
+      {
+        regex: '(^|/)(session|audit|shell)(/|$)',
+        message: 'capture, activity, detection, upload and exam never import session, audit or shell: take what you need as a parameter.',
+      },
+    ],
+  },
+  upload: {
+    patterns: [
+      {
+        regex: '(^|/)upload(/|$)',
+        message: 'audit does not import upload (ARCHITECTURE.md, direction inside main): a type both need belongs to audit or contract.',
+      },
+    ],
+  },
+  testTree: {
+    patterns: [
+      {
+        regex: '(^|/)test(/|$)',
+        message: 'Nothing outside test/ imports from test/: code both need lives outside test/ (e.g. scripts/browser-engine).',
+      },
+    ],
+  },
   ipcRenderer: {
     paths: [
       {
@@ -82,9 +107,14 @@ function restrict(...groups) {
 }
 
 const RENDERER = ['src-renderer/**'];
-const PURE = ['src-main/contract/**', 'src-main/detection/**'];
+const CONTRACT = ['src-main/contract/**'];
+const DETECTION = ['src-main/detection/**'];
+/** The lower rooms of main that run under Node (detection is also pure, so it has its own block). */
+const LOWER_NODE = ['src-main/capture/**', 'src-main/activity/**', 'src-main/upload/**', 'src-main/exam/**'];
+const AUDIT = ['src-main/audit/**'];
 const PRELOAD = ['src-main/shell/preload.ts'];
 const SHELL = ['src-main/shell/**'];
+const TESTS = ['test/**'];
 const ELECTRON_TESTS = ['test/electron/**'];
 
 export default defineConfig([
@@ -98,20 +128,27 @@ export default defineConfig([
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: { 'no-debugger': 'error' },
   },
-  // Everywhere but the shell and its Playwright tests: no electron at all.
+  // Each file gets exactly one of the blocks below that set no-restricted-imports, because a
+  // later block's options replace an earlier one's: each block composes all its bans.
+  // Everywhere but the rooms with blocks of their own: no electron, nothing from test/.
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
-    ignores: [...RENDERER, ...PURE, ...SHELL, ...ELECTRON_TESTS],
-    rules: restrict(ban.electron),
+    ignores: [...RENDERER, ...CONTRACT, ...DETECTION, ...LOWER_NODE, ...AUDIT, ...SHELL, ...TESTS],
+    rules: restrict(ban.electron, ban.testTree),
   },
-  { files: RENDERER, rules: restrict(ban.rendererReach) },
-  { files: PURE, rules: restrict(ban.platform) },
+  { files: TESTS, ignores: ELECTRON_TESTS, rules: restrict(ban.electron) },
+  { files: RENDERER, rules: restrict(ban.rendererReach, ban.testTree) },
+  { files: CONTRACT, rules: restrict(ban.platform, ban.testTree) },
+  { files: DETECTION, rules: restrict(ban.platform, ban.upperRooms, ban.testTree) },
+  { files: LOWER_NODE, rules: restrict(ban.electron, ban.upperRooms, ban.testTree) },
+  { files: AUDIT, rules: restrict(ban.electron, ban.upload, ban.testTree) },
+  { files: PRELOAD, rules: restrict(ban.testTree) },
   // The shell may import electron, but not hand ipcRenderer around outside the preload.
   {
     files: SHELL,
     ignores: PRELOAD,
     rules: {
-      ...restrict(ban.ipcRenderer),
+      ...restrict(ban.ipcRenderer, ban.testTree),
       'no-restricted-properties': [
         'error',
         { object: 'electron', property: 'ipcRenderer', message: 'Raw ipcRenderer lives only in preload.ts.' },

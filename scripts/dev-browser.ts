@@ -14,11 +14,11 @@ import { chromium } from 'playwright-core';
 import { InputHook } from '../src-main/capture/input-hook';
 import type { RawEventSource } from '../src-main/contract';
 import { DEFAULT_POLICY_FILE, DEMO_EXAM_FILE, loadExamFile, loadPolicyFile } from '../src-main/exam/exam-files';
-import { openExamSession } from '../src-main/session/exam-session';
-import { exposeEngine } from '../test/e2e/engine-bridge';
-import { buildRenderer, serveRenderer } from '../test/e2e/renderer-server';
+import { openExamSession } from '../src-main/session/open-exam-session';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser-engine/chromium';
+import { exposeEngine } from './browser-engine/engine-bridge';
+import { buildRenderer, serveRenderer } from './browser-engine/renderer-server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const say = (line: string): void => console.log(`[dev:browser] ${line}`);
 
 function fail(message: string): never {
@@ -82,13 +82,13 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: args.headless,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({ viewport: args.headless ? { width: 1280, height: 900 } : null });
   const page = await context.newPage();
   page.on('console', (m) => say(`page ${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => say(`page error: ${e.message}`));
-  await exposeEngine(page, session);
+  await exposeEngine(page, session, { onRejected: (channel, reason) => session.recordRejectedCall(channel, reason) });
   await page.goto(server.url);
   // Playwright pretends every page has focus; turn that off so leaving the window is real.
   // After goto: navigating to the server moves the page to a new renderer process, which resets it.

@@ -23,7 +23,7 @@ interface Entry {
 }
 
 // Retrying these cannot succeed: the session no longer accepts answers, or the value is invalid.
-const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['session_locked', 'session_submitted', 'invalid_input', 'not_found']);
+const FINAL_ERRORS: ReadonlySet<ErrorCode> = new Set(['session_submitted', 'invalid_input']);
 
 /**
  * Saves answers as the student types: debounced while typing, at once on blur or submit,

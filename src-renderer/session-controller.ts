@@ -25,7 +25,7 @@ export function startSession(api: VigilApi): SessionController {
 
   const report = (event: WindowEvent): void => {
     void call(() => api.reportWindowEvent(event)).then((r) => {
-      if (!r.ok && r.error.code !== 'session_locked' && r.error.code !== 'session_submitted') {
+      if (!r.ok && r.error.code !== 'session_submitted') {
         store().addError(`The exam could not record a window event: ${r.error.message}`);
       }
     });
@@ -37,10 +37,16 @@ export function startSession(api: VigilApi): SessionController {
     else store().setLoadError(r.error.message);
   };
 
+  // The engine holds a lock's submission until the page has saved what is still inside the
+  // autosave delay and says so; once per lock, however many locked snapshots arrive.
+  let lockFlush: Promise<void> | null = null;
   const unsubscribe = api.onSnapshot((snapshot) => {
     store().applySnapshot(snapshot);
-    // The engine waits briefly at a lock for what is still inside the autosave delay.
-    if (snapshot.phase === 'locked') void autosave.flushAll();
+    if (snapshot.phase === 'locked' && !lockFlush) {
+      lockFlush = autosave.flushAll().then(async () => {
+        await call(() => api.lockFlushed());
+      });
+    }
   });
   const stopFocus = startFocusMonitor((focused) => report({ kind: 'focus', focused }));
   const stopClipboard = startClipboardMonitor((action, external) => report({ kind: 'clipboard', action, external }));

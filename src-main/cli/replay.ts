@@ -70,7 +70,9 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 export class ReplaySession {
   private windower: ActivityWindower | null = null;
   private now = 0;
-  private readonly orchestrator: FlagOrchestrator;
+  /** Made with the first record, which names the student the flag files carry. */
+  private orchestrator: FlagOrchestrator | null = null;
+  private readonly classifier: Policy['classifier'];
   private readonly ledger: RiskLedger;
   private readonly windowMs: number;
   private studentId = 'replay-student';
@@ -95,7 +97,7 @@ export class ReplaySession {
     private readonly sessionId = 'replay',
   ) {
     this.windowMs = policy.windowSeconds * 1000;
-    this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: { now: () => this.now } });
+    this.classifier = policy.classifier;
     this.ledger = new RiskLedger(policy.ledger, policy.classifier.thresholds);
   }
 
@@ -103,6 +105,12 @@ export class ReplaySession {
     if (this.windower === null) {
       this.windower = new ActivityWindower({ sessionId: this.sessionId, windowMs: this.windowMs, startAt: rec.down });
       if (rec.user !== undefined) this.studentId = rec.user;
+      this.orchestrator = new FlagOrchestrator({
+        policy: this.classifier,
+        clock: { now: () => this.now },
+        sessionId: this.sessionId,
+        studentId: this.studentId,
+      });
     }
     // Time only moves forward; a late record still lands in the open window (the windower clamps it).
     if (rec.down > this.lastTime) {
@@ -121,7 +129,7 @@ export class ReplaySession {
 
   /** The flag files the orchestrator produced (its bounded cache). */
   recentFlags(): readonly FlagFile[] {
-    return this.orchestrator.recentFlags();
+    return this.orchestrator?.recentFlags() ?? [];
   }
 
   countMalformedLine(): void {
@@ -140,7 +148,7 @@ export class ReplaySession {
 
   private process(pkg: ActivityPackage): void {
     this.now = pkg.endedAt;
-    const r = this.orchestrator.processPackage(pkg, this.sessionId, this.studentId);
+    const r = this.orchestrator!.processPackage(pkg);
     const risk = this.ledger.recordDetection(r, pkg.endedAt);
     const s = this.summary;
     s.packages++;

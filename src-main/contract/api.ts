@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Exam, SaveAnswerInput, SavedAnswer } from './exam';
-import { SaveAnswerInputSchema } from './exam';
+import type { Exam, SavedAnswer } from './exam';
 import type { Result } from './result';
 import type { RiskState } from './risk';
+import type { VerbInput } from './verb-inputs';
+import type { Verb, VerbResult } from './verbs';
 
 export type SessionPhase = 'active' | 'locked' | 'submitted';
 
@@ -44,39 +45,15 @@ export type WindowEvent = z.infer<typeof WindowEventSchema>;
 
 export const SubmitInputSchema = z.object({ confirm: z.literal(true) });
 
+/** One method per verb of the verb table (verbs.ts), typed by its input schema and result. */
+export type VigilVerbs = { [V in Verb]: (input: VerbInput<V>) => Promise<Result<VerbResult<V>>> };
+
 /**
  * The exam engine's API. The preload exposes exactly this object as `window.vigil`;
  * the Chromium e2e tests and `npm run dev:browser` expose the same via Playwright.
  * Calls resolve to values, never reject (errors are `{ok:false}`).
  */
-export interface VigilApi {
-  getSnapshot(): Promise<Result<SessionSnapshot>>;
-  saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>>;
-  reportWindowEvent(event: WindowEvent): Promise<Result<null>>;
-  submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>>;
+export interface VigilApi extends VigilVerbs {
   /** Subscribe; the returned function unsubscribes. */
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void;
 }
-
-/**
- * The one IPC channel map: request channels with their payload schema. Main validates
- * every payload with these before the engine sees it.
- */
-export const INVOKE_CHANNELS = {
-  'vigil:get-snapshot': z.undefined(),
-  'vigil:save-answer': SaveAnswerInputSchema,
-  'vigil:report-window-event': WindowEventSchema,
-  'vigil:submit': SubmitInputSchema,
-} as const;
-export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
-
-/** Main -> renderer pushes. */
-export const EVENT_CHANNELS = { snapshot: 'vigil:snapshot' } as const;
-
-/** Which API verb each channel serves. */
-export const CHANNEL_FOR_VERB = {
-  getSnapshot: 'vigil:get-snapshot',
-  saveAnswer: 'vigil:save-answer',
-  reportWindowEvent: 'vigil:report-window-event',
-  submit: 'vigil:submit',
-} as const satisfies Record<Exclude<keyof VigilApi, 'onSnapshot'>, InvokeChannel>;

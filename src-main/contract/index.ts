@@ -6,3 +6,8 @@ export * from './risk';
 export * from './policy';
 export * from './clock';
 export * from './flag-file';
+export * from './audit-rows';
+export * from './outbox';
+export * from './verbs';
+export * from './verb-inputs';
+export * from './verb-dispatch';

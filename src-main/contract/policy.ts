@@ -3,8 +3,8 @@ import { IntegrityPolicySchema } from './policy-integrity';
 import { INTEGRITY_KINDS } from './risk';
 
 /**
- * The exam policy IT deploys (signed). Every number that decides a flag, a warning or a
- * lock lives here, with the seed's values as defaults.
+ * The exam policy IT deploys. Every number that decides a flag, a warning or a lock lives
+ * here, with the seed's values as defaults. Not signed yet: nothing checks who wrote it.
  */
 export const ClassifierWeightsSchema = z.object({
   keystroke_anomaly: z.number().min(0).default(0.25),
@@ -55,8 +55,6 @@ export const DetectorSettingsSchema = z.object({
   zThreshold: z.number().min(1).max(20).default(3.5),
   /** Flag files kept in memory by the orchestrator (bounded cache). */
   recentFlagLimit: z.number().int().min(1).max(10000).default(200),
-  /** Per-session detector states kept; the least recently used session is dropped beyond this. */
-  maxSessions: z.number().int().min(1).max(100000).default(1000),
 });
 export type DetectorSettings = z.infer<typeof DetectorSettingsSchema>;
 

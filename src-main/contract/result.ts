@@ -1,12 +1,9 @@
-/** Errors cross process boundaries as values, never as thrown exceptions (STYLE.md §7). */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'session_locked'
-  | 'session_submitted'
-  | 'storage_failed'
-  | 'exam_invalid'
-  | 'internal';
+/**
+ * Errors cross process boundaries as values, never as thrown exceptions (STYLE.md §7).
+ * Only codes something returns: a locked exam still takes the answers the page flushes
+ * before its submission is written, so there is no "locked" refusal.
+ */
+export type ErrorCode = 'invalid_input' | 'session_submitted' | 'storage_failed' | 'exam_invalid' | 'internal';
 
 export interface VigilError {
   code: ErrorCode;
@@ -20,8 +17,3 @@ export const err = (code: ErrorCode, message: string): Result<never> => ({
   ok: false,
   error: { code, message },
 });
-
-/** Exhaustiveness guard for discriminated unions. */
-export function missingCase(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
-}

@@ -39,17 +39,19 @@ export interface OrchestratorStats {
   /** Every scored package, by level. */
   packagesByLevel: Record<RiskLevel, number>;
   meanProcessingMicros: number;
-  activeSessions: number;
 }
 
 export interface OrchestratorOptions {
   policy: Policy['classifier'];
   clock: Clock;
+  /** The one session this orchestrator scores, and its student: both are named in every flag file. */
+  sessionId: string;
+  studentId: string;
   /** High-resolution milliseconds for the processing-time statistic; defaults to performance.now(), else the clock. */
   timer?: () => number;
 }
 
-/** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportSession). */
+/** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportState). */
 export interface DetectionSnapshot {
   version: typeof SNAPSHOT_VERSION;
   firstStartedAt: number | null;
@@ -71,14 +73,17 @@ const zeroLevels = (): Record<RiskLevel, number> => ({ clean: 0, low: 0, medium:
  * The local flag orchestrator: checks each activity package, runs the six pattern
  * detectors against the session's own baselines, scores the 8-feature classifier, picks a
  * level and builds a flag file when the level reaches the policy's flag level.
- * Pure and deterministic: time comes from the clock, state is per session.
+ * One orchestrator scores one session (the app runs one per attempt; the bench and replay
+ * make one per session they run). Pure and deterministic: time comes from the clock.
  */
 export class FlagOrchestrator {
   private readonly policy: Policy['classifier'];
   private readonly clock: Clock;
   private readonly timer: () => number;
-  /** Insertion order = least recently used first (re-inserted on every package). */
-  private readonly sessions = new Map<string, SessionState>();
+  private readonly sessionId: string;
+  private readonly studentId: string;
+  /** Null until the first package or an imported snapshot. */
+  private state: SessionState | null = null;
   private readonly flagRing: FlagFile[] = [];
   private flagHead = 0;
   private seen = 0;
@@ -93,13 +98,15 @@ export class FlagOrchestrator {
     this.policy = opts.policy.detectors ? opts.policy : { ...opts.policy, detectors: DetectorSettingsSchema.parse({}) };
     this.clock = opts.clock;
     this.timer = opts.timer ?? defaultTimer(opts.clock);
+    this.sessionId = opts.sessionId;
+    this.studentId = opts.studentId;
   }
 
-  processPackage(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
+  processPackage(pkg: ActivityPackage): DetectionResult {
     const t0 = this.timer();
     let result: DetectionResult;
     try {
-      result = this.detect(pkg, sessionId, studentId);
+      result = this.detect(pkg);
     } catch (e) {
       // A detector bug must not take the exam down or flag a student: report it, score nothing.
       result = rejectedResult([`internal detection error: ${e instanceof Error ? e.message : String(e)}`]);
@@ -112,12 +119,12 @@ export class FlagOrchestrator {
 
   /**
    * The session's learnt state (baselines, typist enrolment, open evidence), JSON-safe.
-   * Persist it (e.g. in the audit log every few packages) and hand it to importSession after
-   * a restart: otherwise every baseline, and the typist enrolment, is learnt again from
-   * whoever types next. Null for an unknown session.
+   * Persist it (the session saves it in its database every minute) and hand it to
+   * importState after a restart: otherwise every baseline, and the typist enrolment, is
+   * learnt again from whoever types next. Null before the first package.
    */
-  exportSession(sessionId: string): DetectionSnapshot | null {
-    const s = this.sessions.get(sessionId);
+  exportState(): DetectionSnapshot | null {
+    const s = this.state;
     if (!s) return null;
     const detectors: Partial<Record<PatternName, DetectorState>> = {};
     for (const d of s.detectors) detectors[d.name] = d.save();
@@ -129,10 +136,9 @@ export class FlagOrchestrator {
     };
   }
 
-  /** Restores exportSession's output (validated; on error the session is left untouched). */
-  importSession(sessionId: string, snapshot: unknown): Result<null> {
+  /** Restores exportState's output (validated; on error the state is left untouched). */
+  importState(snapshot: unknown): Result<null> {
     try {
-      if (typeof sessionId !== 'string' || sessionId.length === 0) return err('invalid_input', 'empty session id');
       const snap = snapshot as Partial<DetectionSnapshot> | null;
       if (typeof snap !== 'object' || snap === null || snap.version !== SNAPSHOT_VERSION) {
         return err('invalid_input', `not a version ${SNAPSHOT_VERSION} detection snapshot`);
@@ -149,17 +155,11 @@ export class FlagOrchestrator {
       }
       fresh.firstStartedAt = snap.firstStartedAt ?? Number.NaN;
       fresh.lastEndedAt = snap.lastEndedAt ?? undefined;
-      this.sessions.delete(sessionId);
-      this.install(sessionId, fresh);
+      this.state = fresh;
       return ok(null);
     } catch (e) {
       return err('invalid_input', `detection snapshot rejected: ${e instanceof Error ? e.message : String(e)}`);
     }
-  }
-
-  /** Forgets a session's baselines (the exam ended). */
-  endSession(sessionId: string): void {
-    this.sessions.delete(sessionId);
   }
 
   stats(): OrchestratorStats {
@@ -170,7 +170,6 @@ export class FlagOrchestrator {
       flagsByLevel: { ...this.flagsByLevel },
       packagesByLevel: { ...this.packagesByLevel },
       meanProcessingMicros: this.seen > 0 ? (this.totalMs * 1000) / this.seen : 0,
-      activeSessions: this.sessions.size,
     };
   }
 
@@ -181,10 +180,11 @@ export class FlagOrchestrator {
     return [...this.flagRing.slice(this.flagHead), ...this.flagRing.slice(0, this.flagHead)];
   }
 
-  private detect(pkg: ActivityPackage, sessionId: string, studentId: string): DetectionResult {
+  private detect(pkg: ActivityPackage): DetectionResult {
+    const { sessionId, studentId } = this;
     if (typeof sessionId !== 'string' || sessionId.length === 0) return this.reject(['rejected: empty session id']);
     if (typeof studentId !== 'string' || studentId.length === 0) return this.reject(['rejected: empty student id']);
-    const session = this.session(sessionId);
+    const session = (this.state ??= this.newSession());
     const checked = checkPackage(pkg, session.lastEndedAt);
     if (!checked.ok) return this.reject(checked.issues);
     const p = checked.pkg;
@@ -265,14 +265,6 @@ export class FlagOrchestrator {
     return rejectedResult(issues);
   }
 
-  private session(sessionId: string): SessionState {
-    let s = this.sessions.get(sessionId);
-    if (s) this.sessions.delete(sessionId); // re-insert: most recently used last
-    else s = this.newSession();
-    this.install(sessionId, s);
-    return s;
-  }
-
   private newSession(): SessionState {
     const d = this.policy.detectors;
     return {
@@ -287,14 +279,6 @@ export class FlagOrchestrator {
         new TemporalInconsistencyDetector(d),
       ],
     };
-  }
-
-  private install(sessionId: string, s: SessionState): void {
-    if (this.sessions.size >= this.policy.detectors.maxSessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-    }
-    this.sessions.set(sessionId, s);
   }
 
   private remember(f: FlagFile): void {

@@ -1,7 +1,7 @@
-import type { IntegrityKind, Policy, RiskLevel, SessionPhase, SubmissionReceipt } from '../contract';
-import { IntegrityKindSchema, PolicySchema, RiskLevelSchema } from '../contract';
+import type { AuditPayload, Policy, SessionPhase, SubmissionReceipt } from '../contract';
 import type { AuditStore } from '../audit/audit-store';
-import type { DetectionResult, PatternFinding } from '../detection/orchestrator';
+import { AuditStoreError } from '../audit/audit-store';
+import type { DetectionResult } from '../detection/orchestrator';
 import { RiskLedger } from '../detection/risk-ledger';
 
 export interface RestoredAttempt {
@@ -26,59 +26,65 @@ const PAGE = 1000;
  * Rebuilds an attempt after a crash or restart from its own audit log: the session id and
  * start time, whether it was locked or submitted, and the risk ledger (replayed entry by
  * entry, which gives the same score because the ledger is deterministic). Null for a new
- * database.
+ * database. Every row is read through its kind's schema; a row that does not fit is
+ * refused with its number rather than guessed at, since the ledger would be rebuilt wrong.
  */
-export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttempt | null {
+export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAttempt | null {
+  // session_started must carry the policy (its schema says so), so the one installed now is
+  // never the one an attempt is scored by; the parameter stays until the caller drops it.
+  void installed;
   let restored: RestoredAttempt | null = null;
   let afterSeq = 0;
   for (;;) {
-    const page = store.entries({ afterSeq, limit: PAGE });
+    const page = store.records({ afterSeq, limit: PAGE });
     for (const entry of page) {
       afterSeq = entry.seq;
-      const p = entry.payload as Record<string, unknown>;
+      if (!entry.valid) {
+        throw new AuditStoreError(
+          'read_failed',
+          `Cannot restore the attempt in ${store.file}: row ${entry.seq} (${entry.kind}) is not what Vigil writes: ${entry.problem}`,
+        );
+      }
       if (entry.kind === 'session_started') {
-        const recorded = PolicySchema.safeParse(p.policy);
-        const attemptPolicy = recorded.success ? recorded.data : policy;
+        const p = entry.payload;
         restored = {
-          sessionId: String(p.sessionId),
-          startedAt: Number(p.at),
+          sessionId: p.sessionId,
+          startedAt: p.at,
           phase: 'active',
           submission: null,
           submissionSeq: null,
-          ledger: new RiskLedger(attemptPolicy.ledger, attemptPolicy.classifier.thresholds),
-          policy: attemptPolicy,
+          ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds),
+          policy: p.policy,
           nextSequence: 0,
         };
         continue;
       }
       if (!restored) continue;
       switch (entry.kind) {
-        case 'integrity_event': {
-          const kind = IntegrityKindSchema.safeParse(p.kind);
-          if (!kind.success) break;
-          restored.ledger.recordIntegrity(kind.data, Number(p.at), String(p.message ?? ''));
+        case 'integrity_event':
+          restored.ledger.recordIntegrity(entry.payload.kind, entry.payload.at, entry.payload.message);
           break;
-        }
         case 'package_scored': {
-          const level = RiskLevelSchema.safeParse(p.level);
-          if (!level.success) break;
-          restored.ledger.recordDetection(storedDetection(p, level.data), Number(p.endedAt));
-          if (Number.isInteger(p.sequence)) restored.nextSequence = Math.max(restored.nextSequence, Number(p.sequence) + 1);
+          const p = entry.payload;
+          restored.ledger.recordDetection(storedDetection(p), p.endedAt);
+          restored.nextSequence = Math.max(restored.nextSequence, p.sequence + 1);
           break;
         }
         case 'session_locked':
           restored.phase = 'locked';
           break;
-        case 'submission':
+        case 'submission': {
+          const p = entry.payload;
           restored.phase = 'submitted';
           restored.submissionSeq = entry.seq;
           restored.submission = {
-            submittedAt: Number(p.submittedAt),
-            reason: p.reason as SubmissionReceipt['reason'],
-            answerCount: Number(p.answerCount),
+            submittedAt: p.submittedAt,
+            reason: p.reason,
+            answerCount: p.answerCount,
             delivered: store.outboxItems().some((o) => o.auditSeq === entry.seq && o.state === 'delivered'),
           };
           break;
+        }
         default:
           break;
       }
@@ -88,14 +94,14 @@ export function restoreAttempt(store: AuditStore, policy: Policy): RestoredAttem
 }
 
 /** The parts of a DetectionResult the ledger reads, as `package_scored` recorded them. */
-function storedDetection(p: Record<string, unknown>, level: RiskLevel): DetectionResult {
+function storedDetection(p: AuditPayload<'package_scored'>): DetectionResult {
   return {
-    shouldFlag: p.shouldFlag === true,
-    riskLevel: level,
-    probability: Number(p.probability),
-    confidence: Number(p.confidence),
-    patterns: Array.isArray(p.patterns) ? (p.patterns as PatternFinding[]) : [],
-    featureScores: (p.featureScores ?? {}) as Record<string, number | null>,
-    inputIssues: Array.isArray(p.inputIssues) ? (p.inputIssues as string[]) : [],
+    shouldFlag: p.shouldFlag,
+    riskLevel: p.level,
+    probability: p.probability,
+    confidence: p.confidence,
+    patterns: p.patterns,
+    featureScores: p.featureScores,
+    inputIssues: p.inputIssues,
   };
 }

@@ -1,196 +1,128 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { ActivityWindower } from '../activity/activity-windower';
-import { AuditStore } from '../audit/audit-store';
-import {
-  SaveAnswerInputSchema,
-  SubmitInputSchema,
-  WindowEventSchema,
-  err,
-  ok,
-} from '../contract';
-import type {
-  ActivityPackage,
-  Exam,
-  IntegrityKind,
-  Policy,
-  RawEventSource,
-  Result,
-  RiskState,
-  SaveAnswerInput,
-  SavedAnswer,
-  Scheduler,
-  SessionPhase,
-  SessionSnapshot,
-  SubmissionReceipt,
-  VigilApi,
-  WindowEvent,
-} from '../contract';
-import { FlagOrchestrator } from '../detection/orchestrator';
-import { RiskLedger } from '../detection/risk-ledger';
-import { OutboxRelay } from '../upload/outbox-relay';
-import { createRealScheduler } from '../upload/real-scheduler';
+import { randomUUID } from 'node:crypto';
+import type { AuditStore } from '../audit/audit-store';
+import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import type { Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { checkAnswer } from './answer-rules';
-import { restoreAttempt } from './attempt-restore';
 import type { RestoredAttempt } from './attempt-restore';
-
-export interface ExamSessionOptions {
-  exam: Exam;
-  policy: Policy;
-  /** Folder holding one SQLite database per exam attempt. */
-  dataDir: string;
-  studentId: string;
-  scheduler?: Scheduler;
-  /** Raw event producers (input hook, system sampler); the session starts and stops them. */
-  sources?: RawEventSource[];
-  /** better-sqlite3 build for the running ABI (Electron's), when it is not Node's. */
-  nativeBinding?: string;
-  /** Overrides policy.serverUrl (the `--server-url` flag). */
-  serverUrl?: string | null;
-  log?: (line: string) => void;
-}
+import { DetectionPipeline } from './detection-pipeline';
+import { EventSources } from './event-sources';
+import type { ExamSessionOptions } from './session-options';
+import { SessionReporter } from './session-reporter';
+import { recordSubmission } from './submission-record';
+import { SubmissionDelivery } from './submission-delivery';
 
 /**
- * The database of one attempt: the same exam and student always resume the same file. The
- * readable part of the name is lossy ("a.b" and "a_b" both read a_b), so a digest of the
- * exact student id keeps two students apart.
- */
-export const attemptDatabaseFile = (dataDir: string, examId: string, studentId: string): string => {
-  const readable = studentId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
-  const digest = createHash('sha256').update(studentId).digest('hex').slice(0, 12);
-  return path.join(dataDir, `${examId}--${readable}-${digest}.sqlite`);
-};
-
-export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSession> {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const file = attemptDatabaseFile(opts.dataDir, opts.exam.id, opts.studentId);
-  const scheduler = opts.scheduler ?? createRealScheduler();
-  const store = AuditStore.open(file, {
-    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-    now: () => scheduler.now(),
-  });
-  try {
-    const restored = restoreAttempt(store, opts.policy);
-    return new ExamSession(opts, store, scheduler, restored);
-  } catch (e) {
-    store.close();
-    throw e;
-  }
-}
-
-/**
- * One student's attempt at one exam. It owns the state machine (active -> locked ->
- * submitted), wires capture -> activity -> detection -> ledger, writes every decision to
- * the audit log and queues uploads. It is the engine behind `window.vigil`, identical
- * under Electron's IPC and under Playwright's bridge.
+ * One student's attempt at one exam: the state machine (active -> locked -> submitted) and
+ * the verbs behind `window.vigil`, identical under Electron's IPC and under Playwright's
+ * bridge. Detection, delivery and the event sources are its parts; it decides what a risk
+ * score or a deadline means for the attempt and records each decision in the audit log.
  */
 export class ExamSession implements VigilApi {
   readonly sessionId: string;
-  readonly file: string;
   private phase: SessionPhase;
   private risk: RiskState;
-  private submission: SubmissionReceipt | null;
-  /** The audit row of the submission, whose outbox item says whether the server has it. */
-  private submissionSeq: number | null;
-  private uploadNotice: string | null = null;
   private readonly answers = new Map<string, SavedAnswer>();
-  private readonly notices = new Set<string>();
-  private readonly listeners = new Set<(s: SessionSnapshot) => void>();
-  private readonly windower: ActivityWindower;
-  private readonly orchestrator: FlagOrchestrator;
-  private readonly ledger: RiskLedger;
-  private readonly relay: OutboxRelay;
+  private readonly reporter: SessionReporter;
+  private readonly detection: DetectionPipeline;
+  private readonly delivery: SubmissionDelivery;
+  private readonly sources: EventSources;
   private readonly startedAt: number;
   private readonly deadline: number;
+  private readonly policy: Policy;
   private readonly cancelTimers: Array<() => void> = [];
-  private readonly startedSources: RawEventSource[] = [];
+  private started = false;
   private closed = false;
 
+  /**
+   * Builds the attempt's state from what was restored and reads its saved answers; writes
+   * nothing, starts nothing. start() does that (openExamSession calls it).
+   */
   constructor(
     private readonly opts: ExamSessionOptions,
+    readonly file: string,
     private readonly store: AuditStore,
     private readonly scheduler: Scheduler,
-    restored: RestoredAttempt | null,
+    private readonly restored: RestoredAttempt | null,
   ) {
     const now = scheduler.now();
     const { exam, studentId } = opts;
-    const policy = restored?.policy ?? opts.policy;
-    this.file = attemptDatabaseFile(opts.dataDir, exam.id, studentId);
-    this.ledger = restored?.ledger ?? new RiskLedger(policy.ledger, policy.classifier.thresholds);
-    this.orchestrator = new FlagOrchestrator({ policy: policy.classifier, clock: scheduler });
+    this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
+    this.policy = restored?.policy ?? opts.policy;
+    this.sessionId = restored?.sessionId ?? randomUUID();
+    this.startedAt = restored?.startedAt ?? now;
+    this.phase = restored?.phase ?? 'active';
+    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
+    this.detection = new DetectionPipeline({
+      store,
+      clock: scheduler,
+      policy: this.policy,
+      sessionId: this.sessionId,
+      studentId,
+      startAt: now,
+      resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
+      onError: (what, e) => this.reporter.reportError(what, e),
+    });
+    this.risk = this.detection.riskAt(now);
+    for (const a of store.answers()) this.answers.set(a.questionId, a);
+    this.delivery = new SubmissionDelivery({
+      store,
+      // The server may move between runs (IT's newer policy or the flag); the rules may not.
+      serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
+      scheduler,
+      submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
+      onChange: () => this.emit(),
+      log: (line) => this.reporter.log(line),
+    });
+    this.sources = new EventSources({
+      sources: opts.sources ?? [],
+      route: (event) => {
+        if (this.phase === 'active') this.detection.push(event);
+      },
+      onStartFailure: (what, e) => this.reporter.reportError(what, e),
+      log: (line) => this.reporter.log(line),
+    });
+  }
 
+  /**
+   * Starts (or resumes) the attempt, once: records session_started or session_resumed,
+   * restores the detection baselines, starts delivery, then carries on from the phase the
+   * attempt is in: sources and timers for an active one, the submission a crash
+   * interrupted, or the watch for a submission the server does not have yet.
+   */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    const { restored, store, scheduler, policy } = this;
+    const now = scheduler.now();
     if (restored) {
-      this.sessionId = restored.sessionId;
-      this.startedAt = restored.startedAt;
-      this.phase = restored.phase;
-      this.submission = restored.submission;
-      this.submissionSeq = restored.submissionSeq;
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
+      this.detection.restoreState();
     } else {
-      this.sessionId = randomUUID();
-      this.startedAt = now;
-      this.phase = 'active';
-      this.submission = null;
-      this.submissionSeq = null;
       store.append('session_started', {
         sessionId: this.sessionId,
-        examId: exam.id,
-        studentId,
-        at: now,
-        durationMinutes: exam.durationMinutes,
+        examId: this.opts.exam.id,
+        studentId: this.opts.studentId,
+        at: this.startedAt,
+        durationMinutes: this.opts.exam.durationMinutes,
         policy,
       });
     }
-    this.deadline = this.startedAt + exam.durationMinutes * 60_000;
-    this.risk = this.ledger.state(now);
-    if (restored) this.restoreDetectionState();
-    for (const a of store.answers()) this.answers.set(a.questionId, a);
-
-    // The server may move between runs (IT's newer policy or the flag); the rules may not.
-    const serverUrl = opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl;
-    // Each start gives refused uploads one more chance: the refusal may have been the
-    // server's configuration, fixed since (the audit keeps both the refusal and the retry).
-    if (serverUrl && store.requeueRejected(now) > 0) this.log('requeued uploads the server had refused');
-    this.relay = new OutboxRelay({
-      outbox: store,
-      serverUrl,
-      scheduler,
-      onStatusChange: (status) => {
-        // A pass queued before close() finds the database closed: not an upload problem.
-        if (this.closed) return;
-        this.uploadNotice = status.lastError
-          ? 'The exam server cannot be reached right now. Your answers are saved on this computer and will be uploaded when it is back.'
-          : null;
-        if (status.lastError) this.log(`upload: ${status.lastError}`);
-        this.refreshDelivery();
-        this.emit();
-      },
-    });
-    this.relay.start();
-    if (!serverUrl) this.notices.add('No exam server is configured: your answers are saved on this computer and queued for upload.');
-    this.refreshDelivery();
-
-    this.windower = new ActivityWindower({
-      sessionId: this.sessionId,
-      windowMs: policy.windowSeconds * 1000,
-      startAt: now,
-      firstSequence: restored?.nextSequence ?? 0,
-    });
+    this.delivery.start();
+    const standing = this.delivery.standingNotice();
+    if (standing) this.reporter.addNotice(standing);
 
     if (this.phase === 'active' && this.risk.locked) {
       // A crash after the score reached 100 but before the lock was written: lock now.
       this.lockAndSubmit();
     } else if (this.phase === 'active') {
-      this.startSources();
+      this.sources.start();
       this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.saveDetectionState()));
+      this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
       this.cancelTimers.push(scheduler.after(Math.max(0, this.deadline - now), () => this.trySubmit('time_up')));
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
-    } else if (this.submission && !this.submission.delivered) {
-      this.watchDelivery();
     }
   }
 
@@ -202,7 +134,7 @@ export class ExamSession implements VigilApi {
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
     const parsed = SaveAnswerInputSchema.safeParse(input);
-    if (!parsed.success) return this.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
+    if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
     if (this.phase === 'active' && this.scheduler.now() >= this.deadline) this.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
@@ -210,163 +142,84 @@ export class ExamSession implements VigilApi {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
     const problem = checkAnswer(this.opts.exam, parsed.data);
-    if (problem) return this.rejected('saveAnswer', problem);
+    if (problem) return this.reporter.rejected('saveAnswer', problem);
     try {
       const saved = this.store.saveAnswer(parsed.data);
       this.answers.set(saved.questionId, saved);
       this.emit();
       return ok(saved);
     } catch (e) {
-      return this.storageFailure('saving an answer', e);
+      return this.reporter.storageFailure('saving an answer', e);
     }
   }
 
   async reportWindowEvent(event: WindowEvent): Promise<Result<null>> {
     const parsed = WindowEventSchema.safeParse(event);
-    if (!parsed.success) return this.rejected('reportWindowEvent', 'Unrecognised window event.');
+    if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
-    const e = parsed.data;
-    const t = this.scheduler.now();
     try {
-      if (e.kind === 'focus') {
-        this.windower.push({ kind: 'focus', t, focused: e.focused });
-        if (!e.focused) this.recordIntegrity('focus_lost');
-      } else {
-        this.windower.push({ kind: 'clipboard', t, action: e.action, external: e.external });
-        if (e.action === 'paste' && e.external) this.recordIntegrity('external_paste');
-      }
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.scheduler.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.scheduler.now(), ''));
       return ok(null);
-    } catch (e2) {
-      return this.storageFailure('recording a window event', e2);
+    } catch (e) {
+      return this.reporter.storageFailure('recording a window event', e);
     }
+  }
+
+  async lockFlushed(): Promise<Result<null>> {
+    // Only a lock waits for the page; at any other time this changes nothing.
+    if (this.phase === 'locked') this.trySubmit('risk_limit');
+    return ok(null);
   }
 
   async submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>> {
     if (!SubmitInputSchema.safeParse(input).success) return err('invalid_input', 'Submission needs confirmation.');
-    if (this.phase === 'submitted' && this.submission) return ok(this.submission);
+    const receipt = this.delivery.receipt();
+    if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
       const reason = this.phase === 'locked' ? 'risk_limit' : this.scheduler.now() >= this.deadline ? 'time_up' : 'student';
       return ok(this.submitExam(reason));
     } catch (e) {
-      return this.storageFailure('submitting', e);
+      return this.reporter.storageFailure('submitting', e);
     }
   }
 
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.reporter.subscribe(listener);
   }
 
   // ---- engine ---------------------------------------------------------------------------
 
-  /**
-   * A call that never reached the engine (refused sender, payload that failed validation
-   * in the IPC adapter): kept in the audit so a proctor sees it too.
-   */
+  /** A call that never reached the engine (refused sender, payload the IPC adapter refused). */
   recordRejectedCall(call: string, reason: string): void {
-    try {
-      this.store.append('error', { what: 'rejected call', call, reason });
-    } catch (e) {
-      this.log(`could not audit a rejected ${call}: ${String(e)}`);
-    }
-  }
-
-  /** Status of queued uploads, for the shell and tests. */
-  uploadStatus() {
-    return this.relay.status();
+    this.reporter.recordRejectedCall(call, reason);
   }
 
   /** Delivers queued uploads now (tests, and the shell before quitting). */
-  async flushUploads() {
-    const result = await this.relay.flush();
-    if (!this.closed && this.refreshDelivery()) this.emit();
-    return result;
-  }
-
-  /** Marks the receipt delivered once the server has acknowledged the submission; true if it changed. */
-  private refreshDelivery(): boolean {
-    if (!this.submission || this.submission.delivered || this.submissionSeq === null) return false;
-    const item = this.store.outboxItems().find((o) => o.auditSeq === this.submissionSeq);
-    if (item?.state !== 'delivered') return false;
-    this.submission = { ...this.submission, delivered: true };
-    return true;
+  flushUploads(): Promise<{ delivered: number; failed: number }> {
+    return this.delivery.flush();
   }
 
   /** Closes the windows that have ended and scores them. Called on the window cadence. */
-  scorePendingPackages(): void {
+  private scorePendingPackages(): void {
     if (this.phase !== 'active') return;
     try {
-      for (const pkg of this.windower.drain(this.scheduler.now())) this.scorePackage(pkg);
+      this.detection.scoreUntil(this.scheduler.now(), (next) => this.updateRisk(next));
     } catch (e) {
-      this.reportError('scoring activity', e);
+      this.reporter.reportError('scoring activity', e);
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopSources();
-    if (this.phase === 'active') this.saveDetectionState();
+    this.sources.stop();
+    if (this.phase === 'active') this.detection.saveState();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
-    this.relay.stop();
-    this.listeners.clear();
+    this.delivery.stop();
+    this.reporter.clear();
     this.store.close();
-  }
-
-  private scorePackage(pkg: ActivityPackage): void {
-    const { sessionId } = this;
-    const result = this.orchestrator.processPackage(pkg, sessionId, this.opts.studentId);
-    this.store.append('package_scored', {
-      sequence: pkg.sequence,
-      startedAt: pkg.startedAt,
-      endedAt: pkg.endedAt,
-      keystrokeCount: pkg.keystrokeCount,
-      shouldFlag: result.shouldFlag,
-      level: result.riskLevel,
-      probability: result.probability,
-      confidence: result.confidence,
-      patterns: result.patterns,
-      featureScores: result.featureScores,
-      inputIssues: result.inputIssues,
-    });
-    if (result.shouldFlag && result.flagFile) {
-      this.store.append(
-        'flag_raised',
-        { sequence: pkg.sequence, level: result.riskLevel, probability: result.probability, patterns: result.patterns },
-        { path: `/api/flagged-activity/${enc(sessionId)}/${enc(this.opts.studentId)}`, body: result.flagFile },
-      );
-    }
-    this.updateRisk(this.ledger.recordDetection(result, pkg.endedAt));
-  }
-
-  /**
-   * The detectors' baselines and the typist enrolment survive a restart; otherwise a
-   * restarted app would enrol whoever types next as the student.
-   */
-  private saveDetectionState(): void {
-    const snapshot = this.orchestrator.exportSession(this.sessionId);
-    if (!snapshot) return;
-    try {
-      this.store.saveEngineState(DETECTION_STATE_KEY, snapshot);
-    } catch (e) {
-      this.reportError('saving the detection baselines', e);
-    }
-  }
-
-  private restoreDetectionState(): void {
-    const saved = this.store.loadEngineState(DETECTION_STATE_KEY);
-    if (saved === null) return;
-    const restored = this.orchestrator.importSession(this.sessionId, saved);
-    if (!restored.ok) this.reportError('restoring the detection baselines', new Error(restored.error.message));
-  }
-
-  /** The ledger words the kind itself ("Left the exam window"); `detail` adds specifics. */
-  private recordIntegrity(kind: IntegrityKind, detail = ''): void {
-    const at = this.scheduler.now();
-    const message = detail;
-    this.store.append('integrity_event', { kind, at, message });
-    this.updateRisk(this.ledger.recordIntegrity(kind, at, message));
   }
 
   private updateRisk(next: RiskState): void {
@@ -381,62 +234,42 @@ export class ExamSession implements VigilApi {
 
   /**
    * At 100: lock, flush answers, auto-submit, record why. The page saves what it still holds
-   * (text inside its autosave delay) when it sees the lock; the submission waits for that.
+   * (text inside its autosave delay) when it sees the lock and then says so (lockFlushed);
+   * the submission waits for that, or for LOCK_FLUSH_MAX_MS when the page is gone. A fixed
+   * short wait lost the last words on a loaded machine, where the page saw the lock late.
    */
   private lockAndSubmit(): void {
     this.phase = 'locked';
-    this.stopSources();
+    this.sources.stop();
     this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
     this.emit();
-    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MS, () => this.trySubmit('risk_limit')));
+    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit')));
   }
 
   private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
-    if (this.submission) return this.submission;
+    const existing = this.delivery.receipt();
+    if (existing) return existing;
     const submittedAt = this.scheduler.now();
-    this.stopSources();
+    this.sources.stop();
     for (const cancel of this.cancelTimers.splice(0)) cancel();
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
-      for (const pkg of this.windower.drain(submittedAt)) this.scorePackage(pkg);
+      this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
     }
-    const answers = [...this.answers.values()];
-    const body = {
+    const { receipt, seq } = recordSubmission(this.store, {
       sessionId: this.sessionId,
       studentId: this.opts.studentId,
       examId: this.opts.exam.id,
       submittedAt,
       reason,
-      answers: answers.map(({ questionId, value, savedAt, revision }) => ({ questionId, value, savedAt, revision })),
-      risk: { score: this.risk.score, level: this.risk.level, reasons: this.risk.reasons },
-      // The server keeps this; `npm run audit -- verify --anchor SEQ:HASH` checks the local log against it.
-      auditHead: this.store.head(),
-    };
-    this.submissionSeq = this.store.append(
-      'submission',
-      { submittedAt, reason, answerCount: answers.length, riskScore: this.risk.score },
-      { path: `/api/submissions/${enc(this.sessionId)}/${enc(this.opts.studentId)}`, body },
-    ).seq;
-    this.submission = { submittedAt, reason, answerCount: answers.length, delivered: false };
-    this.phase = 'submitted';
-    this.emit();
-    this.watchDelivery();
-    void this.flushUploads().catch((e) => this.log(`upload after submission failed: ${String(e)}`));
-    return this.submission;
-  }
-
-  /** The relay delivers in the background; tell the student when the server has it. */
-  private watchDelivery(): void {
-    const stopWatching = this.scheduler.every(2000, () => {
-      try {
-        if (this.refreshDelivery()) this.emit();
-      } catch (e) {
-        this.log(`checking the submission's delivery failed: ${String(e)}`);
-      }
-      if (this.submission?.delivered) stopWatching();
+      answers: [...this.answers.values()],
+      risk: this.risk,
     });
-    this.cancelTimers.push(stopWatching);
+    this.phase = 'submitted';
+    this.delivery.track(receipt, seq);
+    this.emit();
+    return receipt;
   }
 
   /**
@@ -448,58 +281,9 @@ export class ExamSession implements VigilApi {
     try {
       this.submitExam(reason);
     } catch (e) {
-      this.reportError('submitting', e);
+      this.reporter.reportError('submitting', e);
       this.cancelTimers.push(this.scheduler.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason)));
     }
-  }
-
-  private startSources(): void {
-    for (const source of this.opts.sources ?? []) {
-      try {
-        source.start((event) => {
-          if (this.phase === 'active') this.windower.push(event);
-        });
-        this.startedSources.push(source);
-      } catch (e) {
-        this.reportError(`starting ${source.name}`, e);
-      }
-    }
-  }
-
-  private stopSources(): void {
-    for (const source of this.startedSources.splice(0)) {
-      try {
-        source.stop();
-      } catch (e) {
-        this.log(`stopping ${source.name} failed: ${String(e)}`);
-      }
-    }
-  }
-
-  private rejected(call: string, message: string): Result<never> {
-    this.recordRejectedCall(call, message);
-    return err('invalid_input', message);
-  }
-
-  private storageFailure(what: string, e: unknown): Result<never> {
-    this.reportError(what, e);
-    return err('storage_failed', `Vigil could not write to its local database while ${what}. Nothing already saved is lost; tell your proctor.`);
-  }
-
-  private reportError(what: string, e: unknown): void {
-    const message = `${what} failed: ${e instanceof Error ? e.message : String(e)}`;
-    this.log(message);
-    this.notices.add(`A problem occurred while ${what}; your proctor can see it in the log.`);
-    try {
-      this.store.append('error', { what, message });
-    } catch {
-      // The database itself is failing; the log line above is all that can be kept.
-    }
-    this.emit();
-  }
-
-  private log(line: string): void {
-    (this.opts.log ?? ((l: string) => console.error(`[vigil] ${l}`)))(line);
   }
 
   private snapshot(): SessionSnapshot {
@@ -512,29 +296,20 @@ export class ExamSession implements VigilApi {
       startedAt: this.startedAt,
       deadline: this.deadline,
       risk: this.risk,
-      submission: this.submission,
-      notices: this.uploadNotice ? [...this.notices, this.uploadNotice] : [...this.notices],
+      submission: this.delivery.receipt(),
+      notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
     };
   }
 
   private emit(): void {
-    if (this.listeners.size === 0) return;
-    const snapshot = this.snapshot();
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot);
-      } catch (e) {
-        this.log(`snapshot listener failed: ${String(e)}`);
-      }
-    }
+    this.reporter.publish(() => this.snapshot());
   }
 }
 
-const enc = encodeURIComponent;
-const DETECTION_STATE_KEY = 'detection';
+const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
 /** How often the learnt baselines are saved; a crash loses at most this much learning. */
 const DETECTION_STATE_SAVE_MS = 60_000;
 /** A forced submission (time up, lock) that could not be written is tried again this often. */
 const SUBMIT_RETRY_MS = 5_000;
 /** How long a lock waits for the page's last saves before submitting. */
-const LOCK_FLUSH_MS = 1_500;
+const LOCK_FLUSH_MAX_MS = 15_000;

@@ -1,8 +1,8 @@
 import { ipcMain } from 'electron';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, err } from '../contract';
-import type { InvokeChannel, VigilApi } from '../contract';
-import { dispatchInvoke, refuseSender } from './ipc-validation';
+import { EVENT_CHANNELS, VERBS, VERB_NAMES, dispatchVerb, err, parseVerbInput } from '../contract';
+import type { VigilApi } from '../contract';
+import { refuseSender } from './ipc-validation';
 import type { SenderFacts } from './ipc-validation';
 
 export interface IpcAdapterOptions {
@@ -26,14 +26,15 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
 }
 
 /**
- * One ipcMain.handle per channel of the channel map. Each call is checked for sender (our
- * exam window's main frame on app://vigil, STYLE.md §4) and payload (the channel's zod
- * schema) before the engine sees it; failures come back as `{ok:false}` values. Also
+ * One ipcMain.handle per verb of the verb table, on its channel. Each call is checked for
+ * sender (our exam window's main frame on app://vigil, STYLE.md §4) and payload (the verb's
+ * zod schema) before the engine sees it; failures come back as `{ok:false}` values. Also
  * pushes every engine snapshot to the exam window. Returns a function that removes it all.
  */
 export function installIpcAdapter({ api, examContents, log, onRejected }: IpcAdapterOptions): () => void {
-  const channels = Object.keys(INVOKE_CHANNELS) as InvokeChannel[];
-  for (const channel of channels) {
+  const channels = VERB_NAMES.map((verb) => VERBS[verb].channel);
+  for (const verb of VERB_NAMES) {
+    const channel = VERBS[verb].channel;
     ipcMain.handle(channel, async (event, payload: unknown) => {
       const refusal = refuseSender(senderFacts(event), examContents()?.id ?? null);
       if (refusal) {
@@ -42,11 +43,11 @@ export function installIpcAdapter({ api, examContents, log, onRejected }: IpcAda
         onRejected?.(channel, `refused sender: ${refusal}`);
         return err('invalid_input', 'This caller may not use the exam API.');
       }
-      const result = await dispatchInvoke(api, channel, payload);
+      const result = await dispatchVerb(api, verb, payload);
       if (!result.ok && result.error.code === 'invalid_input') {
         log(`ipc: rejected ${channel} payload: ${result.error.message}`);
         // Payloads the engine saw, it has audited itself; these it never saw.
-        if (!INVOKE_CHANNELS[channel].safeParse(payload).success) onRejected?.(channel, result.error.message);
+        if (!parseVerbInput(verb, payload).ok) onRejected?.(channel, result.error.message);
       } else if (!result.ok && result.error.code === 'internal') {
         log(`ipc: ${channel} failed: ${result.error.message}`);
       }

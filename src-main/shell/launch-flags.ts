@@ -2,7 +2,7 @@ import path from 'node:path';
 import { err, ok } from '../contract';
 import type { Result } from '../contract';
 
-/** What the command line may set. Everything else comes from the signed policy. */
+/** What the command line may set. Everything else comes from the policy file (not signed yet). */
 export interface LaunchFlags {
   /** Exam server base URL; overrides the policy's `serverUrl`. */
   serverUrl: string | null;

@@ -3,16 +3,18 @@
 // scripts/build.mjs into one CommonJS file, as sandboxed preloads require.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
+import type { SessionSnapshot } from '../contract/api';
 import { createVigilBridge } from './vigil-bridge';
 
 // ipcRenderer hands listeners (event, ...args); the bridge wants the payload only, and the
 // event (which carries `sender`, i.e. ipcRenderer itself) must never reach the page.
-const wrapped = new WeakMap<(payload: unknown) => void, (event: IpcRendererEvent, payload: unknown) => void>();
+type Listener = (snapshot: SessionSnapshot) => void;
+const wrapped = new WeakMap<Listener, (event: IpcRendererEvent, snapshot: SessionSnapshot) => void>();
 
 const vigil = createVigilBridge({
   invoke: (channel, payload) => ipcRenderer.invoke(channel, payload),
   on(channel, listener) {
-    const relay = (_event: IpcRendererEvent, payload: unknown): void => listener(payload);
+    const relay = (_event: IpcRendererEvent, snapshot: SessionSnapshot): void => listener(snapshot);
     wrapped.set(listener, relay);
     ipcRenderer.on(channel, relay);
   },

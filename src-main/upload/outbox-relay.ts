@@ -1,6 +1,6 @@
 import type { Scheduler } from '../contract/clock';
 import { fullJitterDelay } from './backoff';
-import type { OutboxItem, OutboxPort } from './outbox-port';
+import type { OutboxItem, OutboxPort } from '../contract/outbox';
 import { classifyResponse, type DeliveryOutcome } from './server-response';
 
 export interface OutboxRelayOptions {

@@ -59,6 +59,34 @@ describe('the exam UI at its edges', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   }, 45_000);
 
+  test('window.vigil checks each payload as main does: a bad one is refused as a value and reported, never reaching the engine', async () => {
+    const session = await h.startEngine('e2e-bridge-validation');
+    const rejected: Array<[string, string]> = [];
+    const { page } = await h.openExamPage(session, undefined, { onRejected: (c, r) => rejected.push([c, r]) });
+    type WithVigil = { vigil: VigilApi };
+    expect(await page.evaluate(() => Object.keys((window as unknown as WithVigil).vigil))).toEqual([
+      'getSnapshot',
+      'saveAnswer',
+      'reportWindowEvent',
+      'submit',
+      'onSnapshot',
+    ]);
+    const bad = await page.evaluate(() =>
+      (window as unknown as WithVigil).vigil.saveAnswer({ questionId: '../etc', value: 'x', admin: true } as never),
+    );
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(rejected).toEqual([['vigil:save-answer', expect.stringContaining('vigil:save-answer')]]);
+    const snapshot = await session.getSnapshot();
+    expect(snapshot.ok && Object.keys(snapshot.value.answers)).toEqual([]);
+
+    const good = await page.evaluate(() =>
+      (window as unknown as WithVigil).vigil.saveAnswer({ questionId: 'q1', value: 'b', admin: true } as never),
+    );
+    expect(good).toMatchObject({ ok: true, value: { questionId: 'q1', value: 'b', revision: 1 } });
+    expect(good.ok && Object.keys(good.value).sort()).toEqual(['questionId', 'revision', 'savedAt', 'value']);
+    expect(rejected).toHaveLength(1);
+  });
+
   test('a failed save keeps the text on screen, says why, and is retried until it lands', async () => {
     const session = await h.startEngine('e2e-save-failure');
     // The engine refuses the first two saves as if its disk were failing, then recovers.

@@ -129,11 +129,14 @@ describe('the exam in Chromium against the real engine', () => {
       Math.min(100, before + h.policy.ledger.integrityPoints.external_paste),
     );
     expect(await page.locator('.risk__reasons').textContent()).toMatch(/pasted/i);
-    await pasteInto(page, '#q-q4-input', 'Another paragraph from elsewhere.');
     // Words typed just before the lock are still inside the autosave delay: the lock flushes
-    // them and the submission carries them.
+    // them and the submission carries them. They are typed while the exam is surely still
+    // open (a second paste first could already lock it when the detectors added a few
+    // behavioural points, and the locked page rightly takes no more keys).
+    expect(await riskScore(page)).toBeLessThan(100);
     await page.keyboard.press('Control+End');
     await page.keyboard.type(' Last words.');
+    await pasteInto(page, '#q-q4-input', 'Another paragraph from elsewhere.');
     await pasteInto(page, '#q-q4-input', 'And a third one.');
 
     const overlay = page.getByRole('alertdialog', { name: 'This exam has been locked' });

@@ -5,21 +5,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { openExamSession, type ExamSession } from '../../src-main/session/exam-session';
+import { openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { startExamServer, type ExamServer } from '../server/exam-server';
-import { exposeEngine } from './engine-bridge';
-import { buildRenderer, serveRenderer, type RendererServer } from './renderer-server';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
+import { exposeEngine, type ExposeEngineOptions } from '../../scripts/browser-engine/engine-bridge';
+import { buildRenderer, serveRenderer, type RendererServer } from '../../scripts/browser-engine/renderer-server';
 
-/** Debian's Chromium, never a downloaded one (`npx playwright install` is not used here). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 export const SCREENSHOT_DIR = process.env.VIGIL_SCREENSHOT_DIR ?? tmpdir();
 
 export interface ExamHarness {
@@ -32,7 +23,11 @@ export interface ExamHarness {
    */
   startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam }): Promise<ExamSession>;
   /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
-  openExamPage(api: VigilApi, examTitle?: string): Promise<{ page: Page; context: BrowserContext }>;
+  openExamPage(
+    api: VigilApi,
+    examTitle?: string,
+    bridge?: ExposeEngineOptions,
+  ): Promise<{ page: Page; context: BrowserContext }>;
   /** A page with console checks and nothing bridged. */
   openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
 }
@@ -118,9 +113,9 @@ export function useExamHarness(): ExamHarness {
       cleanups.push(() => session.close());
       return session;
     },
-    async openExamPage(api, examTitle) {
+    async openExamPage(api, examTitle, bridge) {
       const { page, context } = await openBarePage();
-      await exposeEngine(page, api);
+      await exposeEngine(page, api, bridge);
       // The student's window has the focus, as an exam window has when it opens.
       await page.bringToFront();
       await page.goto(renderer.url);

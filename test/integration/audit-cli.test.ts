@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { rowHash } from '../../src-main/audit/hash-chain';
 import { SCHEMA_VERSION } from '../../src-main/audit/migrations';
+import { flagPayload, startedPayload } from '../audit-payloads';
 
 const root = join(import.meta.dirname, '../..');
 let dir: string;
@@ -19,10 +20,10 @@ function audit(...args: string[]) {
 function makeDb(name: string, rows: number): string {
   const file = join(dir, name);
   const store = AuditStore.open(file);
-  store.append('session_started', { sessionId: 's1' });
+  store.append('session_started', startedPayload('s1'));
   for (let i = 1; i < rows; i++) {
     if (i % 3 === 0) store.saveAnswer({ questionId: `q${i}`, value: `text ${i}` });
-    else store.append('flag_raised', { i }, { path: '/api/flagged-activity/s1/u1', body: { i } });
+    else store.append('flag_raised', flagPayload(i), { path: '/api/flagged-activity/s1/u1', body: { i } });
   }
   store.close();
   return file;

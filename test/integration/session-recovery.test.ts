@@ -6,9 +6,9 @@ import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../src-main/contract';
 import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
-import type { ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
+import type { ExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 import { startExamServer } from '../server/exam-server';
 import type { ExamServer } from '../server/exam-server';
 
@@ -27,16 +27,16 @@ function failSubmissionWrites(session: ExamSession): { recover(): void } {
   const store = (session as unknown as { store: AuditStore }).store;
   const append = store.append.bind(store);
   let failing = true;
-  store.append = (...args: Parameters<AuditStore['append']>) => {
+  store.append = ((...args: Parameters<AuditStore['append']>) => {
     if (failing && args[0] === 'submission') throw new Error('disk I/O error');
     return append(...args);
-  };
+  }) as AuditStore['append'];
   return { recover: () => (failing = false) };
 }
 
 describe('ExamSession recovery', () => {
   let dataDir: string;
-  let scheduler: VirtualScheduler;
+  let scheduler: FakeClock;
   let server: ExamServer | null = null;
   const open: ExamSession[] = [];
   const file = () => attemptDatabaseFile(dataDir, 'demo-physics-101', STUDENT);
@@ -59,7 +59,7 @@ describe('ExamSession recovery', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-recovery-'));
-    scheduler = new VirtualScheduler(T0);
+    scheduler = new FakeClock(T0);
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close();

@@ -6,9 +6,9 @@ import { defaultPolicy } from '../../src-main/contract';
 import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { AuditStore } from '../../src-main/audit/audit-store';
-import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
-import type { ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
+import type { ExamSession } from '../../src-main/session/open-exam-session';
+import { FakeClock } from '../fake-clock';
 import { startExamServer } from '../server/exam-server';
 import type { ExamServer } from '../server/exam-server';
 
@@ -33,7 +33,7 @@ describe('ExamSession with the reference exam server', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function open(scheduler: VirtualScheduler) {
+  async function open(scheduler: FakeClock) {
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
     session = await openExamSession({
@@ -49,7 +49,7 @@ describe('ExamSession with the reference exam server', () => {
   }
 
   it('delivers the submission with every answer, and the receipt says so', async () => {
-    const s = await open(new VirtualScheduler(Date.UTC(2026, 10, 22, 9)));
+    const s = await open(new FakeClock(Date.UTC(2026, 10, 22, 9)));
     unwrap(await s.saveAnswer({ questionId: 'q1', value: 'c' }));
     unwrap(await s.saveAnswer({ questionId: 'q3', value: 'F = ma' }));
     unwrap(await s.saveAnswer({ questionId: 'q4', value: 'Free fall, all the way round.' }));
@@ -76,7 +76,7 @@ describe('ExamSession with the reference exam server', () => {
   });
 
   it('keeps the submission queued while the server is down, tells the student, then delivers once', async () => {
-    const scheduler = new VirtualScheduler(Date.UTC(2026, 10, 22, 9));
+    const scheduler = new FakeClock(Date.UTC(2026, 10, 22, 9));
     const s = await open(scheduler);
     unwrap(await s.saveAnswer({ questionId: 'q2', value: 'b' }));
     server.setAvailable(false);
@@ -98,17 +98,19 @@ describe('ExamSession with the reference exam server', () => {
   });
 
   it('gives an upload the server refused another try when the app starts again (e.g. after a wrong server path is fixed)', async () => {
-    const scheduler = new VirtualScheduler(Date.UTC(2026, 10, 22, 9));
+    const scheduler = new FakeClock(Date.UTC(2026, 10, 22, 9));
     const exam = loadExamFile(DEMO_EXAM_FILE);
     if (!exam.ok) throw new Error(exam.error.message);
+    const logs: string[] = [];
     const openWith = async (serverUrl: string) =>
-      openExamSession({ exam: exam.value, policy: defaultPolicy(), dataDir, studentId: 'grace', scheduler, serverUrl, log: () => {} });
+      openExamSession({ exam: exam.value, policy: defaultPolicy(), dataDir, studentId: 'grace', scheduler, serverUrl, log: (l) => logs.push(l) });
 
     const misconfigured = await openWith(`${server.url}/no-such-prefix`);
     unwrap(await misconfigured.saveAnswer({ questionId: 'q1', value: 'a' }));
     unwrap(await misconfigured.submit({ confirm: true }));
     await misconfigured.flushUploads();
-    expect(misconfigured.uploadStatus().lastError).toMatch(/404/);
+    // The relay's last error, as the session logs it.
+    expect(logs.filter((l) => l.startsWith('upload: ')).at(-1)).toMatch(/404/);
     const sessionId = misconfigured.sessionId;
     await misconfigured.close();
     expect(server.sessions()[sessionId]).toBeUndefined();

@@ -6,9 +6,11 @@ import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
 import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
-import { attemptDatabaseFile, openExamSession } from '../../src-main/session/exam-session';
-import type { ExamSession } from '../../src-main/session/exam-session';
-import { VirtualScheduler } from '../../src-main/session/virtual-scheduler';
+import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
+import type { ExamSession } from '../../src-main/session/open-exam-session';
+import { openAttemptFile } from '../../src-main/session/attempt-file';
+import { ExamSession as ExamSessionClass } from '../../src-main/session/exam-session';
+import { FakeClock } from '../fake-clock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -23,7 +25,7 @@ function demoExam(): Exam {
 
 describe('ExamSession', () => {
   let dataDir: string;
-  let scheduler: VirtualScheduler;
+  let scheduler: FakeClock;
   const open: ExamSession[] = [];
 
   async function start(overrides: { exam?: Exam } = {}): Promise<ExamSession> {
@@ -42,7 +44,7 @@ describe('ExamSession', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-session-'));
-    scheduler = new VirtualScheduler(T0);
+    scheduler = new FakeClock(T0);
   });
   afterEach(async () => {
     for (const s of open.splice(0)) await s.close();
@@ -119,7 +121,9 @@ describe('ExamSession', () => {
     expect(snapshots.at(-1)?.phase).toBe('locked');
     // Text still inside the page's autosave delay is flushed at the lock and submitted with the rest.
     unwrap(await session.saveAnswer({ questionId: 'q3', value: 'F = ma' }));
-    scheduler.advanceBy(1_500);
+    scheduler.advanceBy(5_000);
+    expect(snapshots.at(-1)?.phase).toBe('locked'); // still waiting for the page's last saves
+    unwrap(await session.lockFlushed());
     const last = snapshots.at(-1)!;
     expect(last.risk.score).toBe(100);
     expect(last.risk.locked).toBe(true);
@@ -141,6 +145,27 @@ describe('ExamSession', () => {
     expect(kinds).toContain('session_locked');
     expect(kinds.indexOf('session_locked')).toBeLessThan(kinds.indexOf('submission'));
     expect(submission?.payload).toMatchObject({ reason: 'risk_limit', answerCount: 2 });
+  });
+
+  it('a lock whose page never answers is still submitted, after the longest wait for its last saves', async () => {
+    const session = await start();
+    const snapshots: SessionSnapshot[] = [];
+    session.onSnapshot((s) => snapshots.push(s));
+    for (let i = 0; i < 6 && snapshots.at(-1)?.phase !== 'locked'; i++) {
+      scheduler.advanceBy(1000);
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: false }));
+      unwrap(await session.reportWindowEvent({ kind: 'focus', focused: true }));
+    }
+    expect(snapshots.at(-1)?.phase).toBe('locked');
+    scheduler.advanceBy(14_000);
+    expect(snapshots.at(-1)?.phase).toBe('locked');
+    scheduler.advanceBy(1_000);
+    expect(snapshots.at(-1)?.phase).toBe('submitted');
+    expect(snapshots.at(-1)?.submission?.reason).toBe('risk_limit');
+    // A late acknowledgement changes nothing.
+    unwrap(await session.lockFlushed());
+    expect(snapshots.at(-1)?.submission?.reason).toBe('risk_limit');
+    await session.close();
   });
 
   it('keeps the learnt detection baselines across a restart', async () => {
@@ -203,6 +228,24 @@ describe('ExamSession', () => {
     const snap = unwrap(await session.getSnapshot());
     expect(snap.phase).toBe('submitted');
     expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
+  });
+
+  it('writes and starts nothing until start(), then records the start once', async () => {
+    const policy = defaultPolicy();
+    const opts = { exam: demoExam(), policy, dataDir, studentId: 'student-7', scheduler, serverUrl: null, log: () => {} };
+    const { file, store, restored } = openAttemptFile({ dataDir, examId: opts.exam.id, studentId: opts.studentId, policy, clock: scheduler });
+    const started = { n: 0 };
+    const source = { name: 'probe', start: () => void started.n++, stop: () => undefined };
+    const session = new ExamSessionClass({ ...opts, sources: [source] }, file, store, scheduler, restored);
+    open.push(session);
+    expect(store.entries()).toEqual([]);
+    expect(started.n).toBe(0);
+    expect(scheduler.liveTimers()).toBe(0);
+    session.start();
+    session.start();
+    expect(store.entries().map((e) => e.kind)).toEqual(['session_started']);
+    expect(started.n).toBe(1);
+    expect(scheduler.liveTimers()).toBeGreaterThan(0);
   });
 
   it('keeps two students whose ids read alike in separate attempts', () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { OutboxRelay } from '../../src-main/upload/outbox-relay';
-import { createRealScheduler } from '../../src-main/upload/real-scheduler';
+import { createRealScheduler } from '../../src-main/clock/real-scheduler';
 import { startExamServer, type ExamServer } from '../server/exam-server';
+import { flagPayload, submissionPayload } from '../audit-payloads';
 
 // The outbox of a real SQLite file delivering to the real reference server over loopback,
 // on the wall clock, with short backoff so "a while" fits in a test.
@@ -29,10 +30,10 @@ afterEach(async () => {
 });
 
 function flag(n: number): string {
-  return store.append('flag_raised', { n }, { path: '/api/flagged-activity/sess-1/stud-1', body: { n, level: 'high' } }).outboxId!;
+  return store.append('flag_raised', flagPayload(n), { path: '/api/flagged-activity/sess-1/stud-1', body: { n, level: 'high' } }).outboxId!;
 }
 function submit(): string {
-  return store.append('submission', { answers: 2 }, { path: '/api/submissions/sess-1/stud-1', body: { answers: { q1: 'B', q2: 'essay text' }, reason: 'student' } }).outboxId!;
+  return store.append('submission', submissionPayload(2), { path: '/api/submissions/sess-1/stud-1', body: { answers: { q1: 'B', q2: 'essay text' }, reason: 'student' } }).outboxId!;
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -126,7 +127,7 @@ describe('outbox -> reference server', () => {
   });
 
   it('a submission the server refuses is kept as rejected with the server message, and audited', async () => {
-    const bad = store.append('submission', {}, { path: '/api/submissions/sess-1/stud-1', body: { note: 'no answers' } }).outboxId!;
+    const bad = store.append('submission', submissionPayload(0), { path: '/api/submissions/sess-1/stud-1', body: { note: 'no answers' } }).outboxId!;
     const good = flag(1);
     expect(await relay.flush()).toEqual({ delivered: 1, failed: 1 });
     expect(store.outboxState(bad)).toEqual({ state: 'rejected', attempts: 1, lastError: 'HTTP 400: a submission needs an "answers" array or object' });

@@ -58,6 +58,4 @@ export const isNumberOrNull = (v: unknown): v is number | null => v === null || 
 export const isBaselineState = (v: unknown): v is [number, number, number] =>
   Array.isArray(v) && v.length === 3 && v.every(isFiniteNumber);
 
-export type DetectorFactory = (settings: DetectorSettings) => Detector;
-
 export const NO_OUTPUT: DetectorOutput = Object.freeze({ finding: null, signals: {} }) as DetectorOutput;

@@ -7,6 +7,7 @@ import { AuditStore, AuditStoreError } from '../../../src-main/audit/audit-store
 import { sha256Hex } from '../../../src-main/audit/hash-chain';
 import { SCHEMA_VERSION } from '../../../src-main/audit/migrations';
 import { tamper } from './tamper';
+import { flagPayload, scoredPayload, submissionPayload } from '../../audit-payloads';
 
 let dir: string;
 let file: string;
@@ -24,7 +25,7 @@ function seeded(rows = 5): AuditStore {
   const store = AuditStore.open(file, { now });
   for (let i = 0; i < rows; i++) {
     clock += 1000;
-    store.append('package_scored', { sequence: i, probability: i / 10 });
+    store.append('package_scored', scoredPayload(i, i / 10));
   }
   return store;
 }
@@ -170,7 +171,7 @@ describe('AuditStore: hash chain', () => {
   it('appending after a reopen continues the same chain', () => {
     seeded(2).close();
     const store = AuditStore.open(file, { now });
-    const entry = store.append('session_resumed', { reason: 'restart' });
+    const entry = store.append('session_resumed', { sessionId: 's1', at: clock, phase: 'active' });
     expect(entry.seq).toBe(3);
     expect(store.verify()).toEqual({ ok: true, rows: 3 });
     store.close();
@@ -178,10 +179,10 @@ describe('AuditStore: hash chain', () => {
 
   it('rejects bad input with a clear error and writes nothing', () => {
     const store = AuditStore.open(file);
-    expect(() => store.append('nonsense' as never, {})).toThrow(/Unknown audit kind "nonsense"/);
-    expect(() => store.append('error', { n: Number.NaN })).toThrow(/audit payload cannot be stored as JSON: \$\.n: NaN/);
+    expect(() => store.append('nonsense' as never, {} as never)).toThrow(/Unknown audit kind "nonsense"/);
+    expect(() => store.append('error', { n: Number.NaN } as never)).toThrow(/audit payload cannot be stored as JSON: \$\.n: NaN/);
     expect(() => store.append('error', [] as never)).toThrow(/must be a JSON object/);
-    expect(() => store.append('flag_raised', {}, { path: 'api/x', body: {} })).toThrow(/must start with "\/"/);
+    expect(() => store.append('flag_raised', flagPayload(0), { path: 'api/x', body: {} })).toThrow(/must start with "\/"/);
     expect(store.entries()).toEqual([]);
     store.close();
   });
@@ -236,7 +237,7 @@ describe('AuditStore: answers', () => {
 describe('AuditStore: outbox', () => {
   it('writes the audit row and its upload in one transaction', () => {
     const store = AuditStore.open(file, { now });
-    const entry = store.append('flag_raised', { level: 'high' }, { path: '/api/flagged-activity/s1/u1', body: { level: 'high' } });
+    const entry = store.append('flag_raised', flagPayload(1), { path: '/api/flagged-activity/s1/u1', body: { level: 'high' } });
     expect(entry.outboxId).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.dueOutbox(clock, 10)).toEqual([
       { id: entry.outboxId, path: '/api/flagged-activity/s1/u1', body: { level: 'high' }, createdAt: clock, attempts: 0, auditSeq: entry.seq },
@@ -246,14 +247,14 @@ describe('AuditStore: outbox', () => {
 
   it('a failing upload insert rolls back its audit row', () => {
     const store = AuditStore.open(file);
-    expect(() => store.append('flag_raised', { a: 1 }, { path: '/x', body: { big: 10n } })).toThrow(/upload body cannot be stored/);
+    expect(() => store.append('flag_raised', flagPayload(1), { path: '/x', body: { big: 10n } })).toThrow(/upload body cannot be stored/);
     store.close();
     // Make the outbox insert fail inside the transaction: the audit row must not stay.
     const raw = new Database(file);
     raw.exec("CREATE TRIGGER outbox_fail BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
     raw.close();
     const again = AuditStore.open(file);
-    expect(() => again.append('flag_raised', { a: 1 }, { path: '/x', body: {} })).toThrow(/Could not append a flag_raised audit row in .*disk says no/);
+    expect(() => again.append('flag_raised', flagPayload(1), { path: '/x', body: {} })).toThrow(/Could not append a flag_raised audit row in .*disk says no/);
     expect(again.entries()).toEqual([]);
     expect(again.verify()).toEqual({ ok: true, rows: 0 });
     again.close();
@@ -261,9 +262,9 @@ describe('AuditStore: outbox', () => {
 
   it('tracks due, failed, delivered and rejected items', () => {
     const store = AuditStore.open(file, { now });
-    const a = store.append('flag_raised', { n: 1 }, { path: '/a', body: 1 }).outboxId!;
-    const b = store.append('flag_raised', { n: 2 }, { path: '/b', body: 2 }).outboxId!;
-    const c = store.append('submission', { n: 3 }, { path: '/c', body: 3 }).outboxId!;
+    const a = store.append('flag_raised', flagPayload(1), { path: '/a', body: 1 }).outboxId!;
+    const b = store.append('flag_raised', flagPayload(2), { path: '/b', body: 2 }).outboxId!;
+    const c = store.append('submission', submissionPayload(3), { path: '/c', body: 3 }).outboxId!;
     store.markFailed(a, clock, 'HTTP 503', clock + 5000);
     expect(store.dueOutbox(clock, 10).map((i) => i.id)).toEqual([b, c]);
     expect(store.dueOutbox(clock + 5000, 10).map((i) => [i.id, i.attempts])).toEqual([[a, 1], [b, 0], [c, 0]]);

@@ -7,6 +7,7 @@ import { AuditStore } from '../../../src-main/audit/audit-store';
 import { GENESIS_HASH, rowHash } from '../../../src-main/audit/hash-chain';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/audit/migrations';
 import { applyMigrations, VIGIL_APPLICATION_ID } from '../../../src-main/audit/schema-version';
+import { flagPayload } from '../../audit-payloads';
 
 let dir: string;
 let file: string;
@@ -59,7 +60,7 @@ describe('migrations', () => {
       expect(store.verify()).toEqual({ ok: true, rows: 2 });
       expect(store.answers()).toEqual([{ questionId: 'q1', value: 'kept across the upgrade', savedAt: 1002, revision: 1 }]);
       // The new outbox works and the chain continues.
-      const entry = store.append('flag_raised', { n: 1 }, { path: '/api/flagged-activity/s/u', body: { n: 1 } });
+      const entry = store.append('flag_raised', flagPayload(1), { path: '/api/flagged-activity/s/u', body: { n: 1 } });
       expect(entry.seq).toBe(3);
       expect(store.outboxCounts()).toEqual({ pending: 1, delivered: 0, rejected: 0 });
       expect(store.verify()).toEqual({ ok: true, rows: 3 });

@@ -3,20 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { flagFileJsonSchema, FlagFileSchema } from '../../../src-main/contract/flag-file';
 import { defaultPolicy } from '../../../src-main/contract/policy';
 import { FlagOrchestrator } from '../../../src-main/detection/orchestrator';
+import { FakeClock } from '../../fake-clock';
 import { honestPackages, humanKeys, makePackage, rng, robotKeys } from './package-factory';
 
-const clock = { now: () => 42 };
-const make = (mut?: (p: ReturnType<typeof defaultPolicy>['classifier']) => void) => {
+const clock = new FakeClock(42);
+const make = (mut?: (p: ReturnType<typeof defaultPolicy>['classifier']) => void, ids = { sessionId: 's1', studentId: 'u1' }) => {
   const policy = defaultPolicy().classifier;
   mut?.(policy);
-  return new FlagOrchestrator({ policy, clock });
+  return new FlagOrchestrator({ policy, clock, ...ids });
 };
 const validate = new Ajv2020({ strict: false, allErrors: true }).compile(flagFileJsonSchema());
 
 describe('FlagOrchestrator', () => {
   it('scores an honest session clean, with voice absent and the weights renormalised', () => {
     const o = make();
-    const results = honestPackages(60).map((p) => o.processPackage(p, 's1', 'u1'));
+    const results = honestPackages(60).map((p) => o.processPackage(p));
     expect(results.every((r) => !r.shouldFlag)).toBe(true);
     const last = results.at(-1)!;
     expect(last.featureScores.voice_stress).toBeNull();
@@ -24,17 +25,17 @@ describe('FlagOrchestrator', () => {
     expect(last.probability).toBeLessThan(0.25);
     // Voice (0.10 of 1.00) is absent, everything else present once baselines are learnt.
     expect(last.confidence).toBeCloseTo(0.9, 5);
-    expect(o.stats()).toMatchObject({ packagesSeen: 60, packagesRejected: 0, flags: 0, activeSessions: 1 });
+    expect(o.stats()).toMatchObject({ packagesSeen: 60, packagesRejected: 0, flags: 0 });
   });
 
   it('flags scripted typing after the baseline with a schema-valid flag file naming temporal_inconsistency', () => {
     const o = make();
     const honest = honestPackages(40);
-    for (const p of honest) o.processPackage(p, 's1', 'u1');
+    for (const p of honest) o.processPackage(p);
     const start = honest.at(-1)!.endedAt;
     const keys = robotKeys(start, 100);
     const pkg = makePackage(40, { keystrokes: keys, keystrokeCount: keys.length, startedAt: start, endedAt: start + 5000 });
-    const r = o.processPackage(pkg, 's1', 'u1');
+    const r = o.processPackage(pkg);
     const names = r.patterns.map((p) => p.pattern);
     expect(names).toContain('temporal_inconsistency');
     const finding = r.patterns.find((p) => p.pattern === 'temporal_inconsistency')!;
@@ -54,14 +55,12 @@ describe('FlagOrchestrator', () => {
   it('raises network_anomaly and resource_exhaustion against the student baseline, not a constant', () => {
     const o = make();
     const honest = honestPackages(40);
-    for (const p of honest) o.processPackage(p, 's1', 'u1');
+    for (const p of honest) o.processPackage(p);
     let seq = 40;
     let last;
     for (let i = 0; i < 5; i++, seq++) {
       last = o.processPackage(
         makePackage(seq, { cpuLoadPercent: 97, netRxBytesPerSec: 2_000_000, netTxBytesPerSec: 900_000 }),
-        's1',
-        'u1',
       );
     }
     const names = last!.patterns.map((p) => p.pattern);
@@ -70,18 +69,19 @@ describe('FlagOrchestrator', () => {
     expect(validate(last!.flagFile)).toBe(true);
   });
 
-  it('keeps separate baselines per session', () => {
-    const o = make();
-    for (const p of honestPackages(40)) o.processPackage(p, 'a', 'u1');
+  it('keeps separate baselines per session (one orchestrator each)', () => {
+    const a = make(undefined, { sessionId: 'a', studentId: 'u1' });
+    for (const p of honestPackages(40)) a.processPackage(p);
+    expect(a.processPackage(makePackage(40, { netRxBytesPerSec: 2_000_000 })).featureScores.network_activity).not.toBeNull();
     // Session b has no baseline yet: the same burst is not judged against a's.
-    const r = o.processPackage(makePackage(0, { netRxBytesPerSec: 2_000_000 }), 'b', 'u2');
+    const b = make(undefined, { sessionId: 'b', studentId: 'u2' });
+    const r = b.processPackage(makePackage(0, { netRxBytesPerSec: 2_000_000 }));
     expect(r.featureScores.network_activity).toBeNull();
-    expect(o.stats().activeSessions).toBe(2);
   });
 
   it('rejects or repairs bad input with reasons, never throws and never flags', () => {
     const o = make();
-    for (const p of honestPackages(40)) o.processPackage(p, 's1', 'u1');
+    for (const p of honestPackages(40)) o.processPackage(p);
     const base = makePackage(40);
     const bad: unknown[] = [
       null,
@@ -93,23 +93,27 @@ describe('FlagOrchestrator', () => {
       { ...base, sequence: 42, startedAt: base.startedAt + 5000, endedAt: base.endedAt + 5000, keystrokes: 'x' },
     ];
     for (const p of bad) {
-      const r = o.processPackage(p as never, 's1', 'u1');
+      const r = o.processPackage(p as never);
       expect(r.shouldFlag).toBe(false);
       expect(r.inputIssues.length).toBeGreaterThan(0);
     }
-    expect(o.processPackage(makePackage(43), 's1', '').inputIssues).toEqual(['rejected: empty student id']);
-    expect(o.processPackage(makePackage(43), '', 'u1').inputIssues).toEqual(['rejected: empty session id']);
+    const noStudent = make(undefined, { sessionId: 's1', studentId: '' });
+    expect(noStudent.processPackage(makePackage(43)).inputIssues).toEqual(['rejected: empty student id']);
+    expect(noStudent.stats().packagesRejected).toBe(1);
+    const noSession = make(undefined, { sessionId: '', studentId: 'u1' });
+    expect(noSession.processPackage(makePackage(43)).inputIssues).toEqual(['rejected: empty session id']);
+    expect(noSession.stats().packagesRejected).toBe(1);
     const stats = o.stats();
-    expect(stats.packagesRejected).toBe(7);
+    expect(stats.packagesRejected).toBe(5);
     expect(stats.flags).toBe(0);
   });
 
   it('does not flag timing statistics longer than the window they describe', () => {
     // A 500 s flight-time spread in a 5 s window is a broken producer, not an erratic typist.
     const o = make((p) => (p.flagAtLevel = 'low'));
-    for (const p of honestPackages(60)) o.processPackage(p, 's1', 'u1');
+    for (const p of honestPackages(60)) o.processPackage(p);
     const keystrokes = humanKeys(1_000_000 + 60 * 5000, 25, rng(5));
-    const r = o.processPackage(makePackage(60, { keystrokes, keystrokeCount: 25, stdFlightMs: 500_000, meanMouseSpeed: 500_000 }), 's1', 'u1');
+    const r = o.processPackage(makePackage(60, { keystrokes, keystrokeCount: 25, stdFlightMs: 500_000, meanMouseSpeed: 500_000 }));
     expect(r.patterns).toEqual([]);
     expect(r.shouldFlag).toBe(false);
     expect(r.inputIssues).toContain('stdFlightMs 500000 replaced by 0 and ignored');
@@ -121,7 +125,7 @@ describe('FlagOrchestrator', () => {
       p.flagAtLevel = 'low';
       p.thresholds = { critical: 0.004, high: 0.003, medium: 0.002, low: 0.001 };
     });
-    for (const p of honestPackages(10)) o.processPackage(p, 's1', 'u1');
+    for (const p of honestPackages(10)) o.processPackage(p);
     const flags = o.recentFlags();
     expect(flags).toHaveLength(3);
     expect(flags.map((f) => f.activitySnapshot.sequence)).toEqual([7, 8, 9]);
@@ -134,7 +138,7 @@ describe('FlagOrchestrator', () => {
       const start = pk.at(-1)!.endedAt;
       const keys = robotKeys(start, 60);
       pk.push(makePackage(60, { keystrokes: keys, keystrokeCount: 60, startedAt: start, endedAt: start + 5000, cpuLoadPercent: 99 }));
-      return pk.map((p) => o.processPackage(p, 's1', 'u1'));
+      return pk.map((p) => o.processPackage(p));
     };
     expect(run()).toEqual(run());
   });
@@ -150,7 +154,7 @@ describe('FlagOrchestrator', () => {
       const p: Record<string, unknown> = { ...makePackage(i) };
       const n = 1 + Math.floor(rand() * 4);
       for (let k = 0; k < n; k++) p[fields[Math.floor(rand() * fields.length)]!] = pick();
-      const r = o.processPackage(p as never, 'fuzz', 'u1');
+      const r = o.processPackage(p as never);
       if (r.shouldFlag) flags++;
       if (r.inputIssues.length === 0) expect(r.riskLevel).toBe('clean');
     }

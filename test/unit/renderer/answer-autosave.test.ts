@@ -18,7 +18,7 @@ function fakeEngine() {
       const call = calls[i]!;
       call.settle({ ok: true, value: { ...call.input, savedAt: 1, revision: ++revision } });
     },
-    fail(i: number, code: 'storage_failed' | 'session_locked' = 'storage_failed') {
+    fail(i: number, code: 'storage_failed' | 'session_submitted' = 'storage_failed') {
       calls[i]!.settle({ ok: false, error: { code, message: `disk says no (${code})` } });
     },
   };
@@ -95,12 +95,12 @@ describe('AnswerAutosave', () => {
     expect(lastState()?.kind).toBe('saved');
   });
 
-  test('a refusal that retrying cannot fix (session locked) is shown without retries', async () => {
+  test('a refusal that retrying cannot fix (exam already submitted) is shown without retries', async () => {
     const engine = fakeEngine();
     const autosave = new AnswerAutosave({ save: engine.save, onState: (q, s) => states.push([q, s]) });
     autosave.change('q3', 'late');
     void autosave.flush('q3');
-    engine.fail(0, 'session_locked');
+    engine.fail(0, 'session_submitted');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(engine.calls).toHaveLength(1);
     expect(lastState()).toMatchObject({ kind: 'failed', retryInMs: null });

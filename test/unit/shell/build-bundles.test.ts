@@ -26,6 +26,12 @@ describe('preload bundle', () => {
     expect(code).toContain('exposeInMainWorld("vigil"');
   });
 
+  it('carries the verb table but not zod (which would add ~445 KiB to every page start)', () => {
+    const code = readFileSync(path.join(out, 'preload/preload.cjs'), 'utf8');
+    expect(code).toContain('vigil:save-answer');
+    expect(code).not.toMatch(/ZodError|\$ZodType|ZodObject/);
+  });
+
   it('never hands ipcRenderer itself to the page', () => {
     const code = readFileSync(path.join(out, 'preload/preload.cjs'), 'utf8');
     expect(code.match(/exposeInMainWorld\(/g)).toHaveLength(1);

@@ -133,3 +133,90 @@ describe('raw ipcRenderer stays in the preload', () => {
     expect(await violations('src-main/shell/preload.ts', src)).toEqual([]);
   });
 });
+
+describe('direction inside main', () => {
+  const LOWER = ['capture', 'activity', 'detection', 'upload', 'exam'];
+  const UPPER = ['session', 'audit', 'shell'];
+
+  it.each(LOWER.flatMap((lower) => UPPER.map((upper) => [lower, upper])))(
+    'src-main/%s may not import %s',
+    async (lower, upper) => {
+      const file = `src-main/${lower}/lint-probe.ts`;
+      expect(await violations(file, `import { x } from '../${upper}/probe';`)).toEqual(BOUNDARY);
+      expect(await violations(file, `import type { X } from '../../src-main/${upper}/probe';`)).toEqual(BOUNDARY);
+      expect(await violations(file, `export { x } from '../${upper}';`)).toEqual(BOUNDARY);
+      expect(await violations(file, `void import('../${upper}/probe');`)).toContain('no-restricted-syntax');
+    },
+  );
+
+  it('reports the upper rooms from a nested folder and through ../ detours', async () => {
+    expect(await violations('src-main/capture/x11/lint-probe.ts', "import { x } from '../../session/probe';")).toEqual(
+      BOUNDARY,
+    );
+    expect(await violations('src-main/upload/lint-probe.ts', "import { x } from '../contract/../audit/probe';")).toEqual(
+      BOUNDARY,
+    );
+  });
+
+  it.each([
+    ['src-main/capture/lint-probe.ts', "import { x } from '../contract';\nimport { y } from '../activity/probe';"],
+    ['src-main/activity/lint-probe.ts', "import { x } from '../detection/probe';\nimport fs from 'node:fs';"],
+    ['src-main/detection/lint-probe.ts', "import { x } from '../contract/risk';\nimport { y } from './session-windows';"],
+    ['src-main/upload/lint-probe.ts', "import { x } from '../exam/probe';\nimport { y } from './audit-trail-client';"],
+    ['src-main/exam/lint-probe.ts', "import { x } from '../contract/policy';"],
+  ])('%s: allows %s', async (file, src) => {
+    expect(await violations(file, src)).toEqual([]);
+  });
+
+  it('lets session and cli import the rooms below them, and the shell import session', async () => {
+    const src = ['audit', ...LOWER].map((room, i) => `import { x${i} } from '../${room}/probe';`).join('\n');
+    expect(await violations('src-main/session/lint-probe.ts', src)).toEqual([]);
+    expect(await violations('src-main/cli/lint-probe.ts', src)).toEqual([]);
+    expect(await violations('src-main/shell/lint-probe.ts', "import { x } from '../session/exam-session';")).toEqual([]);
+  });
+
+  it('audit may not import upload, but may import the lower rooms', async () => {
+    const file = 'src-main/audit/lint-probe.ts';
+    expect(await violations(file, "import type { OutboxPort } from '../upload/outbox-port';")).toEqual(BOUNDARY);
+    expect(await violations(file, "void import('../upload/outbox-relay');")).toContain('no-restricted-syntax');
+    const allowed = "import { x } from '../contract';\nimport { y } from '../detection/probe';\nimport Database from 'better-sqlite3';";
+    expect(await violations(file, allowed)).toEqual([]);
+  });
+});
+
+describe('nothing outside test/ imports test/', () => {
+  it.each([
+    ['scripts/lint-probe.ts', "import { exposeEngine } from '../test/e2e/engine-bridge';"],
+    ['scripts/lint-probe.mjs', "import { x } from '../test/server/exam-server.ts';"],
+    ['scripts/browser-engine/lint-probe.ts', "import { x } from '../../test/e2e/exam-harness';"],
+    ['src-main/session/lint-probe.ts', "import { x } from '../../test/support/virtual-scheduler';"],
+    ['src-main/cli/lint-probe.ts', "import { x } from '../../test/bench/run';"],
+    ['src-main/audit/lint-probe.ts', "import { x } from '../../test/support/probe';"],
+    ['src-main/capture/lint-probe.ts', "import { x } from '../../test/support/probe';"],
+    ['src-main/detection/lint-probe.ts', "import { x } from '../../test/support/probe';"],
+    ['src-main/contract/lint-probe.ts', "import { x } from '../../test/support/probe';"],
+    ['src-main/shell/lint-probe.ts', "import { x } from '../../test/support/probe';"],
+    ['src-main/shell/preload.ts', "import { x } from '../../test/support/probe';"],
+    ['src-renderer/lint-probe.ts', "import { x } from '../test/support/probe';"],
+    ['vite.config.ts', "import { x } from './test/support/probe';"],
+  ])('%s: reports %s', async (file, src) => {
+    expect(await violations(file, src)).toEqual(BOUNDARY);
+  });
+
+  it('reports a dynamic import of test code', async () => {
+    expect(await violations('scripts/lint-probe.ts', "void import('../test/e2e/exam-harness');")).toContain(
+      'no-restricted-syntax',
+    );
+  });
+
+  it('lets tests import test helpers and the code they test', async () => {
+    const src = "import { x } from '../server/exam-server';\nimport { y } from '../../src-main/session/exam-session';\nimport { z } from '../../scripts/browser-engine/engine-bridge';";
+    expect(await violations('test/e2e/lint-probe.test.ts', src)).toEqual([]);
+    expect(await violations('test/unit/session/lint-probe.test.ts', "import { x } from '../../support/probe';")).toEqual([]);
+  });
+
+  it('lets scripts import main-process code and their own helpers', async () => {
+    const src = "import { x } from '../src-main/session/exam-session';\nimport { y } from './browser-engine/engine-bridge';";
+    expect(await violations('scripts/lint-probe.ts', src)).toEqual([]);
+  });
+});

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_FOR_VERB, EVENT_CHANNELS } from '../../../src-main/contract';
+import { EVENT_CHANNELS, VERBS } from '../../../src-main/contract';
 import type { SessionSnapshot, VigilApi } from '../../../src-main/contract';
 import { createVigilBridge } from '../../../src-main/shell/vigil-bridge';
 import type { BridgeTransport } from '../../../src-main/shell/vigil-bridge';
 
 function fakeTransport() {
   const invoked: [string, unknown][] = [];
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const listeners = new Map<string, Set<(p: SessionSnapshot) => void>>();
   const transport: BridgeTransport = {
     invoke: async (channel, payload) => {
       invoked.push([channel, payload]);
-      return { ok: true, value: channel };
+      // An echo, not a real answer: what main answers is dispatchVerb's job (ipc-validation tests).
+      return { ok: true, value: channel as never };
     },
     on: (channel, l) => {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
@@ -18,7 +19,8 @@ function fakeTransport() {
     },
     off: (channel, l) => listeners.get(channel)?.delete(l),
   };
-  const push = (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload));
+  // Any payload: the bridge must relay what main pushes, whatever it is.
+  const push = (channel: string, payload: object) => listeners.get(channel)?.forEach((l) => l(payload as SessionSnapshot));
   return { transport, invoked, push, listeners };
 }
 
@@ -30,7 +32,7 @@ describe('createVigilBridge (window.vigil)', () => {
     for (const v of verbs) expect(typeof bridge[v]).toBe('function');
   });
 
-  it('sends each verb on its channel from the channel map', async () => {
+  it('sends each verb on its channel from the verb table', async () => {
     const { transport, invoked } = fakeTransport();
     const bridge = createVigilBridge(transport);
     await bridge.getSnapshot();
@@ -38,10 +40,10 @@ describe('createVigilBridge (window.vigil)', () => {
     await bridge.reportWindowEvent({ kind: 'clipboard', action: 'paste', external: true });
     await bridge.submit({ confirm: true });
     expect(invoked).toEqual([
-      [CHANNEL_FOR_VERB.getSnapshot, undefined],
-      [CHANNEL_FOR_VERB.saveAnswer, { questionId: 'q1', value: 'A' }],
-      [CHANNEL_FOR_VERB.reportWindowEvent, { kind: 'clipboard', action: 'paste', external: true }],
-      [CHANNEL_FOR_VERB.submit, { confirm: true }],
+      [VERBS.getSnapshot.channel, undefined],
+      [VERBS.saveAnswer.channel, { questionId: 'q1', value: 'A' }],
+      [VERBS.reportWindowEvent.channel, { kind: 'clipboard', action: 'paste', external: true }],
+      [VERBS.submit.channel, { confirm: true }],
     ]);
   });
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../../src-main/audit/audit-store';
 import { OutboxRelay, type OutboxRelayOptions } from '../../../src-main/upload/outbox-relay';
-import { ManualScheduler } from './manual-scheduler';
+import { flagPayload, submissionPayload } from '../../audit-payloads';
+import { FakeClock } from '../../fake-clock';
 
 interface Call {
   url: string;
@@ -25,19 +26,23 @@ function scriptedFetch(script: Reply[] = []) {
   return { fetch, calls };
 }
 
-let scheduler: ManualScheduler;
+let scheduler: FakeClock;
 let store: AuditStore;
 
 beforeEach(() => {
-  scheduler = new ManualScheduler();
+  scheduler = new FakeClock(1_000_000);
   store = AuditStore.open(':memory:', { now: () => scheduler.now() });
 });
 afterEach(() => store.close());
 
 function enqueue(n: number, kind: 'flag' | 'submission' = 'flag'): string[] {
   return Array.from({ length: n }, (_, i) =>
-    store.append(kind === 'flag' ? 'flag_raised' : 'submission', { i }, { path: `/api/${kind === 'flag' ? 'flagged-activity' : 'submissions'}/s1/u1`, body: { i } }).outboxId!,
+    (kind === 'flag' ? store.append('flag_raised', flagPayload(i), upload(kind, i)) : store.append('submission', submissionPayload(i), upload(kind, i))).outboxId!,
   );
+}
+
+function upload(kind: 'flag' | 'submission', i: number): { path: string; body: unknown } {
+  return { path: `/api/${kind === 'flag' ? 'flagged-activity' : 'submissions'}/s1/u1`, body: { i } };
 }
 
 function relay(fetch: typeof globalThis.fetch, extra: Partial<OutboxRelayOptions> = {}): OutboxRelay {
@@ -80,7 +85,7 @@ describe('OutboxRelay', () => {
     // Item a waits 0.5 * 1000 ms; b is still due now.
     expect(store.dueOutbox(scheduler.now(), 10).map((i) => i.id)).toEqual([b]);
     expect(await r.flush()).toEqual({ delivered: 1, failed: 0 });
-    scheduler.advance(500);
+    scheduler.advanceBy(500);
     expect(await r.flush()).toEqual({ delivered: 1, failed: 0 });
     expect(calls.map((c) => c.key)).toEqual([a, b, a]);
     expect(r.status()).toEqual({ pending: 0, lastError: null, serverUrl: 'http://exam.test' });
@@ -96,7 +101,7 @@ describe('OutboxRelay', () => {
       const due = () => store.dueOutbox(scheduler.now(), 1).length > 0;
       let waited = 0;
       while (!due()) {
-        scheduler.advance(100);
+        scheduler.advanceBy(100);
         waited += 100;
       }
       waits.push(waited);
@@ -110,9 +115,9 @@ describe('OutboxRelay', () => {
     const { fetch } = scriptedFetch([{ status: 503, body: '{"message":"maintenance"}', headers: { 'retry-after': '30' } }]);
     const r = relay(fetch);
     await r.flush();
-    scheduler.advance(29_000);
+    scheduler.advanceBy(29_000);
     expect(store.dueOutbox(scheduler.now(), 10)).toEqual([]);
-    scheduler.advance(1000);
+    scheduler.advanceBy(1000);
     expect(store.dueOutbox(scheduler.now(), 10).map((i) => i.id)).toEqual([a]);
   });
 
@@ -125,7 +130,7 @@ describe('OutboxRelay', () => {
     expect(store.outboxState(a!)).toEqual({ state: 'rejected', attempts: 1, lastError: 'HTTP 400: submission needs an answers field' });
     expect(store.outboxCounts()).toEqual({ pending: 0, delivered: 1, rejected: 1 });
     expect(r.status().lastError).toBe('/api/flagged-activity/s1/u1 rejected: HTTP 400: submission needs an answers field');
-    scheduler.advance(3_600_000);
+    scheduler.advanceBy(3_600_000);
     await r.flush();
     expect(calls).toHaveLength(2);
   });
@@ -161,17 +166,17 @@ describe('OutboxRelay', () => {
     const { fetch, calls } = scriptedFetch(replies);
     const r = relay(fetch, { pollMs: 1000, random: () => 0.999 });
     r.start();
-    scheduler.advance(0);
+    scheduler.advanceBy(0);
     await settle();
     expect(calls).toHaveLength(1);
     // First failure pauses the relay for 999 ms, so the poll at +1000 ms probes again.
-    scheduler.advance(1000);
+    scheduler.advanceBy(1000);
     await settle();
     expect(calls).toHaveLength(2); // second failure: pause grows to ~2 s
-    scheduler.advance(1000);
+    scheduler.advanceBy(1000);
     await settle();
     expect(calls).toHaveLength(2);
-    scheduler.advance(1000);
+    scheduler.advanceBy(1000);
     await settle();
     expect(store.outboxCounts()).toEqual({ pending: 0, delivered: 3, rejected: 0 });
     r.stop();

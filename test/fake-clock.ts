@@ -1,4 +1,4 @@
-import type { Scheduler } from '../contract';
+import type { Scheduler } from '../src-main/contract/clock';
 
 interface Timer {
   id: number;
@@ -8,11 +8,12 @@ interface Timer {
 }
 
 /**
- * A Scheduler on a simulated timeline: nothing happens until `advanceTo` moves time on,
- * then timers fire in due order, each seeing `now()` equal to its own due time. Replays
- * and tests run hours of an exam in milliseconds with it, deterministically.
+ * The one fake clock of the tests: a Scheduler on a simulated timeline. Nothing happens
+ * until `advanceTo`/`advanceBy` moves time on, then timers fire in due order (ties in the
+ * order they were set), each seeing `now()` equal to its own due time. Tests run hours of
+ * an exam in milliseconds with it, deterministically.
  */
-export class VirtualScheduler implements Scheduler {
+export class FakeClock implements Scheduler {
   private time: number;
   private nextId = 1;
   private timers: Timer[] = [];
@@ -39,7 +40,7 @@ export class VirtualScheduler implements Scheduler {
     for (;;) {
       const next = this.timers.reduce<Timer | null>((a, b) => (a === null || b.due < a.due || (b.due === a.due && b.id < a.id) ? b : a), null);
       if (!next || next.due > t) break;
-      this.time = next.due;
+      this.time = Math.max(this.time, next.due);
       if (next.every === null) this.timers = this.timers.filter((x) => x !== next);
       else next.due += next.every;
       next.fn();
@@ -49,6 +50,11 @@ export class VirtualScheduler implements Scheduler {
 
   advanceBy(ms: number): void {
     this.advanceTo(this.time + ms);
+  }
+
+  /** Timers set and neither fired (one-shot) nor cancelled: what a component left running. */
+  liveTimers(): number {
+    return this.timers.length;
   }
 
   private add(timer: Timer): () => void {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createRealScheduler } from '../../../src-main/upload/real-scheduler';
+import { createRealScheduler } from '../../../src-main/clock/real-scheduler';
 
 it('runs timers on the wall clock and cancels them', async () => {
   const s = createRealScheduler();

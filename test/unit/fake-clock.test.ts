@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualScheduler } from '../../../src-main/session/virtual-scheduler';
+import { FakeClock } from '../fake-clock';
 
-describe('VirtualScheduler', () => {
+describe('FakeClock', () => {
   it('fires timers in due order, each at its own time', () => {
-    const s = new VirtualScheduler(1000);
+    const s = new FakeClock(1000);
     const seen: string[] = [];
     s.every(300, () => seen.push(`tick@${s.now()}`));
     s.after(500, () => seen.push(`once@${s.now()}`));
@@ -13,7 +13,7 @@ describe('VirtualScheduler', () => {
   });
 
   it('cancels', () => {
-    const s = new VirtualScheduler();
+    const s = new FakeClock();
     let n = 0;
     const cancel = s.every(10, () => n++);
     s.advanceBy(35);
@@ -23,7 +23,7 @@ describe('VirtualScheduler', () => {
   });
 
   it('lets a timer cancel itself while firing', () => {
-    const s = new VirtualScheduler();
+    const s = new FakeClock();
     let n = 0;
     const cancel = s.every(10, () => {
       n++;
@@ -31,5 +31,16 @@ describe('VirtualScheduler', () => {
     });
     s.advanceBy(100);
     expect(n).toBe(2);
+  });
+
+  it('counts the timers still set, so a test can prove a component stopped its own', () => {
+    const s = new FakeClock();
+    const cancel = s.every(10, () => undefined);
+    s.after(5, () => undefined);
+    expect(s.liveTimers()).toBe(2);
+    s.advanceBy(5);
+    expect(s.liveTimers()).toBe(1);
+    cancel();
+    expect(s.liveTimers()).toBe(0);
   });
 });

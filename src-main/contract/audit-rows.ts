@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { SessionPhase, SubmissionReceipt } from './api';
+import { PatternFindingSchema } from './flag-file';
+import { PolicySchema } from './policy';
+import type { RiskReason } from './risk';
+import { IntegrityKindSchema, RiskLevelSchema } from './risk';
+
+/**
+ * One schema per audit row kind: the store validates a payload with it before the row is
+ * chained, and parses it again when the row is read back (restore, export, and later the
+ * proctor review, which is why they live in contract/). Objects are strict: a key the
+ * schema does not name is an error, never silently dropped.
+ */
+
+const SessionPhaseSchema = z.enum(['active', 'locked', 'submitted']);
+const SubmissionReasonSchema = z.enum(['student', 'time_up', 'risk_limit']);
+
+const RiskReasonSchema = z
+  .object({
+    at: z.number(),
+    source: z.enum(['integrity', 'behaviour']),
+    code: z.string(),
+    points: z.number(),
+    message: z.string(),
+  })
+  .strict();
+
+const PatternsSchema = z.array(PatternFindingSchema.strict());
+
+export const AUDIT_ROW_SCHEMAS = {
+  session_started: z
+    .object({
+      sessionId: z.string().min(1),
+      examId: z.string().min(1),
+      studentId: z.string().min(1),
+      at: z.number(),
+      durationMinutes: z.number().positive(),
+      /** The rules the attempt started under; a restart keeps scoring by them. */
+      policy: PolicySchema,
+    })
+    .strict(),
+  package_scored: z
+    .object({
+      sequence: z.number().int().min(0),
+      startedAt: z.number(),
+      endedAt: z.number(),
+      keystrokeCount: z.number().int().min(0),
+      shouldFlag: z.boolean(),
+      level: RiskLevelSchema,
+      probability: z.number(),
+      confidence: z.number(),
+      patterns: PatternsSchema,
+      featureScores: z.record(z.string(), z.number().nullable()),
+      inputIssues: z.array(z.string()),
+    })
+    .strict(),
+  flag_raised: z
+    .object({
+      sequence: z.number().int().min(0),
+      level: RiskLevelSchema,
+      probability: z.number(),
+      patterns: PatternsSchema,
+    })
+    .strict(),
+  risk_changed: z
+    .object({
+      from: z.number(),
+      to: z.number(),
+      level: RiskLevelSchema,
+      reasons: z.array(RiskReasonSchema),
+      warning: z.string().nullable(),
+    })
+    .strict(),
+  /** Only the answer's length and hash: the audit log never holds what the student typed. */
+  answer_saved: z
+    .object({
+      questionId: z.string().min(1),
+      revision: z.number().int().positive(),
+      length: z.number().int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    })
+    .strict(),
+  integrity_event: z.object({ kind: IntegrityKindSchema, at: z.number(), message: z.string() }).strict(),
+  session_locked: z.object({ at: z.number(), score: z.number(), reasons: z.array(RiskReasonSchema) }).strict(),
+  submission: z
+    .object({
+      submittedAt: z.number(),
+      reason: SubmissionReasonSchema,
+      answerCount: z.number().int().min(0),
+      riskScore: z.number(),
+    })
+    .strict(),
+  error: z.union([
+    /** A call refused before it reached the engine (sender or payload). */
+    z.object({ what: z.literal('rejected call'), call: z.string(), reason: z.string() }).strict(),
+    /** The server refused an upload for good. */
+    z.object({ source: z.literal('upload'), outboxId: z.string(), path: z.string(), error: z.string() }).strict(),
+    /** Anything else that failed inside the engine. */
+    z.object({ what: z.string(), message: z.string() }).strict(),
+  ]),
+  session_resumed: z.object({ sessionId: z.string().min(1), at: z.number(), phase: SessionPhaseSchema }).strict(),
+  upload_requeued: z
+    .object({ outboxId: z.string(), path: z.string(), refusedWith: z.string().nullable() })
+    .strict(),
+} as const;
+
+export type AuditKind = keyof typeof AUDIT_ROW_SCHEMAS;
+export const AUDIT_KINDS = Object.keys(AUDIT_ROW_SCHEMAS) as AuditKind[];
+
+/** What a row of kind K holds. */
+export type AuditPayload<K extends AuditKind> = z.infer<(typeof AUDIT_ROW_SCHEMAS)[K]>;
+
+export function isAuditKind(kind: unknown): kind is AuditKind {
+  return typeof kind === 'string' && Object.hasOwn(AUDIT_ROW_SCHEMAS, kind);
+}
+
+export type AuditPayloadCheck<K extends AuditKind> =
+  | { ok: true; payload: AuditPayload<K> }
+  | { ok: false; problem: string };
+
+/** Checks a payload against its kind's schema; the problem names the fields at fault. */
+export function checkAuditPayload<K extends AuditKind>(kind: K, payload: unknown): AuditPayloadCheck<K> {
+  const schema: z.ZodType = AUDIT_ROW_SCHEMAS[kind];
+  const parsed = schema.safeParse(payload);
+  // The schema is the one indexed by K, which TypeScript cannot follow through the lookup.
+  if (parsed.success) return { ok: true, payload: parsed.data as AuditPayload<K> };
+  return { ok: false, problem: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+}
+
+// The schemas restate types other modules own; these fail to compile if the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const phaseMatches: Same<z.infer<typeof SessionPhaseSchema>, SessionPhase> = true;
+const reasonMatches: Same<z.infer<typeof SubmissionReasonSchema>, SubmissionReceipt['reason']> = true;
+const riskReasonMatches: Same<z.infer<typeof RiskReasonSchema>, RiskReason> = true;
+void [phaseMatches, reasonMatches, riskReasonMatches];
