@@ -4,6 +4,8 @@ export * from './exam';
 export * from './result';
 export * from './risk';
 export * from './policy';
+export * from './policy-integrity';
+export * from './integrity-observation';
 export * from './clock';
 export * from './flag-file';
 export * from './audit-rows';

@@ -77,7 +77,16 @@ export class ExamSession implements VigilApi {
     this.sources = new EventSources({
       sources: opts.sources ?? [],
       route: (event) => {
-        if (this.phase === 'active') this.detection.push(event);
+        if (this.phase !== 'active') return;
+        if (event.kind !== 'integrity') {
+          this.detection.push(event);
+          return;
+        }
+        try {
+          this.detection.recordObservation(event.observation);
+        } catch (e) {
+          this.reporter.reportError('recording an integrity observation', e);
+        }
       },
       onStartFailure: (what, e) => this.reporter.reportError(what, e),
       log: (line) => this.reporter.log(line),

@@ -119,7 +119,7 @@ async function start(): Promise<void> {
       policy: policy.value,
       dataDir,
       studentId: launch.studentId ?? 'student',
-      sources: createCaptureSources(log),
+      sources: createCaptureSources(log, policy.value.integrity),
       ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
       ...(launch.serverUrl ? { serverUrl: launch.serverUrl } : {}),
       log,
