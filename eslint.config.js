@@ -39,6 +39,17 @@ const ban = {
       },
     ],
   },
+  serverReach: {
+    patterns: [
+      {
+        // src-main except contract/, detection/ and audit/keyed-chain, including `contract/../session` tricks.
+        regex:
+          '(^|/)src-main(/(?!(contract|detection)(/|$)|audit/keyed-chain(\\.ts)?$)|$)|(^|/)src-main/(contract|detection)/(.*/)?\\.\\.(/|$)',
+        message: 'src-server may import only src-main/contract, src-main/detection and src-main/audit/keyed-chain.',
+      },
+      { regex: '(^|/)src-renderer(/|$)', message: 'src-server never imports the renderer.' },
+    ],
+  },
   // Direction inside main (ARCHITECTURE.md): the lower rooms are handed what they need.
   upperRooms: {
     patterns: [
@@ -112,10 +123,11 @@ const DETECTION = ['src-main/detection/**'];
 /** The lower rooms of main that run under Node (detection is also pure, so it has its own block). */
 const LOWER_NODE = ['src-main/capture/**', 'src-main/activity/**', 'src-main/upload/**', 'src-main/exam/**'];
 const AUDIT = ['src-main/audit/**'];
-const PRELOAD = ['src-main/shell/preload.ts'];
+const PRELOAD = ['src-main/shell/preload.ts', 'src-main/shell/review-preload.ts'];
 const SHELL = ['src-main/shell/**'];
 const TESTS = ['test/**'];
 const ELECTRON_TESTS = ['test/electron/**'];
+const SERVER = ['src-server/**'];
 
 export default defineConfig([
   { ignores: ['out/**', 'node_modules/**', 'release/**', 'dist/**', 'native/build/**', 'coverage/**'] },
@@ -133,7 +145,7 @@ export default defineConfig([
   // Everywhere but the rooms with blocks of their own: no electron, nothing from test/.
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
-    ignores: [...RENDERER, ...CONTRACT, ...DETECTION, ...LOWER_NODE, ...AUDIT, ...SHELL, ...TESTS],
+    ignores: [...RENDERER, ...CONTRACT, ...DETECTION, ...LOWER_NODE, ...AUDIT, ...SHELL, ...TESTS, ...SERVER],
     rules: restrict(ban.electron, ban.testTree),
   },
   { files: TESTS, ignores: ELECTRON_TESTS, rules: restrict(ban.electron) },
@@ -143,6 +155,8 @@ export default defineConfig([
   { files: LOWER_NODE, rules: restrict(ban.electron, ban.upperRooms, ban.testTree) },
   { files: AUDIT, rules: restrict(ban.electron, ban.upload, ban.testTree) },
   { files: PRELOAD, rules: restrict(ban.testTree) },
+  // The exam server shares the wire contract, the detectors and the keyed chain; nothing of the app.
+  { files: SERVER, rules: restrict(ban.electron, ban.serverReach, ban.testTree) },
   // The shell may import electron, but not hand ipcRenderer around outside the preload.
   {
     files: SHELL,

@@ -18,5 +18,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: true,
+    // Two pages: the exam (index.html) and the proctor's review (review.html).
+    rollupOptions: { input: { index: here('./src-renderer/index.html'), review: here('./src-renderer/review.html') } },
   },
 });

@@ -42,20 +42,29 @@ export async function buildMain(outRoot = path.join(root, 'out')) {
 }
 
 export async function buildPreload(outRoot = path.join(root, 'out')) {
-  await esbuild.build({
-    entryPoints: [path.join(root, 'src-main/shell/preload.ts')],
-    outfile: path.join(outRoot, 'preload/preload.cjs'),
-    bundle: true,
-    // A sandboxed preload is one CommonJS file whose require() knows only electron and a
-    // few Node polyfills: everything else must be inside the bundle.
-    platform: 'node',
-    format: 'cjs',
-    target: electronNodeTarget(),
-    external: ['electron'],
-    minify: true,
-    sourcemap: false,
-    logLevel: 'warning',
-  });
+  // preload.cjs for the exam window, review-preload.cjs for the proctor's review window.
+  const entries = [
+    ['src-main/shell/preload.ts', 'preload/preload.cjs'],
+    ['src-main/shell/review-preload.ts', 'preload/review-preload.cjs'],
+  ];
+  await Promise.all(
+    entries.map(([entry, out]) =>
+      esbuild.build({
+        entryPoints: [path.join(root, entry)],
+        outfile: path.join(outRoot, out),
+        bundle: true,
+        // A sandboxed preload is one CommonJS file whose require() knows only electron and a
+        // few Node polyfills: everything else must be inside the bundle.
+        platform: 'node',
+        format: 'cjs',
+        target: electronNodeTarget(),
+        external: ['electron'],
+        minify: true,
+        sourcemap: false,
+        logLevel: 'warning',
+      }),
+    ),
+  );
 }
 
 export function buildRenderer() {

@@ -1,12 +1,14 @@
 // `npm run audit -- verify <db> [--anchor SEQ:HASH ...]` / `npm run audit -- export <db> [--out FILE]`
+// `npm run --silent audit -- summary <db>`: the attempt's review summary as one JSON object.
 // An anchor is a row's hash held elsewhere (the exam server receives the head with every
 // submission): it catches a log rewritten with every hash recomputed.
-// Exit codes: 0 chain intact, 1 chain broken, 2 cannot read the file or bad usage.
+// Exit codes: 0 chain intact, 1 chain broken (or cannot be verified), 2 cannot read the file or bad usage.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AuditStore, AuditStoreError } from '../audit/audit-store';
+import { attemptSummaryReport } from '../review/summary-report';
 
-const USAGE = 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE]';
+const USAGE = 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE] | summary <db>';
 
 function main(argv: string[]): number {
   let parsed;
@@ -16,6 +18,13 @@ function main(argv: string[]): number {
     return fail(`${(error as Error).message}\n${USAGE}`);
   }
   const [command, file, ...extra] = parsed.positionals;
+  if (command === 'summary' && file !== undefined && extra.length === 0) {
+    if (parsed.values.out !== undefined || parsed.values.anchor !== undefined) return fail(`summary takes only the database\n${USAGE}`);
+    const report = attemptSummaryReport(file);
+    if (!report.ok) return fail(report.error);
+    process.stdout.write(`${JSON.stringify(report.summary)}\n`);
+    return report.summary.verification.state === 'ok' ? 0 : 1;
+  }
   if ((command !== 'verify' && command !== 'export') || file === undefined || extra.length > 0) return fail(USAGE);
   if (command === 'verify' && parsed.values.out !== undefined) return fail(`--out is for export only\n${USAGE}`);
   if (command === 'export' && parsed.values.anchor !== undefined) return fail(`--anchor is for verify only\n${USAGE}`);

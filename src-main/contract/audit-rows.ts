@@ -46,6 +46,9 @@ export const AUDIT_ROW_SCHEMAS = {
       startedAt: z.number(),
       endedAt: z.number(),
       keystrokeCount: z.number().int().min(0),
+      /** Focus losses and time away in the window; review draws the spans away from them (absent in older rows). */
+      focusLosses: z.number().int().min(0).optional(),
+      unfocusedMs: z.number().min(0).optional(),
       shouldFlag: z.boolean(),
       level: RiskLevelSchema,
       probability: z.number(),

@@ -13,3 +13,4 @@ export * from './outbox';
 export * from './verbs';
 export * from './verb-inputs';
 export * from './verb-dispatch';
+export * from './review';

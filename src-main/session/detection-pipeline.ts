@@ -113,6 +113,9 @@ export class DetectionPipeline {
       startedAt: pkg.startedAt,
       endedAt: pkg.endedAt,
       keystrokeCount: pkg.keystrokeCount,
+      // Review draws the time away from the exam window from these (focus_lost marks only the start).
+      focusLosses: pkg.focusLosses,
+      unfocusedMs: pkg.unfocusedMs,
       shouldFlag: result.shouldFlag,
       level: result.riskLevel,
       probability: result.probability,

@@ -15,6 +15,8 @@ export interface LaunchFlags {
   studentId: string | null;
   /** better-sqlite3 built for Electron's ABI (`npm start` builds it); packaged apps need none. */
   nativeBinding: string | null;
+  /** An attempt database or a folder of them: open the proctor's read-only review instead of an exam. */
+  reviewSource: string | null;
 }
 
 const FLAG_NAMES = {
@@ -24,6 +26,7 @@ const FLAG_NAMES = {
   '--data-dir': 'dataDir',
   '--student-id': 'studentId',
   '--native-binding': 'nativeBinding',
+  '--review': 'reviewSource',
 } as const satisfies Record<string, keyof LaunchFlags>;
 type FlagName = keyof typeof FLAG_NAMES;
 
@@ -35,11 +38,12 @@ type FlagName = keyof typeof FLAG_NAMES;
  */
 export function flagsRefusedWhenPackaged(flags: LaunchFlags): string[] {
   return (Object.entries(FLAG_NAMES) as [FlagName, keyof LaunchFlags][])
-    .filter(([, field]) => field !== 'studentId' && flags[field] !== null)
+    // --review chooses no rules: it only reads attempts, and is how an installed Vigil opens them.
+    .filter(([, field]) => field !== 'studentId' && field !== 'reviewSource' && flags[field] !== null)
     .map(([name]) => name);
 }
 
-const PATH_FIELDS: ReadonlySet<keyof LaunchFlags> = new Set(['examFile', 'policyFile', 'dataDir', 'nativeBinding']);
+const PATH_FIELDS: ReadonlySet<keyof LaunchFlags> = new Set(['examFile', 'policyFile', 'dataDir', 'nativeBinding', 'reviewSource']);
 const STUDENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const isFlagName = (s: string): s is FlagName => Object.hasOwn(FLAG_NAMES, s);
@@ -58,6 +62,7 @@ export function parseLaunchFlags(argv: readonly string[], cwd: string): Result<L
     dataDir: null,
     studentId: null,
     nativeBinding: null,
+    reviewSource: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';

@@ -17,6 +17,7 @@ import { createCaptureSources } from './capture-sources';
 import { installIpcAdapter } from './ipc-adapter';
 import { debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
 import type { LaunchFlags } from './launch-flags';
+import { openReviewWindow } from './review-window';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
 import { createWindow, hardenWebContents } from './window-factory';
@@ -107,6 +108,21 @@ async function start(): Promise<void> {
   }
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     return showStartupError('The exam screen is missing', `${rendererDir}/index.html does not exist. Run \`npm run build\`.`);
+  }
+  if (launch.reviewSource) {
+    if (!existsSync(launch.reviewSource)) return showStartupError('Nothing to review', `${launch.reviewSource} does not exist.`);
+    try {
+      await openReviewWindow({
+        source: launch.reviewSource,
+        appRoot,
+        ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+        devTools: !app.isPackaged,
+        log,
+      });
+    } catch (e) {
+      return showStartupError('The review cannot be opened', describe(e));
+    }
+    return;
   }
   const exam = loadExamFile(launch.examFile ?? demoExamFile(appRoot));
   if (!exam.ok) return showStartupError('The exam file cannot be used', exam.error.message);

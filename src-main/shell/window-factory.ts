@@ -6,10 +6,10 @@ import type { BrowserWindowConstructorOptions, Session, WebContents } from 'elec
  * webPreferences; the exam window adds the lockdown chrome. Any exception to a secure
  * default is written next to it with its reason.
  */
-export type WindowRole = 'exam' | 'startup-error';
+export type WindowRole = 'exam' | 'review' | 'startup-error';
 
 export interface WindowFactoryOptions {
-  /** Absolute path of out/preload/preload.cjs; only the exam window gets it. */
+  /** Absolute path of the window's preload (out/preload/preload.cjs, or review-preload.cjs for review). */
   preloadPath: string;
   /**
    * Exception: DevTools are allowed in unpackaged runs (`npm start`) for UI work.
@@ -35,7 +35,9 @@ export function createWindow(role: WindowRole, options: WindowFactoryOptions): B
         // the attempt is in SQLite and resumes, and quitting is logged by main.ts.
         closable: true,
       }
-    : { width: 720, height: 480, center: true, title: 'Vigil cannot start the exam' };
+    : role === 'review'
+      ? { width: 1400, height: 950, center: true, title: 'Vigil review' }
+      : { width: 720, height: 480, center: true, title: 'Vigil cannot start the exam' };
   const window = new BrowserWindow({
     ...lockdown,
     show: false,
@@ -58,7 +60,7 @@ export function createWindow(role: WindowRole, options: WindowFactoryOptions): B
       spellcheck: false,
       devTools: options.devTools,
       // Exception: the startup-error page is static HTML and gets no preload at all.
-      ...(exam ? { preload: options.preloadPath } : {}),
+      ...(role !== 'startup-error' ? { preload: options.preloadPath } : {}),
     },
   });
   if (exam) {

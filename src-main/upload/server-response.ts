@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What the exam server answers once it has stored an upload (see test/server/exam-server.ts). */
+/** What the exam server answers once it has stored an upload (see src-server/upload-routes.ts). */
 export const UploadAckSchema = z.object({ ok: z.literal(true), id: z.string().min(1) });
 export type UploadAck = z.infer<typeof UploadAckSchema>;
 

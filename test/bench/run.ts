@@ -17,6 +17,7 @@ import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
 import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
 import { FakeClock } from '../fake-clock';
 import { seededRandom as rng } from '../seeded-random';
+import { benchKeyedChain } from './keyed-chain';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -194,3 +195,5 @@ function typistShare(packages: ActivityPackage[]): void {
 }
 
 typistShare(sessions[0]!);
+
+benchKeyedChain();

@@ -69,6 +69,7 @@ describe('the exam UI at its edges', () => {
       'saveAnswer',
       'reportWindowEvent',
       'submit',
+      'lockFlushed',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>
@@ -95,6 +96,7 @@ describe('the exam UI at its edges', () => {
       getSnapshot: () => session.getSnapshot(),
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
+      lockFlushed: () => session.lockFlushed(),
       onSnapshot: (l) => session.onSnapshot(l),
       saveAnswer: async (input) => {
         if (failuresLeft > 0) {

@@ -31,6 +31,7 @@ describe('the risk panel', () => {
       saveAnswer: (i) => session.saveAnswer(i),
       reportWindowEvent: (e) => session.reportWindowEvent(e),
       submit: (i) => session.submit(i),
+      lockFlushed: () => session.lockFlushed(),
       onSnapshot: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startExamServer } from '../server/exam-server';
-import type { ExamServer } from '../server/exam-server';
+import { startExamServer } from '../../src-server/exam-server';
+import type { ExamServer } from '../../src-server/exam-server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -69,7 +69,8 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     if (prepared.status !== 0) throw new Error(`preparing the app failed: ${prepared.stderr.trim()}`);
     const last = prepared.stdout.trim().split('\n').at(-1) ?? '';
     nativeBinding = (JSON.parse(last) as { nativeBinding: string }).nativeBinding;
-    server = await startExamServer();
+    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
+    server = await startExamServer({ allowUnregisteredUploads: true });
   }, 20 * 60_000);
 
   afterAll(async () => {

@@ -116,7 +116,7 @@ describe('npm run audit', () => {
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/was written by a newer version of Vigil/);
 
-    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE]\n' });
+    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE] | summary <db>\n' });
     expect(audit('verify').code).toBe(2);
   }, 90_000);
 

@@ -9,8 +9,8 @@ import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
-import { startExamServer } from '../server/exam-server';
-import type { ExamServer } from '../server/exam-server';
+import { startExamServer } from '../../src-server/exam-server';
+import type { ExamServer } from '../../src-server/exam-server';
 
 // Crashes and failures between the steps of a lock or a submission.
 
@@ -81,7 +81,7 @@ describe('ExamSession recovery', () => {
     scheduler.advanceBy(10_000);
     const second = await start();
     expect(unwrap(await second.getSnapshot()).phase).toBe('locked');
-    scheduler.advanceBy(2_000); // the lock's wait for the page's last saves
+    unwrap(await second.lockFlushed()); // the page has saved what it held
     const snap = unwrap(await second.getSnapshot());
     expect(snap.risk).toMatchObject({ score: 100, locked: true });
     expect(snap.phase).toBe('submitted');
@@ -97,7 +97,8 @@ describe('ExamSession recovery', () => {
   });
 
   it('a submission restored undelivered says delivered once the background relay delivers it', async () => {
-    server = await startExamServer({ port: 0, log: () => {} });
+    // The app does not register its attempt yet (issue 8, client half), so it uploads without a token.
+    server = await startExamServer({ port: 0, log: () => {}, allowUnregisteredUploads: true });
     const first = await start(server.url);
     unwrap(await first.saveAnswer({ questionId: 'q2', value: 'b' }));
     server.setAvailable(false);
@@ -145,6 +146,9 @@ describe('ExamSession recovery', () => {
       await session.reportWindowEvent({ kind: 'focus', focused: false });
     }
     expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
+    unwrap(await session.lockFlushed()); // the page's go-ahead: the submission is tried, and fails
+    scheduler.advanceBy(1_000);
+    expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
 
     disk.recover();
     scheduler.advanceBy(10_000);
@@ -189,7 +193,7 @@ describe('ExamSession recovery', () => {
   });
 
   it('closing while an upload is in flight logs no storage error', async () => {
-    server = await startExamServer({ port: 0, log: () => {} });
+    server = await startExamServer({ port: 0, log: () => {}, allowUnregisteredUploads: true });
     const lines: string[] = [];
     const session = await start(server.url, (l) => lines.push(l));
     unwrap(await session.submit({ confirm: true })); // its upload starts at once

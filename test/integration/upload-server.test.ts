@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startExamServer, type ExamServer } from '../server/exam-server';
+import { startExamServer, type ExamServer } from '../../src-server/exam-server';
 
+// Uploads from clients that do not register (allowUnregisteredUploads); registered attempts are in exam-server-attempts.test.ts.
+const PROCTOR = 'proctor-credential-for-tests';
+const asProctor = { headers: { authorization: `Bearer ${PROCTOR}` } };
 let server: ExamServer;
 beforeEach(async () => {
-  server = await startExamServer();
+  server = await startExamServer({ allowUnregisteredUploads: true, proctorToken: PROCTOR });
 });
 afterEach(async () => {
   await server.close();
@@ -25,11 +28,11 @@ describe('reference exam server', () => {
   it('stores flags and a submission and shows them per session', async () => {
     expect(await json(await post('/api/flagged-activity/s1/u1', '{"level":"high"}', 'f1'))).toEqual({ status: 201, body: { ok: true, id: 'f1', stored: 'flag' } });
     expect((await post('/api/submissions/s1/u1', '{"answers":{"q1":"B"}}', 'sub1')).status).toBe(201);
-    const view = (await json(await fetch(`${server.url}/api/sessions/s1`))).body as { flags: { body: unknown; idempotencyKey: string; studentId: string }[]; submissions: { body: unknown }[] };
+    const view = (await json(await fetch(`${server.url}/api/sessions/s1`, asProctor))).body as { flags: { body: unknown; idempotencyKey: string; studentId: string }[]; submissions: { body: unknown }[] };
     expect(view.flags).toMatchObject([{ studentId: 'u1', idempotencyKey: 'f1', body: { level: 'high' } }]);
     expect(view.submissions).toMatchObject([{ body: { answers: { q1: 'B' } } }]);
     expect(server.sessions()).toEqual({ s1: view });
-    expect(await json(await fetch(`${server.url}/api/sessions/other`))).toEqual({ status: 200, body: { sessionId: 'other', flags: [], submissions: [] } });
+    expect(await json(await fetch(`${server.url}/api/sessions/other`, asProctor))).toEqual({ status: 200, body: { sessionId: 'other', flags: [], submissions: [] } });
   });
 
   it('accepts URL-encoded ids such as e-mail addresses', async () => {
@@ -72,7 +75,7 @@ describe('reference exam server', () => {
   it('refuses a second submission by the same student, and oversized bodies', async () => {
     expect((await post('/api/submissions/s1/u1', '{"answers":[]}', 'a')).status).toBe(201);
     expect(await json(await post('/api/submissions/s1/u1', '{"answers":[1]}', 'b'))).toEqual({ status: 409, body: { message: 'student u1 has already submitted in session s1' } });
-    const small = await startExamServer({ maxBodyBytes: 100 });
+    const small = await startExamServer({ maxBodyBytes: 100, allowUnregisteredUploads: true });
     const r = await fetch(`${small.url}/api/flagged-activity/s1/u1`, { method: 'POST', headers: { 'idempotency-key': 'big' }, body: JSON.stringify({ x: 'y'.repeat(500) }) });
     expect(r.status).toBe(413);
     await small.close();
@@ -92,7 +95,7 @@ describe('reference exam server', () => {
     const { port, store } = server;
     await server.close();
     await expect(fetch(`http://127.0.0.1:${port}/ping`)).rejects.toThrow();
-    server = await startExamServer({ port, store });
+    server = await startExamServer({ port, store, allowUnregisteredUploads: true, proctorToken: PROCTOR });
     expect(server.port).toBe(port);
     expect((await post('/api/flagged-activity/s1/u1', '{"n":1}', 'k1')).headers.get('idempotent-replayed')).toBe('true');
     expect(server.sessions().s1!.flags).toHaveLength(1);

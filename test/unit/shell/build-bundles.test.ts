@@ -39,6 +39,17 @@ describe('preload bundle', () => {
   });
 });
 
+describe('review preload bundle', () => {
+  it('requires only electron and exposes only window.vigilReview, never ipcRenderer', () => {
+    const code = readFileSync(path.join(out, 'preload/review-preload.cjs'), 'utf8');
+    const required = [...code.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
+    expect(code.match(/exposeInMainWorld\(/g)).toHaveLength(1);
+    expect(code).toContain('exposeInMainWorld("vigilReview"');
+    expect(code).not.toMatch(/exposeInMainWorld\("[^"]+",\s*\w+\.ipcRenderer\)/);
+  });
+});
+
 describe('main bundle', () => {
   it('is ESM importing only electron, node built-ins and the native externals', () => {
     const code = readFileSync(path.join(out, 'main/main.js'), 'utf8');

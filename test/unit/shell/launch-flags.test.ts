@@ -29,8 +29,16 @@ describe('parseLaunchFlags', () => {
         dataDir: '/home/exam/data',
         studentId: 's-42',
         nativeBinding: '/x/better_sqlite3.node',
+        reviewSource: null,
       },
     });
+  });
+
+  it('reads --review as a path, and an installed Vigil accepts it (it reads attempts, it sets no rules)', () => {
+    const r = parseLaunchFlags(['/opt/vigil/vigil', '--review', 'room-12'], cwd);
+    expect(r.ok && r.value.reviewSource).toBe('/home/exam/room-12');
+    expect(r.ok && flagsRefusedWhenPackaged(r.value)).toEqual([]);
+    expect(parseLaunchFlags(['vigil', '--review'], cwd)).toMatchObject({ ok: false, error: { message: /--review needs a value/ } });
   });
 
   it('ignores the switches Electron, Chromium and Playwright add', () => {

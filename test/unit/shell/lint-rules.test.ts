@@ -220,3 +220,33 @@ describe('nothing outside test/ imports test/', () => {
     expect(await violations('scripts/lint-probe.ts', src)).toEqual([]);
   });
 });
+
+describe('src-server imports only the contract, the detectors and the keyed chain from src-main', () => {
+  const file = 'src-server/lint-probe.ts';
+  it.each([
+    "import { x } from '../src-main/session/exam-session';",
+    "import { AuditStore } from '../src-main/audit/audit-store';",
+    "import { x } from '../src-main/shell/main';",
+    "import { x } from '../src-main/upload/outbox-relay';",
+    "import { x } from '../src-main/contract/../session/exam-session';",
+    "import { x } from '../src-main/audit/keyed-chain/../audit-store';",
+    "import { x } from '../src-renderer/app';",
+    "import { app } from 'electron';",
+  ])('reports %s', async (src) => {
+    expect(await violations(file, src)).toEqual(BOUNDARY);
+  });
+
+  it('reports a dynamic import of the session', async () => {
+    expect(await violations(file, "void import('../src-main/session/exam-session');")).toContain('no-restricted-syntax');
+  });
+
+  it.each([
+    "import { ExamSchema } from '../src-main/contract/exam';",
+    "import { x } from '../src-main/detection/orchestrator';",
+    "import { tagFor } from '../src-main/audit/keyed-chain';",
+    "import Database from 'better-sqlite3';",
+    "import { createServer } from 'node:http';",
+  ])('allows %s', async (src) => {
+    expect(await violations(file, src)).toEqual([]);
+  });
+});

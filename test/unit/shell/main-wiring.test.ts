@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs build script without type declarations
 import { buildMain } from '../../../scripts/build.mjs';
+import { AuditStore } from '../../../src-main/audit/audit-store';
+import { defaultPolicy } from '../../../src-main/contract';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -253,6 +255,7 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
   it('handles exactly the channel map, checking sender then payload', async () => {
     expect([...main.ipc.keys()].sort()).toEqual([
       'vigil:get-snapshot',
+      'vigil:lock-flushed',
       'vigil:report-window-event',
       'vigil:save-answer',
       'vigil:submit',
@@ -353,4 +356,38 @@ describe('main.js startup errors', () => {
     expect(dev.windows[0]!.options.webPreferences.devTools).toBe(true);
     dev.electron.app.quit();
   });
+
+  it('--review opens a read-only review window with its own preload and only the review channel', async () => {
+    const room = mkdtempSync(path.join(tmpdir(), 'vigil-wiring-room-'));
+    const store = AuditStore.open(path.join(room, 'a.sqlite'));
+    store.append('session_started', { sessionId: 's', examId: 'e', studentId: 'stu', at: 1, durationMinutes: 10, policy: defaultPolicy() });
+    store.close();
+    writeFileSync(path.join(room, 'junk.sqlite'), 'not a database');
+    // Unpackaged: startMain always passes --data-dir, which a packaged app refuses (launch-flags.test.ts shows it accepts --review).
+    const review = await startMain([`--review=${room}`]);
+    expect(review.windows).toHaveLength(1);
+    const [win] = review.windows;
+    expect(win!.url).toBe('app://vigil/review.html');
+    expect(win!.options).toMatchObject({ title: 'Vigil review', show: false });
+    expect(win!.options.kiosk).toBeUndefined();
+    expect(win!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, preload: path.join(review.appRoot, 'out', 'preload', 'review-preload.cjs') });
+    expect([...review.ipc.keys()]).toEqual(['vigil-review:invoke']);
+    const invoke = review.ipc.get('vigil-review:invoke')!;
+    const listed = (await invoke(mainFrameEvent(win!.webContents, 'app://vigil/review.html'), 'listAttempts', {})) as {
+      ok: boolean;
+      value: { attempts: { id: string; readable: boolean; error?: string }[] };
+    };
+    expect(listed.ok).toBe(true);
+    expect(listed.value.attempts.map((a) => [a.id, a.readable])).toEqual([
+      ['a.sqlite', true],
+      ['junk.sqlite', false],
+    ]);
+    expect(await invoke(mainFrameEvent(new FakeWebContents(), 'app://vigil/review.html'), 'listAttempts', {})).toMatchObject({ ok: false });
+    expect(await invoke(mainFrameEvent(win!.webContents, 'app://vigil/index.html'), 'listAttempts', {})).toMatchObject({ ok: false });
+    expect(await invoke(mainFrameEvent(win!.webContents, 'app://vigil/review.html'), 'saveReview', { id: '../x', disposition: 'no_issue', notes: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^No attempt/) },
+    });
+  });
 });
+

@@ -27,7 +27,7 @@ function fakeTransport() {
 describe('createVigilBridge (window.vigil)', () => {
   it('exposes exactly the VigilApi verbs and nothing of Electron', () => {
     const bridge = createVigilBridge(fakeTransport().transport);
-    const verbs: (keyof VigilApi)[] = ['getSnapshot', 'saveAnswer', 'reportWindowEvent', 'submit', 'onSnapshot'];
+    const verbs: (keyof VigilApi)[] = ['getSnapshot', 'saveAnswer', 'reportWindowEvent', 'submit', 'lockFlushed', 'onSnapshot'];
     expect(Object.keys(bridge).sort()).toEqual([...verbs].sort());
     for (const v of verbs) expect(typeof bridge[v]).toBe('function');
   });

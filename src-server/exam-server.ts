@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { addAttemptRoutes } from './attempt-routes';
+import { addCheckpointRoutes } from './checkpoint-routes';
+import { tokenSession } from './credentials';
+import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
+import { addProctorRoutes } from './proctor-routes';
+import type { ExamServerFault, ServerContext } from './server-context';
+import { SqliteExamStorage } from './sqlite-storage';
+import type { AttemptRecord, ExamServerStorage, SessionUploads } from './storage';
+import { addUploadRoutes } from './upload-routes';
+
+export type { ExamServerFault } from './server-context';
+export type { AttemptRecord, ExamServerStorage, SessionUploads, StoredUpload } from './storage';
+export { SqliteExamStorage } from './sqlite-storage';
+
+export interface ExamServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Keep everything in `<dataDir>/exam-server.db`; the server closes it on close(). */
+  dataDir?: string;
+  /**
+   * Storage an earlier server used (restart without losing data). Left open on close().
+   * Without dataDir or store, the server keeps its data in an in-memory SQLite database that
+   * also stays open on close(), so a test can start a new server on `server.store`.
+   */
+  store?: ExamServerStorage;
+  /** One line per request. */
+  log?: (line: string) => void;
+  maxBodyBytes?: number;
+  /** The credential of proctor and admin routes; without it they are closed. */
+  proctorToken?: string | null;
+  /**
+   * Accept uploads without a token for session ids that were never registered, as clients
+   * from before registration send them. Registered sessions always need their token.
+   */
+  allowUnregisteredUploads?: boolean;
+  /** The server's clock (epoch ms); tests move it. */
+  now?: () => number;
+}
+
+export interface ExamServer {
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  url: string;
+  port: number;
+  store: ExamServerStorage;
+  /** For features that own their own paths on the same port (a Socket.IO server). */
+  httpServer: Server;
+  /** Where features add routes (`/predict`, live views). */
+  router: Router;
+  /** The attempt a token was issued for, or null: for channels beside HTTP (Socket.IO). */
+  attemptForToken(token: string): AttemptRecord | null;
+  close(): Promise<void>;
+  sessions(): Record<string, SessionUploads>;
+  /** While false, every request gets 503 and nothing is stored. */
+  setAvailable(up: boolean): void;
+  injectFault(fault: ExamServerFault, times?: number): void;
+  /** Requests seen, by method and path, in order (for tests). */
+  requests(): { method: string; path: string; status: number; key: string | null }[];
+}
+
+/**
+ * The exam server: the seed's `/ping`, attempt registration (session id, K_0, deadline,
+ * token), checkpoints of the keyed audit chain, the two upload endpoints with
+ * Idempotency-Key semantics, and proctor routes. Loopback only.
+ */
+export async function startExamServer(opts: ExamServerOptions = {}): Promise<ExamServer> {
+  const ownsStore = opts.store === undefined && opts.dataDir !== undefined;
+  const store = opts.store ?? (opts.dataDir !== undefined ? SqliteExamStorage.openDir(opts.dataDir) : SqliteExamStorage.inMemory());
+  const maxBodyBytes = opts.maxBodyBytes ?? 2 * 1024 * 1024;
+  const log = opts.log ?? (() => undefined);
+  const seen: { method: string; path: string; status: number; key: string | null }[] = [];
+  let available = true;
+  const ctx: ServerContext = {
+    storage: store,
+    tokenSecret: store.tokenSecret(),
+    now: opts.now ?? Date.now,
+    proctorToken: opts.proctorToken ?? null,
+    allowUnregisteredUploads: opts.allowUnregisteredUploads ?? false,
+    faults: [],
+  };
+
+  const router = new Router();
+  router.add('GET', '/ping', () => ({ status: 200, body: { message: 'Server is running' } }));
+  addAttemptRoutes(router, ctx);
+  addCheckpointRoutes(router, ctx);
+  addUploadRoutes(router, ctx);
+  addProctorRoutes(router, ctx);
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    const key = headerValue(req, 'idempotency-key');
+    const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(text);
+      seen.push({ method, path, status, key });
+      log(`${method} ${path} -> ${status}${key ? ` (key ${key})` : ''}`);
+    };
+    handle(req, path, method)
+      .then((outcome) => {
+        if (outcome === 'dropped') {
+          seen.push({ method, path, status: 0, key });
+          log(`${method} ${path} -> connection dropped (fault)`);
+          req.socket.destroy();
+          return;
+        }
+        finish(outcome.status, outcome.body, outcome.headers);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof HttpError) finish(error.status, { message: error.message, ...error.extra }, error.headers);
+        else finish(500, { message: `internal error: ${String(error)}` });
+      });
+  });
+
+  async function handle(req: IncomingMessage, path: string, method: string): Promise<RouteResult> {
+    const raw = await readBody(req, maxBodyBytes);
+    if (!available) return { status: 503, body: { message: 'Server unavailable' } };
+    const match = router.match(method, path);
+    if (match.kind === 'none') throw new HttpError(404, `no such endpoint: ${method} ${path}`);
+    if (match.kind === 'wrong-method') throw new HttpError(405, `use ${match.allowed.join(' or ')} ${path}`, {}, { allow: match.allowed.join(', ') });
+    return match.handler({ req, method, path, params: match.params, raw, header: (name) => headerValue(req, name) });
+  }
+
+  const port = opts.port ?? 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    if (ownsStore) store.close();
+    throw error;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    store,
+    httpServer: server,
+    router,
+    attemptForToken(token) {
+      const sessionId = tokenSession(ctx.tokenSecret, token);
+      return sessionId === null ? null : (store.attempt(sessionId) ?? null);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (ownsStore) store.close();
+          if (error) reject(error);
+          else resolve();
+        });
+        // Keep-alive sockets would hold the port; a "really closed" server drops them.
+        server.closeAllConnections();
+      }),
+    sessions: () => store.uploads(),
+    setAvailable(up) {
+      available = up;
+    },
+    injectFault(fault, times = 1) {
+      for (let i = 0; i < times; i++) ctx.faults.push(fault);
+    },
+    requests: () => seen.map((r) => ({ ...r })),
+  };
+}

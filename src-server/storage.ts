@@ -1,0 +1,111 @@
+import type { AttemptOrigin, CheckpointRefusalReason, ExamSettings } from '../src-main/contract/exam-server-api';
+
+/** One upload the server accepted. */
+export interface StoredUpload {
+  studentId: string;
+  idempotencyKey: string;
+  /** ISO time of receipt. */
+  receivedAt: string;
+  body: unknown;
+}
+
+export interface SessionUploads {
+  sessionId: string;
+  flags: StoredUpload[];
+  submissions: StoredUpload[];
+}
+
+export interface RecordedResponse {
+  /** method + path + body digest: a key reused for a different request is refused. */
+  fingerprint: string;
+  status: number;
+  body: string;
+}
+
+export interface ExamRecord extends ExamSettings {
+  examId: string;
+  updatedAt: number;
+}
+
+export interface AttemptRecord {
+  sessionId: string;
+  examId: string;
+  studentId: string;
+  deviceId: string;
+  appVersion: string;
+  policyHash: string;
+  /** K_0, base64. */
+  k0: string;
+  origin: AttemptOrigin;
+  /** Server clock, epoch ms. For an offline-started attempt: the client's claim, capped at escrow time. */
+  startedAt: number;
+  /** What an offline client said; null online. */
+  clientStartedAt: number | null;
+  deadline: number;
+  attemptNumber: number;
+  secondAttemptOf: string | null;
+  createdAt: number;
+}
+
+/** The last checkpoint the server accepted for an attempt, with the key that sealed it. */
+export interface AcceptedCheckpoint {
+  seq: number;
+  hash: string;
+  tag: string;
+  /** K_{seq-1}, base64: the next verification evolves from here, not from K_0. */
+  key: string;
+  acceptedAt: number;
+}
+
+/** A refused checkpoint is evidence for the proctor, so it is kept. */
+export interface CheckpointRefusal {
+  seq: number;
+  hash: string;
+  tag: string;
+  reason: CheckpointRefusalReason;
+  message: string;
+  at: number;
+}
+
+export type UploadKind = 'flag' | 'submission';
+
+/**
+ * Everything the exam server keeps. Calls are synchronous so a route's reads and writes
+ * happen with nothing interleaved (Node runs one handler step at a time); `transaction`
+ * makes a group of writes all-or-nothing on disk.
+ */
+export interface ExamServerStorage {
+  transaction<T>(work: () => T): T;
+  /** A random secret made on first open and kept: it derives the attempt tokens. */
+  tokenSecret(): Buffer;
+
+  recordedResponse(key: string): RecordedResponse | undefined;
+  remember(key: string, response: RecordedResponse): void;
+
+  putExam(exam: ExamRecord): void;
+  exam(examId: string): ExamRecord | undefined;
+
+  /** Replaces any earlier code of this student at this exam. */
+  setAccessCodeHash(examId: string, studentId: string, codeHash: string, issuedAt: number): void;
+  accessCodeHash(examId: string, studentId: string): string | undefined;
+
+  addAttempt(attempt: AttemptRecord): void;
+  attempt(sessionId: string): AttemptRecord | undefined;
+  /** Oldest first. */
+  attemptsOf(examId: string, studentId: string): AttemptRecord[];
+  attemptsAt(examId: string): AttemptRecord[];
+
+  lastCheckpoint(sessionId: string): AcceptedCheckpoint | undefined;
+  acceptCheckpoint(sessionId: string, checkpoint: AcceptedCheckpoint): void;
+  checkpointCount(sessionId: string): number;
+  recordRefusal(sessionId: string, refusal: CheckpointRefusal): void;
+  refusals(sessionId: string): CheckpointRefusal[];
+
+  addUpload(sessionId: string, kind: UploadKind, upload: StoredUpload): void;
+  hasSubmission(sessionId: string, studentId: string): boolean;
+  /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
+  uploads(): Record<string, SessionUploads>;
+  uploadsOf(sessionId: string): SessionUploads;
+
+  close(): void;
+}

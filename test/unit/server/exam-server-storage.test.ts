@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteExamStorage } from '../../../src-server/sqlite-storage';
+import type { AttemptRecord, ExamServerStorage } from '../../../src-server/storage';
+import { DEMO_EXAM } from '../../exam-server-fixture';
+
+// The contract any ExamServerStorage keeps (run against each implementation).
+
+const attempt = (n: number, extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
+  sessionId: `s${n}`,
+  examId: DEMO_EXAM.id,
+  studentId: 'alice',
+  deviceId: 'd',
+  appVersion: '1',
+  policyHash: 'a'.repeat(64),
+  k0: Buffer.alloc(32, n).toString('base64'),
+  origin: 'online',
+  startedAt: 1000 * n,
+  clientStartedAt: null,
+  deadline: 1000 * n + 45 * 60_000,
+  attemptNumber: n,
+  secondAttemptOf: n > 1 ? 's1' : null,
+  createdAt: 1000 * n,
+  ...extra,
+});
+
+describe.each([['SQLite in memory', () => SqliteExamStorage.inMemory()]] as [string, () => ExamServerStorage][])('%s storage', (_name, open) => {
+  it('keeps exams, codes, attempts in order, checkpoints and refusals', () => {
+    const s = open();
+    expect(s.exam(DEMO_EXAM.id)).toBeUndefined();
+    s.putExam({ examId: DEMO_EXAM.id, exam: DEMO_EXAM as never, secondAttempt: 'flag', requiredPolicyHash: null, updatedAt: 1 });
+    expect(s.exam(DEMO_EXAM.id)).toMatchObject({ secondAttempt: 'flag', exam: DEMO_EXAM });
+    s.setAccessCodeHash(DEMO_EXAM.id, 'alice', 'h1', 1);
+    s.setAccessCodeHash(DEMO_EXAM.id, 'alice', 'h2', 2);
+    expect(s.accessCodeHash(DEMO_EXAM.id, 'alice')).toBe('h2');
+    s.addAttempt(attempt(1));
+    s.addAttempt(attempt(2));
+    expect(s.attemptsOf(DEMO_EXAM.id, 'alice').map((a) => a.sessionId)).toEqual(['s1', 's2']);
+    expect(s.attempt('s2')).toEqual(attempt(2));
+    expect(() => s.addAttempt(attempt(2))).toThrow();
+    s.acceptCheckpoint('s1', { seq: 5, hash: 'h', tag: 't', key: 'k', acceptedAt: 1 });
+    s.acceptCheckpoint('s1', { seq: 9, hash: 'h9', tag: 't9', key: 'k9', acceptedAt: 2 });
+    expect(s.lastCheckpoint('s1')).toMatchObject({ seq: 9, key: 'k9' });
+    expect(s.checkpointCount('s1')).toBe(2);
+    expect(() => s.acceptCheckpoint('s1', { seq: 9, hash: 'x', tag: 'x', key: 'x', acceptedAt: 3 })).toThrow();
+    s.recordRefusal('s1', { seq: 3, hash: 'h', tag: 't', reason: 'truncated', message: 'm', at: 4 });
+    expect(s.refusals('s1')).toEqual([{ seq: 3, hash: 'h', tag: 't', reason: 'truncated', message: 'm', at: 4 }]);
+    expect(s.refusals('s2')).toEqual([]);
+    s.close();
+  });
+
+  it('a transaction that throws leaves nothing behind', () => {
+    const s = open();
+    expect(() =>
+      s.transaction(() => {
+        s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'k', receivedAt: 'now', body: { a: 1 } });
+        s.remember('k', { fingerprint: 'f', status: 201, body: '{}' });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.uploads()).toEqual({});
+    expect(s.recordedResponse('k')).toBeUndefined();
+    s.close();
+  });
+
+  it('uploads come back per session in arrival order, as copies', () => {
+    const s = open();
+    s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'a', receivedAt: 't1', body: { n: 1 } });
+    s.addUpload('s2', 'submission', { studentId: 'v', idempotencyKey: 'b', receivedAt: 't2', body: { answers: [] } });
+    s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'c', receivedAt: 't3', body: { n: 2 } });
+    const all = s.uploads();
+    expect(all.s1!.flags.map((f) => f.idempotencyKey)).toEqual(['a', 'c']);
+    expect(s.hasSubmission('s2', 'v')).toBe(true);
+    expect(s.hasSubmission('s2', 'u')).toBe(false);
+    (all.s1!.flags[0]!.body as { n: number }).n = 99;
+    expect(s.uploadsOf('s1').flags[0]!.body).toEqual({ n: 1 });
+    expect(s.uploadsOf('none')).toEqual({ sessionId: 'none', flags: [], submissions: [] });
+    s.close();
+  });
+});
+
+describe('SQLite file storage', () => {
+  it('keeps its token secret across a reopen, and makes a new one for a new file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-storage-'));
+    try {
+      const first = SqliteExamStorage.openDir(dir);
+      const secret = first.tokenSecret();
+      expect(first.tokenSecret().equals(secret)).toBe(true);
+      first.close();
+      const again = SqliteExamStorage.openDir(dir);
+      expect(again.tokenSecret().equals(secret)).toBe(true);
+      again.close();
+      const other = SqliteExamStorage.openDir(join(dir, 'other'));
+      expect(other.tokenSecret().equals(secret)).toBe(false);
+      other.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
