@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: an X server and xdotool for real OS-level input, Chromium for the e2e tests,
-# poppler-utils (pdftoppm, pdfinfo, pdftotext) for the review's PDF report test;
-# the headers and compiler native/ builds against (npm ci runs node-gyp on it); a real EWMH
-# window manager, windows, xrandr/xprop and strace for the integrity capture tests.
+# poppler-utils (pdftoppm, pdfinfo, pdftotext) for the review's PDF report test; the headers
+# and compiler native/ builds against (npm ci runs node-gyp on it); a real EWMH window
+# manager, windows, xrandr/xprop and strace for the integrity capture tests.
 apt_packages=(xvfb xdotool chromium poppler-utils build-essential python3 libx11-dev libxi-dev libxrandr-dev openbox xterm x11-xserver-utils x11-utils strace)
 missing=()
 command -v Xvfb >/dev/null || missing+=(xvfb)

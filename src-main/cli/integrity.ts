@@ -11,17 +11,28 @@
  *
  * Usage or policy errors go to stderr with exit code 2.
  */
-import { IntegrityMonitor } from '../capture/integrity/integrity-monitor';
 import type { IntegrityObservation } from '../capture/integrity/observation';
-import { runSystemCheck } from '../capture/integrity/system-check';
-import { defaultPolicy, type Policy } from '../contract/policy';
-import { loadPolicyFile } from '../exam/exam-files';
+import type { Policy } from '../contract/policy';
+
+// Signal handlers before anything else loads: a SIGINT or SIGTERM that arrives while no
+// handler exists kills the process (130) instead of ending the watch with 0. `on`, not
+// `once`: under npm the signal often arrives twice (forwarded by npm, and sent to the whole
+// process group), and the second must not kill us either. The modules come after (import()).
+let stopRequested = false;
+let onStop: (() => void) | null = null;
+const requestStop = () => {
+  stopRequested = true;
+  onStop?.();
+};
+process.on('SIGINT', requestStop);
+process.on('SIGTERM', requestStop);
 
 const USAGE = `usage:
   integrity watch [--seconds N] [--policy FILE]
   integrity check [--policy FILE]`;
 
 class UsageError extends Error {}
+class PolicyError extends Error {}
 
 interface Args {
   command: 'watch' | 'check';
@@ -53,10 +64,10 @@ function parseArgs(argv: string[]): Args {
   return { command, seconds, policyFile };
 }
 
-function loadPolicy(file: string | null): Policy {
-  if (file === null) return defaultPolicy();
-  const r = loadPolicyFile(file);
-  if (!r.ok) throw new UsageError(r.error.message);
+async function loadPolicy(file: string | null): Promise<Policy> {
+  if (file === null) return (await import('../contract/policy')).defaultPolicy();
+  const r = (await import('../exam/exam-files')).loadPolicyFile(file);
+  if (!r.ok) throw new PolicyError(r.error.message);
   return r.value;
 }
 
@@ -67,19 +78,16 @@ function line(o: IntegrityObservation): string {
 }
 
 async function watch(policy: Policy, seconds: number | null): Promise<void> {
+  const { IntegrityMonitor } = await import('../capture/integrity/integrity-monitor');
   const monitor = new IntegrityMonitor(policy.integrity);
   process.stdout.on('error', () => {}); // a closed pipe (| head) must not crash the watch
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  if (stopRequested) return;
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  if (seconds !== null) setTimeout(requestStop, seconds * 1000);
   monitor.start((o) => process.stdout.write(line(o)));
-  await new Promise<void>((resolve) => {
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    const done = () => {
-      clearInterval(keepAlive);
-      resolve();
-    };
-    if (seconds !== null) setTimeout(done, seconds * 1000);
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  await stopped;
+  clearInterval(keepAlive);
   monitor.stop();
 }
 
@@ -88,16 +96,18 @@ async function main(): Promise<number> {
   let policy: Policy;
   try {
     args = parseArgs(process.argv.slice(2));
-    policy = loadPolicy(args.policyFile);
+    policy = await loadPolicy(args.policyFile);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`integrity: ${e.message}\n${USAGE}\n`);
+    if (e instanceof PolicyError) process.stderr.write(`integrity: ${e.message}\n`);
+    else if (e instanceof UsageError) process.stderr.write(`integrity: ${e.message}\n${USAGE}\n`);
+    else throw e;
     return 2;
   }
   if (args.command === 'watch') {
     await watch(policy, args.seconds);
     return 0;
   }
+  const { runSystemCheck } = await import('../capture/integrity/system-check');
   const result = await runSystemCheck(policy.integrity);
   process.stdout.write(JSON.stringify(result) + '\n');
   return result.ok ? 0 : 1;

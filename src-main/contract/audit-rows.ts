@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SessionPhase, SubmissionReceipt } from './api';
 import { PatternFindingSchema } from './flag-file';
 import { SystemCheckFindingSchema } from './integrity';
+import { IntegrityObservationSchema } from './integrity-observation';
 import { PolicySchema } from './policy';
 import type { RiskReason } from './risk';
 import { IntegrityKindSchema, RiskLevelSchema } from './risk';
@@ -103,6 +104,8 @@ export const AUDIT_ROW_SCHEMAS = {
       evidence: z.record(z.string(), z.json()).optional(),
     })
     .strict(),
+  /** What the OS-level capture saw (evidence for the proctor; points are the ledger's business). */
+  integrity_observation: IntegrityObservationSchema,
   session_locked: z.object({ at: z.number(), score: z.number(), reasons: z.array(RiskReasonSchema) }).strict(),
   submission: z
     .object({

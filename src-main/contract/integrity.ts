@@ -1,48 +1,6 @@
 import { z } from 'zod';
 import type { ProhibitedCategory, SystemSurface } from './policy-integrity';
 
-/**
- * What the OS around the exam reports to the session: the OS watcher's observations
- * (capture/integrity emits exactly these shapes; session/integrity-port.ts holds the two
- * together at compile time) and the shell's power and display events. Extra fields are
- * evidence and are kept in the audit.
- */
-export type IntegrityObservation =
-  | {
-      t: number;
-      kind: 'foreground_changed';
-      /** null: the window does not say, or nothing has focus. */
-      pid: number | null;
-      executable: string | null;
-      appClass: string | null;
-      title: string | null;
-    }
-  | { t: number; kind: 'prohibited_app'; pid: number; executable: string | null; name: string; category: ProhibitedCategory }
-  | {
-      t: number;
-      kind: 'synthetic_input';
-      device: string;
-      /** Injected events in this report. */
-      count: number;
-      /** The policy's accommodation that covers it (logged, never held against anyone). */
-      allowedBy: string | null;
-    }
-  | { t: number; kind: 'display_changed'; count: number; mirrored: boolean }
-  | { t: number; kind: 'virtual_machine'; evidence: string[] }
-  | { t: number; kind: 'remote_session'; evidence: string[] }
-  | { t: number; kind: 'capture_unavailable'; what: string; reason: string }
-  /** Electron's powerMonitor, through the shell. */
-  | { t: number; kind: 'power'; event: 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' };
-
-export type IntegrityObservationKind = IntegrityObservation['kind'];
-
-/** A producer of integrity observations the session starts and stops (the OS watcher, the shell's power events). */
-export interface IntegritySource {
-  readonly name: string;
-  start(emit: (o: IntegrityObservation) => void): void;
-  stop(): void;
-}
-
 /** What took focus from the exam, as far as anyone could tell. */
 export type FocusTarget =
   | { kind: 'prohibited_app'; name: string; category: ProhibitedCategory }

@@ -67,9 +67,9 @@ export const WELL_KNOWN_PROHIBITED: Record<ProhibitedCategory, readonly string[]
 const AppEntrySchema = z
   .string()
   .trim()
-  .min(2, 'a prohibited-app entry needs at least 2 characters')
-  .max(200)
-  .regex(/^[^\p{Cc}]+$/u, 'a prohibited-app entry must be one printable line')
+  .min(2, { message: 'a prohibited-app entry needs at least 2 characters', abort: true })
+  .max(200, { abort: true })
+  .regex(/^[^\p{Cc}]+$/u, { message: 'a prohibited-app entry must be one printable line', abort: true })
   .refine((s) => s.replace(/\*$/, '').replace(/[^\p{L}\p{N}/\\]/gu, '').length >= 2, {
     message: 'a prohibited-app entry must contain at least 2 letters or digits',
   });

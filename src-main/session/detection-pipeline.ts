@@ -1,6 +1,6 @@
 import { ActivityWindower } from '../activity/activity-windower';
 import type { AuditStore } from '../audit/audit-store';
-import type { ActivityPackage, Clock, IntegrityKind, Policy, RawEvent, RiskState, WindowEvent } from '../contract';
+import type { ActivityPackage, Clock, IntegrityKind, IntegrityObservation, Policy, RawEvent, RiskState, WindowEvent } from '../contract';
 import type { AuditPayload } from '../contract/audit-rows';
 import { FlagOrchestrator } from '../detection/orchestrator';
 import { RiskLedger, type ChargeOptions, type IntegrityCharge } from '../detection/risk-ledger';
@@ -86,6 +86,11 @@ export class DetectionPipeline {
   recordIntegrity(kind: IntegrityKind, at: number, message: string): RiskState {
     this.opts.store.append('integrity_event', { kind, at, message });
     return this.ledger.recordIntegrity(kind, at, message);
+  }
+
+  /** What the OS-level capture saw goes into the audit log as evidence; it adds no points here. */
+  recordObservation(o: IntegrityObservation): void {
+    this.opts.store.append('integrity_observation', o);
   }
 
   /**

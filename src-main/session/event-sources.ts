@@ -1,13 +1,9 @@
-import type { IntegrityObservation, IntegritySource, RawEvent, RawEventSource } from '../contract';
+import type { RawEvent, RawEventSource } from '../contract';
 
 export interface EventSourcesOptions {
   sources: readonly RawEventSource[];
-  /** The OS watcher and the shell's power events. */
-  integritySources?: readonly IntegritySource[];
-  /** Where every event of every started source goes. */
+  /** Where every event of every started source goes (integrity observations included). */
   route: (event: RawEvent) => void;
-  /** Where every integrity observation goes. */
-  observe?: (o: IntegrityObservation) => void;
   /** A source that would not start: the exam goes on without it, and the proctor sees why. */
   onStartFailure: (what: string, e: unknown) => void;
   log: (line: string) => void;
@@ -15,20 +11,22 @@ export interface EventSourcesOptions {
 
 /**
  * The event producers of one attempt: raw activity (input hook, system sampler) and
- * integrity observations (OS watcher, power events). Starting is per source: one that fails
- * is reported and left out, the others run. Only the ones that started are stopped, each once.
+ * integrity observations (integrity monitor, power events). Starting is per source: one that
+ * fails is reported and left out, the others run. Only the ones that started are stopped, each once.
  */
 export class EventSources {
-  private readonly started: { name: string; stop(): void }[] = [];
+  private readonly started: RawEventSource[] = [];
 
   constructor(private readonly opts: EventSourcesOptions) {}
 
   start(): void {
     for (const source of this.opts.sources) {
-      this.startOne(source, () => source.start((event) => this.opts.route(event)));
-    }
-    for (const source of this.opts.integritySources ?? []) {
-      this.startOne(source, () => source.start((o) => this.opts.observe?.(o)));
+      try {
+        source.start((event) => this.opts.route(event));
+        this.started.push(source);
+      } catch (e) {
+        this.opts.onStartFailure(`starting ${source.name}`, e);
+      }
     }
   }
 
@@ -39,15 +37,6 @@ export class EventSources {
       } catch (e) {
         this.opts.log(`stopping ${source.name} failed: ${String(e)}`);
       }
-    }
-  }
-
-  private startOne(source: { name: string; stop(): void }, start: () => void): void {
-    try {
-      start();
-      this.started.push(source);
-    } catch (e) {
-      this.opts.onStartFailure(`starting ${source.name}`, e);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { normaliseName, ProhibitedMatcher } from '../capture/integrity/prohibited-matcher';
-import type { FocusTarget, IntegrityObservation } from '../contract/integrity';
+import type { FocusTarget } from '../contract/integrity';
+import type { IntegrityObservation } from '../contract/integrity-observation';
 import { prohibitedLists, SYSTEM_SURFACES, type IntegrityPolicy, type SystemSurface } from '../contract/policy-integrity';
 
 type Foreground = Extract<IntegrityObservation, { kind: 'foreground_changed' }>;

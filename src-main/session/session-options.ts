@@ -1,4 +1,4 @@
-import type { Exam, IntegritySource, Policy, RawEventSource, Scheduler } from '../contract';
+import type { Exam, Policy, RawEventSource, Scheduler } from '../contract';
 import type { SystemCheckRunner } from './pre-exam-check';
 
 export interface ExamSessionOptions {
@@ -8,10 +8,12 @@ export interface ExamSessionOptions {
   dataDir: string;
   studentId: string;
   scheduler?: Scheduler;
-  /** Raw event producers (input hook, system sampler); the session starts and stops them. */
+  /**
+   * Event producers the session starts and stops: input hook, system sampler, and the
+   * integrity monitor and the shell's power events, whose `{kind:'integrity'}` events go to
+   * the integrity watch (the fair ledger) instead of behavioural detection.
+   */
   sources?: RawEventSource[];
-  /** Integrity observers (the OS watcher, the shell's power events); started and stopped with the raw sources. */
-  integritySources?: IntegritySource[];
   /**
    * The pre-exam system check. With one, a new attempt opens in the `checking` phase and its
    * time starts at startExam; without one (tests, tools) it starts at once.

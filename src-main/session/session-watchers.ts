@@ -8,8 +8,8 @@ import type { ExamSessionOptions } from './session-options';
 import type { SessionReporter } from './session-reporter';
 
 /**
- * What watches one attempt while its time runs: the raw event sources into detection, and
- * the integrity sources (OS watcher, power events) into the integrity watch. Only the
+ * What watches one attempt while its time runs: raw activity into detection, and integrity
+ * observations (integrity monitor, power events) into the audit log and the integrity watch. Only the
  * active phase is watched: nothing before the exam starts, nothing after the lock.
  */
 export function createSessionWatchers(a: {
@@ -35,16 +35,24 @@ export function createSessionWatchers(a: {
   });
   const sources = new EventSources({
     sources: opts.sources ?? [],
-    integritySources: opts.integritySources ?? [],
     route: (event) => {
-      if (a.isActive()) a.detection.push(event);
-    },
-    observe: (o) => {
       if (!a.isActive()) return;
+      if (event.kind !== 'integrity') {
+        a.detection.push(event);
+        return;
+      }
+      const o = event.observation;
+      // Two rows, one charge: the observation as the capture saw it is the proctor's evidence;
+      // the integrity watch alone turns it into points (once per observation, on the fair ledger).
+      try {
+        a.detection.recordObservation(o);
+      } catch (e) {
+        reporter.reportError('recording an integrity observation', e);
+      }
       try {
         integrity.observe(o);
       } catch (e) {
-        reporter.reportError(`recording an integrity observation (${o.kind})`, e);
+        reporter.reportError(`charging an integrity observation (${o.kind})`, e);
       }
     },
     onStartFailure: (what, e) => reporter.reportError(what, e),

@@ -1,26 +1,20 @@
-import type { IntegritySource, RawEventSource } from '../contract';
-import type { IntegrityPolicy } from '../contract/policy-integrity';
+import type { IntegrityPolicy, RawEventSource } from '../contract';
 import { InputHook } from '../capture/input-hook';
-import { IntegrityMonitor } from '../capture/integrity/integrity-monitor';
+import { IntegritySource } from '../capture/integrity/integrity-source';
 import { SystemSampler } from '../capture/system-sampler';
 
 /**
- * The OS-level event producers for a real exam: keyboard and mouse (uiohook-napi) and CPU
- * and network load. The session starts them and reports any that cannot run (no X display,
- * hook refused) as a notice and in the audit; the exam goes on without them.
+ * The OS-level event producers for a real exam: keyboard and mouse (uiohook-napi), CPU
+ * and network load, and the integrity monitor (foreground app, prohibited apps, injected
+ * input, displays, VM, remote session). The session starts them and reports any that cannot
+ * run (no X display, hook refused) as a notice and in the audit; the exam goes on without
+ * them. What the integrity monitor cannot watch it reports itself (capture_unavailable).
  */
-export function createCaptureSources(log: (line: string) => void): RawEventSource[] {
+export function createCaptureSources(log: (line: string) => void, integrity: IntegrityPolicy): RawEventSource[] {
   return [
     new InputHook({ log: (m) => log(`capture: ${m}`) }),
     new SystemSampler({ log: (m) => log(`capture: ${m}`) }),
+    new IntegritySource(integrity, { log: (m) => log(`capture: ${m}`) }),
   ];
 }
 
-/**
- * The OS watcher (foreground, injected input, displays), process watch and environment
- * probes as one integrity source; what cannot run reports capture_unavailable itself.
- */
-export function createIntegritySource(policy: IntegrityPolicy): IntegritySource {
-  const monitor = new IntegrityMonitor(policy);
-  return { name: 'OS integrity watcher', start: (emit) => monitor.start(emit), stop: () => monitor.stop() };
-}

@@ -14,7 +14,7 @@ import type { AppLog } from './app-log';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
 import { runSystemCheck } from '../capture/integrity/system-check';
-import { createCaptureSources, createIntegritySource } from './capture-sources';
+import { createCaptureSources } from './capture-sources';
 import { installLockdown, type Lockdown } from './lockdown';
 import { createPowerEvents } from './power-events';
 import { installIpcAdapter } from './ipc-adapter';
@@ -159,9 +159,7 @@ async function start(): Promise<void> {
       policy,
       dataDir,
       studentId: launch.studentId ?? 'student',
-      sources: createCaptureSources(log),
-      integritySources: [createIntegritySource(policy.integrity), createPowerEvents(powerMonitor, screen)],
-      systemCheck: () => runSystemCheck(policy.integrity),
+      sources: [...createCaptureSources(log, policy.integrity), createPowerEvents(powerMonitor, screen)],
       isOwnPid: (pid) => pid === process.pid || app.getAppMetrics().some((m) => m.pid === pid),
       onCloseAllowed: () => lockdown?.allowQuit(),
       ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),

@@ -231,6 +231,20 @@ describe('integrity CLI without an X display', () => {
     expect(r.code).toBe(1);
   });
 
+  it('watch runs until SIGINT or SIGTERM, sent to npm alone or to its whole process group, then exits 0', async () => {
+    for (const [signal, group] of [['SIGINT', true], ['SIGTERM', true], ['SIGTERM', false], ['SIGINT', false]] as const) {
+      const npm = spawn('npm', ['run', '--silent', 'integrity', '--', 'watch'], { cwd: ROOT, env: noDisplay(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const exited = new Promise<number | null>((r) => npm.once('exit', (code) => r(code)));
+      const first = new Promise<string>((r) => createInterface({ input: npm.stdout! }).once('line', r));
+      expect(JSON.parse(await first)).toMatchObject({ kind: 'capture_unavailable' });
+      process.kill(group ? -npm.pid! : npm.pid!, signal);
+      expect(await exited, `${signal} to ${group ? 'the group' : 'npm'}`).toBe(0);
+      // Nothing of it is left behind.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(() => process.kill(-npm.pid!, 0)).toThrow();
+    }
+  });
+
   it('refuses bad usage and a malformed policy with exit code 2 and a clear message', async () => {
     expect(await cli(['watch', '--seconds', 'soon'], noDisplay())).toMatchObject({ code: 2, stderr: expect.stringMatching(/--seconds needs a positive number/) });
     expect(await cli(['scan'], noDisplay())).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "scan"/) });

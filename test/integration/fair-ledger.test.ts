@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy, PolicySchema } from '../../src-main/contract';
-import type { IntegrityObservation, IntegritySource, Policy, Result, SessionSnapshot } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
@@ -18,17 +18,17 @@ function unwrap<T>(r: Result<T>): T {
 }
 
 /** Stands in for the OS watcher: the test says what it observes, the session hears it as from the real one. */
-class FakeOsWatcher implements IntegritySource {
+class FakeOsWatcher implements RawEventSource {
   readonly name = 'fake OS watcher';
-  private emit: ((o: IntegrityObservation) => void) | null = null;
-  start(emit: (o: IntegrityObservation) => void): void {
+  private emit: ((e: RawEvent) => void) | null = null;
+  start(emit: (e: RawEvent) => void): void {
     this.emit = emit;
   }
   stop(): void {
     this.emit = null;
   }
   send(o: IntegrityObservation): void {
-    this.emit?.(o);
+    this.emit?.({ kind: 'integrity', t: o.t, observation: o });
   }
 }
 
@@ -46,7 +46,7 @@ describe('a fair ledger, on the real session with a fake clock', () => {
       studentId: 'student-honest',
       scheduler: clock,
       serverUrl: null,
-      integritySources: [os],
+      sources: [os],
       isOwnPid: (pid) => pid === OWN_PID,
       log: () => {},
     });
@@ -58,7 +58,7 @@ describe('a fair ledger, on the real session with a fake clock', () => {
 
   const page = async (session: ExamSession, focused: boolean) => unwrap(await session.reportWindowEvent({ kind: 'focus', focused }));
   const foreground = (pid: number | null, appClass: string | null, executable: string | null = null, title: string | null = null) =>
-    os.send({ t: clock.now(), kind: 'foreground_changed', pid, appClass, executable, title });
+    os.send({ t: clock.now(), kind: 'foreground_changed', pid, appClass, executable, title, window: 0x400007 });
   const snap = async (session: ExamSession) => unwrap(await session.getSnapshot());
   /** Lets time pass with the scoring and heartbeat timers running, as in a real exam. */
   const pass = (ms: number) => {
@@ -209,7 +209,7 @@ describe('a fair ledger, on the real session with a fake clock', () => {
 
   it('a prohibited app: charged once when first seen, however many sources see it', async () => {
     const { session } = await start(PolicySchema.parse({ schemaVersion: 1, integrity: { lockdown: { leaving: { graceWarnings: 0 } } } }));
-    os.send({ t: clock.now(), kind: 'prohibited_app', pid: 777, executable: '/opt/ChatGPT/chatgpt', name: 'chatgpt', category: 'ai_assistant' });
+    os.send({ t: clock.now(), kind: 'prohibited_app', pid: 777, executable: '/opt/ChatGPT/chatgpt', name: 'chatgpt', category: 'ai_assistant', entry: 'chatgpt', via: 'executable_name' });
     expect((await snap(session)).risk.score).toBe(50);
     // Switching to it is the same observation; it is weighed as time away only.
     foreground(777, 'ChatGPT', '/opt/ChatGPT/chatgpt');
@@ -240,10 +240,10 @@ describe('a fair ledger, on the real session with a fake clock', () => {
       integrity: { syntheticInput: { allow: [{ device: 'onboard', reason: 'on-screen keyboard (accommodation)' }] } },
     });
     const { session } = await start(policy);
-    os.send({ t: clock.now(), kind: 'synthetic_input', device: 'onboard', count: 40, allowedBy: 'on-screen keyboard (accommodation)' });
+    os.send({ t: clock.now(), kind: 'synthetic_input', device: 'onboard', count: 40, keys: 40, buttons: 0, motions: 0, injectedBy: 'xtest', allowedBy: 'on-screen keyboard (accommodation)' });
     expect((await snap(session)).risk.score).toBe(0);
-    os.send({ t: clock.now(), kind: 'synthetic_input', device: 'Virtual core XTEST keyboard', count: 12, allowedBy: null });
-    os.send({ t: clock.now() + 1000, kind: 'synthetic_input', device: 'Virtual core XTEST keyboard', count: 30, allowedBy: null });
+    os.send({ t: clock.now(), kind: 'synthetic_input', device: 'Virtual core XTEST keyboard', count: 12, keys: 12, buttons: 0, motions: 0, injectedBy: 'xtest', allowedBy: null });
+    os.send({ t: clock.now() + 1000, kind: 'synthetic_input', device: 'Virtual core XTEST keyboard', count: 30, keys: 30, buttons: 0, motions: 0, injectedBy: 'xtest', allowedBy: null });
     const s = await snap(session);
     expect(s.risk.score).toBe(policy.ledger.integrityPoints.synthetic_input);
     const rows = integrityRows().filter((r) => r.kind === 'synthetic_input');

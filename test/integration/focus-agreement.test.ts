@@ -9,7 +9,7 @@ import { AuditStore } from '../../src-main/audit/audit-store';
 import { loadNativeAddon } from '../../src-main/capture/integrity/native-addon';
 import { OsWatcher } from '../../src-main/capture/integrity/os-watcher';
 import { defaultPolicy } from '../../src-main/contract';
-import type { IntegritySource } from '../../src-main/contract';
+import type { RawEventSource } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
@@ -74,7 +74,11 @@ describe.skipIf(SKIP)('page focus and the OS watcher agree (Xvfb, openbox, Chrom
 
   it('one departure, seen by the page and the OS, naming what took focus', async () => {
     const watcher = new OsWatcher({ allow: [], runningAccommodations: () => [] });
-    const os: IntegritySource = { name: 'OS watcher', start: (emit) => watcher.start(emit), stop: () => watcher.stop() };
+    const os: RawEventSource = {
+      name: 'OS watcher',
+      start: (emit) => watcher.start((observation) => emit({ kind: 'integrity', t: observation.t, observation })),
+      stop: () => watcher.stop(),
+    };
     const isChromium = (pid: number): boolean => {
       try {
         return /chrom/i.test(readlinkSync(`/proc/${pid}/exe`));
@@ -92,7 +96,7 @@ describe.skipIf(SKIP)('page focus and the OS watcher agree (Xvfb, openbox, Chrom
       dataDir,
       studentId: 'agree',
       serverUrl: null,
-      integritySources: [os],
+      sources: [os],
       isOwnPid: isChromium,
       log: () => {},
     });

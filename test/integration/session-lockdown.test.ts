@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { IntegrityObservation, IntegritySource, Policy, Result } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { hashQuitPassword } from '../../src-main/exam/quit-password';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
@@ -25,7 +25,7 @@ describe('the session before and around the exam: system check, close attempts, 
   const open: ExamSession[] = [];
 
   async function start(
-    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; integritySources?: IntegritySource[] } = {},
+    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; sources?: RawEventSource[] } = {},
   ): Promise<ExamSession> {
     const session = await openExamSession({
       exam: unwrap(loadExamFile(DEMO_EXAM_FILE)),
@@ -36,7 +36,7 @@ describe('the session before and around the exam: system check, close attempts, 
       serverUrl: null,
       ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
       ...(opts.onCloseAllowed ? { onCloseAllowed: opts.onCloseAllowed } : {}),
-      ...(opts.integritySources ? { integritySources: opts.integritySources } : {}),
+      ...(opts.sources ? { sources: opts.sources } : {}),
       log: () => {},
     });
     open.push(session);
@@ -168,17 +168,18 @@ describe('the session before and around the exam: system check, close attempts, 
   });
 
   it('what the exam started with by the policy (a VM warning) is recorded during the exam, not charged; what it did not is', async () => {
-    let emit: ((o: IntegrityObservation) => void) | null = null;
-    const os: IntegritySource = { name: 'fake OS watcher', start: (e) => (emit = e), stop: () => (emit = null) };
+    let toSession: ((e: RawEvent) => void) | null = null;
+    const os: RawEventSource = { name: 'fake OS watcher', start: (e) => (toSession = e), stop: () => (toSession = null) };
+    const emit = (o: IntegrityObservation) => toSession!({ kind: 'integrity', t: o.t, observation: o });
     const check: SystemCheckRunner = async () => ({
       ok: true,
       findings: [{ kind: 'virtual_machine', severity: 'warn', message: 'Vigil is running inside a virtual machine.' }],
     });
-    const session = await start({ systemCheck: check, integritySources: [os] });
+    const session = await start({ systemCheck: check, sources: [os] });
     unwrap(await session.startExam());
-    emit!({ t: clock.now(), kind: 'virtual_machine', evidence: ['the CPU reports the hypervisor flag'] });
+    emit({ t: clock.now(), kind: 'virtual_machine', evidence: ['the CPU reports the hypervisor flag'] });
     expect(unwrap(await session.getSnapshot()).risk.score).toBe(0);
-    emit!({ t: clock.now(), kind: 'remote_session', evidence: ['x11vnc listening on 5900'] });
+    emit({ t: clock.now(), kind: 'remote_session', evidence: ['x11vnc listening on 5900'] });
     expect(unwrap(await session.getSnapshot()).risk.score).toBe(defaultPolicy().ledger.integrityPoints.remote_session);
     const findings = rows().filter((e) => e.kind === 'integrity_finding').map((e) => e.payload.kind);
     expect(findings).toContain('virtual_machine_accepted');

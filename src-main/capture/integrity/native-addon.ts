@@ -1,23 +1,13 @@
 import { createRequire } from 'node:module';
+import type { Display } from '../../contract/integrity-observation';
 
 /**
  * The typed face of `native/` (vigil-native). Only main loads it, only through here, and a
  * load that fails is a reason (a sentence), never an exception that escapes.
  */
 
-export interface NativeDisplay {
-  name: string;
-  /** X11: the X screen; separate screens have separate coordinates, so they never mirror each other. */
-  screen: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  primary: boolean;
-  /** Outputs showing this display: more than one is a mirror. */
-  outputs: number;
-  mirrored: boolean;
-}
+/** A display as the OS reports it (schema in contract/integrity-observation.ts). */
+export type NativeDisplay = Display;
 
 export type NativeEvent =
   | { type: 'foreground'; t: number; pid: number; window: number; executable: string; appClass: string; title: string }

@@ -24,6 +24,7 @@ describe('audit row schemas', () => {
       'risk_changed',
       'answer_saved',
       'integrity_event',
+      'integrity_observation',
       'session_locked',
       'submission',
       'error',

@@ -4,7 +4,7 @@ import { FocusTargetClassifier } from '../../../src-main/session/focus-target';
 
 const classifier = new FocusTargetClassifier(defaultPolicy().integrity, (pid) => pid === 100);
 const fg = (pid: number | null, appClass: string | null, executable: string | null = null, title: string | null = null) =>
-  classifier.classify({ t: 0, kind: 'foreground_changed', pid, appClass, executable, title });
+  classifier.classify({ t: 0, kind: 'foreground_changed', pid, appClass, executable, title, window: 0x400007 });
 
 describe('FocusTargetClassifier: what took focus', () => {
   it('our own window is no departure', () => {
