@@ -160,6 +160,7 @@ async function start(): Promise<void> {
       dataDir,
       studentId: launch.studentId ?? 'student',
       sources: [...createCaptureSources(log, policy.integrity), createPowerEvents(powerMonitor, screen)],
+      systemCheck: () => runSystemCheck(policy.integrity),
       isOwnPid: (pid) => pid === process.pid || app.getAppMetrics().some((m) => m.pid === pid),
       onCloseAllowed: () => lockdown?.allowQuit(),
       ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),

@@ -21,6 +21,7 @@ describe('session: integrity observations', () => {
   let dataDir: string;
   let scheduler: FakeClock;
   let session: ExamSession | null = null;
+  const policy = defaultPolicy();
 
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-session-integrity-'));
@@ -37,7 +38,6 @@ describe('session: integrity observations', () => {
     // stop() keeps `emit`: a native thread can still deliver one observation after it.
     const source = { name: 'integrity-monitor', start: (e: (x: RawEvent) => void) => void (emit = e), stop: () => undefined };
     const exam = unwrap(loadExamFile(DEMO_EXAM_FILE)) as Exam;
-    const policy = defaultPolicy();
     const opts = { exam, policy, dataDir, studentId: 's-1', scheduler, serverUrl: null, log: () => {} };
     const { file, store, restored } = openAttemptFile({ dataDir, examId: exam.id, studentId: 's-1', policy, clock: scheduler });
     session = new ExamSession({ ...opts, sources: [source] }, file, store, scheduler, restored);
@@ -46,7 +46,7 @@ describe('session: integrity observations', () => {
     return { store, send };
   }
 
-  it('records each observation as evidence in the audit log, and adds no points by itself', async () => {
+  it('records each observation as evidence in the audit log; points come from the fair ledger alone, one charge per observation', async () => {
     const { store, send } = start();
     const seen: IntegrityObservation[] = [
       { t: T0 + 10, kind: 'foreground_changed', pid: 4242, executable: '/usr/bin/xterm', appClass: 'XTerm', title: 'notes', window: 77 },
@@ -57,7 +57,16 @@ describe('session: integrity observations', () => {
     for (const o of seen) send(o);
     const rows = store.entries({ limit: 100 }).filter((e) => e.kind === 'integrity_observation');
     expect(rows.map((r) => r.payload)).toEqual(seen);
-    expect(unwrap(await session!.getSnapshot()).risk.score).toBe(0);
+    // The evidence rows add nothing; the ledger warns the first graceable violation (the
+    // prohibited app) and charges the injected input once. The open departure to xterm is
+    // not charged until the student is back (or it has lasted its full time).
+    const charges = store.entries({ limit: 100 }).filter((e) => e.kind === 'integrity_event').map((e) => e.payload as Record<string, unknown>);
+    expect(charges.map((c) => [c.kind, c.points, c.grace])).toEqual([
+      ['prohibited_app', 0, true],
+      ['synthetic_input', policy.ledger.integrityPoints.synthetic_input, false],
+    ]);
+    expect(unwrap(await session!.getSnapshot()).risk.score).toBe(policy.ledger.integrityPoints.synthetic_input);
+    expect(store.entries({ limit: 100 }).filter((e) => e.kind === 'integrity_finding').map((e) => e.payload.kind)).toEqual(['capture_unavailable']);
   });
 
   it('reports an observation the audit log refuses, and goes on', async () => {
