@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, QuitDecision, Result, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
-import { configKey } from '../exam/config-key';
+import { ActiveTimers } from './active-timers';
 import { checkAnswer } from './answer-rules';
 import type { RestoredAttempt } from './attempt-restore';
-import { DetectionPipeline } from './detection-pipeline';
-import { CaptureHeartbeat } from './capture-heartbeat';
 import type { EventSources } from './event-sources';
+import type { CaptureHeartbeat } from './capture-heartbeat';
+import type { DetectionPipeline } from './detection-pipeline';
 import type { IntegrityWatch } from './integrity-watch';
-import { PreExamCheck } from './pre-exam-check';
-import { decideClose, type CloseOutcome } from './quit-guard';
+import type { CloseOutcome } from './quit-guard';
 import type { ExamSessionOptions } from './session-options';
-import { SessionReporter } from './session-reporter';
-import { createSessionWatchers } from './session-watchers';
+import type { SessionLockdown } from './session-lockdown';
+import { createSessionParts } from './session-parts';
+import type { SessionReporter } from './session-reporter';
+import type { SubmissionDelivery } from './submission-delivery';
 import { recordSubmission } from './submission-record';
-import { SubmissionDelivery } from './submission-delivery';
 
 /**
  * One student's attempt at one exam: the state machine (checking -> active -> locked ->
@@ -35,15 +35,13 @@ export class ExamSession implements VigilApi {
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
   private readonly integrity: IntegrityWatch;
-  private readonly check: PreExamCheck | null;
+  private readonly lockdown: SessionLockdown;
   private readonly beats: CaptureHeartbeat;
-  /** What the policy let the exam start with (warnings of the check): not charged again. */
-  private startWarnings: ReadonlySet<string>;
   /** When the exam's time started (null while checking). */
   private startedAt: number | null;
   private deadline: number | null;
   private readonly policy: Policy;
-  private readonly cancelTimers: Array<() => void> = [];
+  private readonly timers: ActiveTimers;
   private started = false;
   private closed = false;
 
@@ -59,50 +57,49 @@ export class ExamSession implements VigilApi {
     private readonly restored: RestoredAttempt | null,
   ) {
     const now = scheduler.now();
-    const { exam, studentId } = opts;
-    this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
     this.sessionId = restored?.sessionId ?? randomUUID();
-    this.beats = new CaptureHeartbeat(store);
-    this.startWarnings = new Set(restored?.startWarnings ?? []);
-    this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, store, () => scheduler.now()) : null;
-    // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
-    this.phase = restored?.phase ?? (this.check ? 'checking' : 'active');
-    this.startedAt = this.phase === 'checking' ? null : (restored?.startedAt ?? now);
-    this.deadline = this.startedAt === null ? null : this.startedAt + exam.durationMinutes * 60_000;
-    this.detection = new DetectionPipeline({
+    ({
+      reporter: this.reporter,
+      beats: this.beats,
+      lockdown: this.lockdown,
+      detection: this.detection,
+      delivery: this.delivery,
+      integrity: this.integrity,
+      sources: this.sources,
+    } = createSessionParts({
+      opts,
       store,
-      clock: scheduler,
+      scheduler,
+      restored,
       policy: this.policy,
       sessionId: this.sessionId,
-      studentId,
-      startAt: now,
-      resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
-      onError: (what, e) => this.reporter.reportError(what, e),
-    });
+      hooks: {
+        phase: () => this.phase,
+        closed: () => this.closed,
+        emit: () => this.emit(),
+        updateRisk: (next) => this.updateRisk(next),
+        begin: (startedAt) => this.begin(startedAt),
+      },
+    }));
+    // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
+    this.phase = restored?.phase ?? (this.lockdown.check ? 'checking' : 'active');
+    this.startedAt = this.phase === 'checking' ? null : (restored?.startedAt ?? now);
+    this.deadline = this.startedAt === null ? null : this.startedAt + opts.exam.durationMinutes * 60_000;
     this.risk = this.detection.riskAt(now);
-    for (const a of store.answers()) this.answers.set(a.questionId, a);
-    this.delivery = new SubmissionDelivery({
-      store,
-      // The server may move between runs (IT's newer policy or the flag); the rules may not.
-      serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
+    this.timers = new ActiveTimers({
       scheduler,
-      configKey: configKey(opts.policy),
-      submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
-      onChange: () => this.emit(),
-      log: (line) => this.reporter.log(line),
-    });
-    ({ integrity: this.integrity, sources: this.sources } = createSessionWatchers({
-      opts,
       policy: this.policy,
-      store,
+      sources: this.sources,
       detection: this.detection,
+      integrity: this.integrity,
+      beats: this.beats,
       reporter: this.reporter,
       isActive: () => this.phase === 'active',
       onRisk: (next) => this.updateRisk(next),
-      onChange: () => this.emit(),
-      acceptedAtStart: () => this.startWarnings,
-    }));
+      onTimeUp: () => this.trySubmit('time_up'),
+    });
+    for (const a of store.answers()) this.answers.set(a.questionId, a);
   }
 
   /**
@@ -144,7 +141,7 @@ export class ExamSession implements VigilApi {
     } else if (this.phase === 'active') {
       this.beginActive(now);
     } else if (this.phase === 'checking') {
-      void this.check?.check().then(() => this.emit());
+      void this.lockdown.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.submitExam('risk_limit');
@@ -212,64 +209,20 @@ export class ExamSession implements VigilApi {
     }
   }
 
-  async runSystemCheck(): Promise<Result<SystemCheckReport>> {
-    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check.');
-    if (this.phase !== 'checking') return err('invalid_input', 'The exam has already started; the system check runs before it.');
-    try {
-      const report = await this.check.check();
-      this.emit();
-      return ok(report);
-    } catch (e) {
-      return this.reporter.storageFailure('recording the system check', e);
-    }
+  runSystemCheck(): Promise<Result<SystemCheckReport>> {
+    return this.lockdown.runSystemCheck();
   }
 
-  /**
-   * Starts the exam's time, after checking the machine once more: a clean check starts it,
-   * warnings the policy allows start it with the warnings on record, a blocking finding
-   * does not. Starting an exam that runs already is a no-op that says so.
-   */
-  async startExam(): Promise<Result<StartExamResult>> {
-    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check; it started when it opened.');
-    if (this.phase !== 'checking') {
-      const last = this.check.report;
-      return last ? ok({ started: this.phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
-    }
-    try {
-      const { check, startedAt } = await this.check.start(() => this.phase === 'checking' && !this.closed);
-      if (startedAt !== null) {
-        this.startWarnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
-        this.phase = 'active';
-        this.startedAt = startedAt;
-        this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;
-        this.beginActive(startedAt);
-      }
-      this.emit();
-      return ok({ started: startedAt !== null, check });
-    } catch (e) {
-      return this.reporter.storageFailure('starting the exam', e);
-    }
+  startExam(): Promise<Result<StartExamResult>> {
+    return this.lockdown.startExam();
   }
 
-  async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
-    const parsed = AcknowledgeWarningInputSchema.safeParse(input);
-    if (!parsed.success) return this.reporter.rejected('acknowledgeWarning', 'Unrecognised warning.');
-    try {
-      this.integrity.acknowledge(parsed.data.id, this.scheduler.now());
-      return ok(null);
-    } catch (e) {
-      return this.reporter.storageFailure('recording that the warning was read', e);
-    }
+  acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
+    return this.lockdown.acknowledgeWarning(input);
   }
 
-  /** The proctor's quit password from the exam window; a match lets the shell close Vigil. */
-  async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
-    const parsed = RequestQuitInputSchema.safeParse(input);
-    if (!parsed.success) return this.reporter.rejected('requestQuit', 'The password could not be read.');
-    const outcome = this.requestClose('proctor_password', parsed.data.password);
-    const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
-    if (allowed) this.opts.onCloseAllowed?.();
-    return ok({ allowed });
+  requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
+    return this.lockdown.requestQuit(input);
   }
 
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
@@ -283,24 +236,9 @@ export class ExamSession implements VigilApi {
     this.reporter.recordRejectedCall(call, reason);
   }
 
-  /**
-   * Someone tries to close Vigil (`via`: the window's close button, the app quitting, the
-   * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
-   * password; audited either way. The shell closes only on an `allowed_*` outcome.
-   */
+  /** Someone tries to close Vigil (SessionLockdown.requestClose). */
   requestClose(via: string, password?: string): CloseOutcome {
-    try {
-      return decideClose(this.store, this.scheduler.now(), {
-        via,
-        submitted: this.phase === 'submitted',
-        ...(password !== undefined ? { password } : {}),
-        passwordHash: this.policy.integrity.lockdown.quitPasswordHash,
-      });
-    } catch (e) {
-      // The attempt cannot be audited: closing is refused rather than unrecorded.
-      this.reporter.reportError('recording a close attempt', e);
-      return 'refused';
-    }
+    return this.lockdown.requestClose(via, password);
   }
 
   /** Delivers queued uploads now (tests, and the shell before quitting). */
@@ -308,22 +246,12 @@ export class ExamSession implements VigilApi {
     return this.delivery.flush();
   }
 
-  /** Closes the windows that have ended and scores them. Called on the window cadence. */
-  private scorePendingPackages(): void {
-    if (this.phase !== 'active') return;
-    try {
-      this.detection.scoreUntil(this.scheduler.now(), (next) => this.updateRisk(next));
-    } catch (e) {
-      this.reporter.reportError('scoring activity', e);
-    }
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
     if (this.phase === 'active') this.detection.saveState();
-    for (const cancel of this.cancelTimers.splice(0)) cancel();
+    this.timers.cancel();
     try {
       if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
     } catch (e) {
@@ -355,7 +283,7 @@ export class ExamSession implements VigilApi {
     this.sources.stop();
     this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
     this.emit();
-    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit')));
+    this.timers.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit'));
   }
 
   private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
@@ -363,7 +291,7 @@ export class ExamSession implements VigilApi {
     if (existing) return existing;
     const submittedAt = this.scheduler.now();
     this.sources.stop();
-    for (const cancel of this.cancelTimers.splice(0)) cancel();
+    this.timers.cancel();
     // Score what is still open, so the last seconds of activity are on the record too
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (this.phase !== 'submitted') {
@@ -395,7 +323,7 @@ export class ExamSession implements VigilApi {
       this.submitExam(reason);
     } catch (e) {
       this.reporter.reportError('submitting', e);
-      this.cancelTimers.push(this.scheduler.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason)));
+      this.timers.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason));
     }
   }
 
@@ -410,7 +338,7 @@ export class ExamSession implements VigilApi {
       deadline: this.deadline,
       risk: this.risk,
       submission: this.delivery.receipt(),
-      systemCheck: this.check?.report ?? null,
+      systemCheck: this.lockdown.check?.report ?? null,
       returnWarning: this.phase === 'active' ? this.integrity.warning : null,
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
     };
@@ -420,26 +348,17 @@ export class ExamSession implements VigilApi {
     return this.deadline !== null && this.scheduler.now() >= this.deadline;
   }
 
-  /** The exam's time runs: sources, scoring, heartbeat, the deadline. */
-  private beginActive(now: number): void {
-    const { scheduler, policy } = this;
-    this.sources.start();
-    this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-    this.cancelTimers.push(scheduler.every(DETECTION_STATE_SAVE_MS, () => this.detection.saveState()));
-    this.cancelTimers.push(scheduler.every(policy.integrity.lockdown.heartbeatSeconds * 1000, () => this.heartbeat()));
-    this.heartbeat();
-    this.cancelTimers.push(scheduler.after(Math.max(0, (this.deadline ?? now) - now), () => this.trySubmit('time_up')));
+  /** The system check let the exam start: its time runs from `startedAt`. */
+  private begin(startedAt: number): void {
+    this.phase = 'active';
+    this.startedAt = startedAt;
+    this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;
+    this.beginActive(startedAt);
   }
 
-  /** Capture is alive: a relaunch after a crash reads this to say how long it was off. */
-  private heartbeat(): void {
-    if (this.phase !== 'active') return;
-    try {
-      this.integrity.tick(this.scheduler.now());
-      this.beats.beat(this.scheduler.now());
-    } catch (e) {
-      this.reporter.reportError('recording the capture heartbeat', e);
-    }
+  /** The exam's time runs: sources, scoring, heartbeat, the deadline. */
+  private beginActive(now: number): void {
+    this.timers.begin(now, this.deadline ?? now);
   }
 
   private emit(): void {
@@ -448,8 +367,6 @@ export class ExamSession implements VigilApi {
 }
 
 const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
-/** How often the learnt baselines are saved; a crash loses at most this much learning. */
-const DETECTION_STATE_SAVE_MS = 60_000;
 /** A forced submission (time up, lock) that could not be written is tried again this often. */
 const SUBMIT_RETRY_MS = 5_000;
 /** How long a lock waits for the page's last saves before submitting. */
