@@ -11,19 +11,21 @@ import type { CaptureHeartbeat } from './capture-heartbeat';
 import type { DetectionPipeline } from './detection-pipeline';
 import type { IntegrityWatch } from './integrity-watch';
 import type { CloseOutcome } from './quit-guard';
+import { SessionEnding } from './session-ending';
 import type { ExamSessionOptions } from './session-options';
 import type { SessionLockdown } from './session-lockdown';
 import { createSessionParts } from './session-parts';
 import type { SessionReporter } from './session-reporter';
 import type { SubmissionDelivery } from './submission-delivery';
-import { recordSubmission } from './submission-record';
 
 /**
  * One student's attempt at one exam: the state machine (checking -> active -> locked ->
  * submitted; `checking` only with a pre-exam system check) and
  * the verbs behind `window.vigil`, identical under Electron's IPC and under Playwright's
- * bridge. Detection, delivery and the event sources are its parts; it decides what a risk
- * score or a deadline means for the attempt and records each decision in the audit log.
+ * bridge. Its parts (session-parts.ts): detection and the fair ledger, delivery, the event
+ * sources and the integrity watch, the lock (session-lockdown.ts), the running exam's timers
+ * (active-timers.ts) and its ending (session-ending.ts). It owns the phase and the risk and
+ * decides what a score or a deadline means for the attempt.
  */
 export class ExamSession implements VigilApi {
   readonly sessionId: string;
@@ -42,6 +44,7 @@ export class ExamSession implements VigilApi {
   private deadline: number | null;
   private readonly policy: Policy;
   private readonly timers: ActiveTimers;
+  private readonly ending: SessionEnding;
   private started = false;
   private closed = false;
 
@@ -97,7 +100,27 @@ export class ExamSession implements VigilApi {
       reporter: this.reporter,
       isActive: () => this.phase === 'active',
       onRisk: (next) => this.updateRisk(next),
-      onTimeUp: () => this.trySubmit('time_up'),
+      onTimeUp: () => this.ending.trySubmit('time_up'),
+    });
+    this.ending = new SessionEnding({
+      store,
+      scheduler,
+      exam: opts.exam,
+      studentId: opts.studentId,
+      sessionId: this.sessionId,
+      sources: this.sources,
+      timers: this.timers,
+      detection: this.detection,
+      integrity: this.integrity,
+      delivery: this.delivery,
+      reporter: this.reporter,
+      phase: () => this.phase,
+      setPhase: (p) => (this.phase = p),
+      risk: () => this.risk,
+      answers: () => [...this.answers.values()],
+      closed: () => this.closed,
+      updateRisk: (next) => this.updateRisk(next),
+      emit: () => this.emit(),
     });
     for (const a of store.answers()) this.answers.set(a.questionId, a);
   }
@@ -137,14 +160,14 @@ export class ExamSession implements VigilApi {
 
     if (this.phase === 'active' && this.risk.locked) {
       // A crash after the score reached 100 but before the lock was written: lock now.
-      this.lockAndSubmit();
+      this.ending.lock();
     } else if (this.phase === 'active') {
       this.beginActive(now);
     } else if (this.phase === 'checking') {
       void this.lockdown.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
-      this.submitExam('risk_limit');
+      this.ending.submit('risk_limit');
     }
   }
 
@@ -158,7 +181,7 @@ export class ExamSession implements VigilApi {
     const parsed = SaveAnswerInputSchema.safeParse(input);
     if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
     // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.pastDeadline()) this.trySubmit('time_up');
+    if (this.phase === 'active' && this.pastDeadline()) this.ending.trySubmit('time_up');
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
@@ -192,7 +215,7 @@ export class ExamSession implements VigilApi {
 
   async lockFlushed(): Promise<Result<null>> {
     // Only a lock waits for the page; at any other time this changes nothing.
-    if (this.phase === 'locked') this.trySubmit('risk_limit');
+    if (this.phase === 'locked') this.ending.trySubmit('risk_limit');
     return ok(null);
   }
 
@@ -203,27 +226,17 @@ export class ExamSession implements VigilApi {
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
       const reason = this.phase === 'locked' ? 'risk_limit' : this.pastDeadline() ? 'time_up' : 'student';
-      return ok(this.submitExam(reason));
+      return ok(this.ending.submit(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
     }
   }
 
-  runSystemCheck(): Promise<Result<SystemCheckReport>> {
-    return this.lockdown.runSystemCheck();
-  }
-
-  startExam(): Promise<Result<StartExamResult>> {
-    return this.lockdown.startExam();
-  }
-
-  acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
-    return this.lockdown.acknowledgeWarning(input);
-  }
-
-  requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
-    return this.lockdown.requestQuit(input);
-  }
+  // The lock's verbs (system check, start, warning, quit): session-lockdown.ts.
+  readonly runSystemCheck = (): Promise<Result<SystemCheckReport>> => this.lockdown.runSystemCheck();
+  readonly startExam = (): Promise<Result<StartExamResult>> => this.lockdown.startExam();
+  readonly acknowledgeWarning = (input: { id: string }): Promise<Result<null>> => this.lockdown.acknowledgeWarning(input);
+  readonly requestQuit = (input: { password: string }): Promise<Result<QuitDecision>> => this.lockdown.requestQuit(input);
 
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
     return this.reporter.subscribe(listener);
@@ -269,62 +282,7 @@ export class ExamSession implements VigilApi {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
       this.emit();
     }
-    if (next.locked && this.phase === 'active') this.lockAndSubmit();
-  }
-
-  /**
-   * At 100: lock, flush answers, auto-submit, record why. The page saves what it still holds
-   * (text inside its autosave delay) when it sees the lock and then says so (lockFlushed);
-   * the submission waits for that, or for LOCK_FLUSH_MAX_MS when the page is gone. A fixed
-   * short wait lost the last words on a loaded machine, where the page saw the lock late.
-   */
-  private lockAndSubmit(): void {
-    this.phase = 'locked';
-    this.sources.stop();
-    this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
-    this.emit();
-    this.timers.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit'));
-  }
-
-  private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
-    const existing = this.delivery.receipt();
-    if (existing) return existing;
-    const submittedAt = this.scheduler.now();
-    this.sources.stop();
-    this.timers.cancel();
-    // Score what is still open, so the last seconds of activity are on the record too
-    // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
-    if (this.phase !== 'submitted') {
-      if (this.phase === 'active') this.integrity.settle(submittedAt);
-      this.detection.scoreUntil(submittedAt, (next) => this.updateRisk(next));
-    }
-    const { receipt, seq } = recordSubmission(this.store, {
-      sessionId: this.sessionId,
-      studentId: this.opts.studentId,
-      examId: this.opts.exam.id,
-      submittedAt,
-      reason,
-      answers: [...this.answers.values()],
-      risk: this.risk,
-    });
-    this.phase = 'submitted';
-    this.delivery.track(receipt, seq);
-    this.emit();
-    return receipt;
-  }
-
-  /**
-   * The exam must end (time up, lock): a submission that cannot be written is reported and
-   * retried, never thrown out of a timer or left waiting for a restart.
-   */
-  private trySubmit(reason: SubmissionReceipt['reason']): void {
-    if (this.closed) return; // the next open finishes it (restored phase, deadline)
-    try {
-      this.submitExam(reason);
-    } catch (e) {
-      this.reporter.reportError('submitting', e);
-      this.timers.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason));
-    }
+    if (next.locked && this.phase === 'active') this.ending.lock();
   }
 
   private snapshot(): SessionSnapshot {
@@ -367,7 +325,3 @@ export class ExamSession implements VigilApi {
 }
 
 const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
-/** A forced submission (time up, lock) that could not be written is tried again this often. */
-const SUBMIT_RETRY_MS = 5_000;
-/** How long a lock waits for the page's last saves before submitting. */
-const LOCK_FLUSH_MAX_MS = 15_000;
