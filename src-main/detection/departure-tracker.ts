@@ -16,6 +16,8 @@ export class DepartureTracker {
   private osAway = false;
   private locked = false;
   private since: number | null = null;
+  /** When settle() last closed the open part (the rest of that absence runs from then). */
+  private settledAt: number | null = null;
   private target: FocusTarget | null = null;
   private readonly seenBy = new Set<Departure['seenBy'][number]>();
   /** The last foreign foreground, so a page blur just after it knows where focus went. */
@@ -72,6 +74,7 @@ export class DepartureTracker {
     if (this.since === null || this.target === null) return null;
     const d: Departure = { from: this.since, to: Math.max(t, this.since), target: this.target, seenBy: [...this.seenBy] };
     this.since = t;
+    this.settledAt = t;
     return d;
   }
 
@@ -104,9 +107,12 @@ export class DepartureTracker {
   private maybeReturn(t: number): Departure | null {
     if (this.since === null || this.pageAway || this.osAway || this.locked) return null;
     const d: Departure = { from: this.since, to: Math.max(t, this.since), target: this.target!, seenBy: [...this.seenBy] };
+    // Back at the very moment an absence was settled: nothing is left of it to charge again.
+    const nothingLeft = this.settledAt === this.since && d.to === d.from;
     this.since = null;
     this.target = null;
+    this.settledAt = null;
     this.seenBy.clear();
-    return d;
+    return nothingLeft ? null : d;
   }
 }

@@ -47,6 +47,17 @@ describe('DepartureTracker (one departure however many sources see it)', () => {
     expect(late.page(true, 90_100)).toMatchObject({ from: 30_000, target: { surface: 'screen_lock' } });
   });
 
+  it('a return at the very moment an absence was settled adds no empty second departure', () => {
+    const t = new DepartureTracker(1500);
+    t.page(false, 0);
+    expect(t.settle(15_000)).toMatchObject({ from: 0, to: 15_000 });
+    expect(t.page(true, 15_000)).toBeNull();
+    expect(t.awaySince).toBeNull();
+    // A later absence is its own departure again.
+    t.page(false, 20_000);
+    expect(t.page(true, 21_000)).toMatchObject({ from: 20_000, to: 21_000 });
+  });
+
   it('settle closes the open part and keeps the student away from then on', () => {
     const t = new DepartureTracker(1500);
     t.page(false, 0);
