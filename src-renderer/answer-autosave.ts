@@ -9,6 +9,8 @@ export interface AutosaveOptions {
   debounceMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Wait before resending a save the engine refused as too fast (it did nothing with it). */
+  tooFastRetryMs?: number;
 }
 
 interface Entry {
@@ -35,12 +37,14 @@ export class AnswerAutosave {
   private readonly debounceMs: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly tooFastRetryMs: number;
   private disposed = false;
 
   constructor(private readonly opts: AutosaveOptions) {
     this.debounceMs = opts.debounceMs ?? 300;
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
     this.retryMaxMs = opts.retryMaxMs ?? 15_000;
+    this.tooFastRetryMs = opts.tooFastRetryMs ?? 250;
   }
 
   /** The field changed: save after the debounce. */
@@ -123,6 +127,11 @@ export class AnswerAutosave {
       this.opts.onState(questionId, { kind: 'saving' });
       const result = await this.callSave({ questionId, value });
       if (this.disposed) return;
+      if (!result.ok && result.error.code === 'too_fast') {
+        // Not a failure: the engine is pacing this page. The text stays pending and is resent.
+        this.schedule(questionId, e, this.tooFastRetryMs);
+        return;
+      }
       if (!result.ok) {
         e.failures += 1;
         const final = FINAL_ERRORS.has(result.error.code);

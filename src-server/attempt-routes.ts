@@ -158,6 +158,7 @@ function response(ctx: ServerContext, a: AttemptRecord, exam: ExamRecord, includ
     startedAt: a.startedAt,
     deadline: a.deadline,
     token: attemptToken(ctx.tokenSecret, a.sessionId),
+    serverPublicKey: ctx.serverPublicKey,
     exam: exam.exam,
     origin: a.origin,
     attempt: { number: a.attemptNumber, secondAttemptOf: a.secondAttemptOf, flags: attemptFlags(a) },

@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { addAttemptRoutes } from './attempt-routes';
 import { addCheckpointRoutes } from './checkpoint-routes';
 import { tokenSession } from './credentials';
+import type { RateLimit } from './client-rate-limit';
 import { HttpError, Router, headerValue, readBody, type RouteResult } from './http-router';
+import { LiveScorer } from './live-scorer';
+import { attachLiveStream, type LiveStream } from './live-stream';
+import { orderSigner } from './order-signing';
+import { addPredictRoute } from './predict-route';
+import { PROCTOR_ORDER_EVENT, addProctorOrderRoutes } from './proctor-order-routes';
+import { addProctorLive } from './proctor-live';
+import { addLiveViewPage } from './live-view-page';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -37,6 +45,10 @@ export interface ExamServerOptions {
   allowUnregisteredUploads?: boolean;
   /** The server's clock (epoch ms); tests move it. */
   now?: () => number;
+  /** `/predict` requests per client per second (default 20). */
+  predictRateLimit?: RateLimit;
+  /** Streamed events are scored in windows of this length (default 5 s). */
+  liveWindowMs?: number;
 }
 
 export interface ExamServer {
@@ -48,6 +60,10 @@ export interface ExamServer {
   httpServer: Server;
   /** Where features add routes (`/predict`, live views). */
   router: Router;
+  /** Live risk per subject (`/predict` sample ids, streaming attempts), with the app's detection code. */
+  scorer: LiveScorer;
+  /** The seed's Socket.IO channel on the same port. */
+  live: LiveStream;
   /** The attempt a token was issued for, or null: for channels beside HTTP (Socket.IO). */
   attemptForToken(token: string): AttemptRecord | null;
   close(): Promise<void>;
@@ -71,8 +87,10 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   const log = opts.log ?? (() => undefined);
   const seen: { method: string; path: string; status: number; key: string | null }[] = [];
   let available = true;
+  const signer = orderSigner(store.tokenSecret());
   const ctx: ServerContext = {
     storage: store,
+    serverPublicKey: signer.publicKey,
     tokenSecret: store.tokenSecret(),
     now: opts.now ?? Date.now,
     proctorToken: opts.proctorToken ?? null,
@@ -86,6 +104,18 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   addCheckpointRoutes(router, ctx);
   addUploadRoutes(router, ctx);
   addProctorRoutes(router, ctx);
+  const scorer = new LiveScorer({ now: ctx.now });
+  addPredictRoute(router, scorer, opts.predictRateLimit);
+  // The live channel attaches once the port is open; orders issued before have no one to reach.
+  let live: LiveStream | null = null;
+  const proctorLive = addProctorLive(router, ctx, scorer, () => live);
+  addProctorOrderRoutes(router, ctx, signer, {
+    deliver: (signed) => {
+      live?.toAttempt(signed.order.sessionId, PROCTOR_ORDER_EVENT, signed);
+      proctorLive.orderIssued(signed);
+    },
+  });
+  addLiveViewPage(router);
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -137,6 +167,18 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     throw error;
   }
   const actualPort = (server.address() as AddressInfo).port;
+  const attemptForToken = (token: string): AttemptRecord | null => {
+    const sessionId = tokenSession(ctx.tokenSecret, token);
+    return sessionId === null ? null : (store.attempt(sessionId) ?? null);
+  };
+  live = attachLiveStream({
+    httpServer: server,
+    scorer,
+    now: ctx.now,
+    windowMs: opts.liveWindowMs,
+    attemptForToken,
+  });
+  proctorLive.attach(live);
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
@@ -144,12 +186,12 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     store,
     httpServer: server,
     router,
-    attemptForToken(token) {
-      const sessionId = tokenSession(ctx.tokenSecret, token);
-      return sessionId === null ? null : (store.attempt(sessionId) ?? null);
-    },
+    scorer,
+    live,
+    attemptForToken,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        live?.close();
         server.close((error) => {
           if (ownsStore) store.close();
           if (error) reject(error);

@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import { SECOND_ATTEMPT_RULES, type SecondAttemptRule } from '../src-main/contract/exam-server-api';
 import { issueAccessCodes, putExam } from './exam-admin';
 import { startExamServer } from './exam-server';
+import { DEFAULT_PREDICT_RATE } from './predict-route';
 import { SqliteExamStorage } from './sqlite-storage';
 
 const DEFAULT_PORT = 7000; // the seed's Flask API port
 const PROCTOR_TOKEN_FILE = 'proctor-token';
 const USAGE = `usage: npm run exam-server -- --data-dir DIR [--port N] [--quiet]
          [--load-exam EXAM.json [--second-attempt refuse|flag] [--add-student ID]...]
-         [--proctor-token-file FILE] [--allow-unregistered-uploads]`;
+         [--proctor-token-file FILE] [--allow-unregistered-uploads] [--predict-rate N] [--trust-proxy]`;
 
 async function main(): Promise<void> {
   let storage: SqliteExamStorage | null = null;
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
         'add-student': { type: 'string', multiple: true },
         'proctor-token-file': { type: 'string' },
         'allow-unregistered-uploads': { type: 'boolean' },
+        'predict-rate': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
       },
     });
     const dataDir = values['data-dir'];
@@ -35,6 +38,10 @@ async function main(): Promise<void> {
     if (values.port !== undefined) {
       port = Number(values.port);
       if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+    }
+    const predictRate = values['predict-rate'] === undefined ? undefined : Number(values['predict-rate']);
+    if (predictRate !== undefined && !(Number.isInteger(predictRate) && predictRate >= 1)) {
+      throw new Error(`--predict-rate must be a whole number of requests per client per second (1 or more), got "${values['predict-rate']}"`);
     }
     const secondAttempt = values['second-attempt'];
     if (secondAttempt !== undefined && !SECOND_ATTEMPT_RULES.includes(secondAttempt as SecondAttemptRule)) {
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
       store: storage,
       proctorToken: proctorToken.value,
       allowUnregisteredUploads: values['allow-unregistered-uploads'] ?? false,
+      predictRateLimit: { perSecond: predictRate ?? DEFAULT_PREDICT_RATE.perSecond, trustProxy: values['trust-proxy'] ?? false },
       log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
     }).catch((error: NodeJS.ErrnoException) => {
       throw new Error(error.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port N` : error.message);

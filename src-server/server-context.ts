@@ -22,6 +22,8 @@ export interface ServerContext {
   proctorToken: string | null;
   allowUnregisteredUploads: boolean;
   faults: ExamServerFault[];
+  /** The server's Ed25519 public key (base64, raw), handed out at registration for proctor orders. */
+  serverPublicKey: string;
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;

@@ -91,6 +91,22 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       CREATE INDEX uploads_by_session ON uploads (session_id, id);
     `,
   },
+  {
+    version: 20,
+    name: 'proctor orders',
+    sql: `
+      CREATE TABLE proctor_orders (
+        session_id TEXT NOT NULL REFERENCES attempts (session_id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        order_id TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL CHECK (action IN ('lock', 'unlock', 'extend')),
+        signed TEXT NOT NULL CHECK (json_valid(signed)),
+        issued_by TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SERVER_SCHEMA_VERSION = SERVER_MIGRATIONS.at(-1)!.version;

@@ -11,8 +11,10 @@ import type {
   RecordedResponse,
   SessionUploads,
   StoredUpload,
+  StoredProctorOrder,
   UploadKind,
 } from './storage';
+import type { SignedProctorOrder } from '../src-main/contract/proctor-order';
 import { migrateServerDatabase } from './sqlite-migrations';
 
 export const DATABASE_FILE = 'exam-server.db';
@@ -168,6 +170,23 @@ export class SqliteExamStorage implements ExamServerStorage {
         a.sessionId, a.examId, a.studentId, a.deviceId, a.appVersion, a.policyHash, a.k0, a.origin, a.startedAt,
         a.clientStartedAt, a.deadline, a.attemptNumber, a.secondAttemptOf, a.createdAt,
       );
+  }
+
+  addProctorOrder(signed: SignedProctorOrder, issuedBy: string): void {
+    const o = signed.order;
+    this.sql('INSERT INTO proctor_orders (session_id, seq, order_id, action, signed, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      o.sessionId, o.seq, o.orderId, o.action, JSON.stringify(signed), issuedBy, o.issuedAt,
+    );
+  }
+
+  proctorOrders(sessionId: string): StoredProctorOrder[] {
+    const rows = this.sql('SELECT signed, issued_by FROM proctor_orders WHERE session_id = ? ORDER BY seq').all(sessionId) as { signed: string; issued_by: string }[];
+    return rows.map((r) => ({ signed: JSON.parse(r.signed) as SignedProctorOrder, issuedBy: r.issued_by }));
+  }
+
+  setDeadline(sessionId: string, deadline: number): void {
+    const changed = this.sql('UPDATE attempts SET deadline = ? WHERE session_id = ?').run(deadline, sessionId).changes;
+    if (changed !== 1) throw new Error(`no attempt ${sessionId} to move the deadline of`);
   }
 
   attempt(sessionId: string): AttemptRecord | undefined {

@@ -1,3 +1,4 @@
+import type { SignedProctorOrder } from '../src-main/contract/proctor-order';
 import type { AttemptOrigin, CheckpointRefusalReason, ExamSettings } from '../src-main/contract/exam-server-api';
 
 /** One upload the server accepted. */
@@ -69,6 +70,12 @@ export interface CheckpointRefusal {
 
 export type UploadKind = 'flag' | 'submission';
 
+export interface StoredProctorOrder {
+  signed: SignedProctorOrder;
+  /** Who ordered it (the proctor credential is shared, so for now always 'proctor'). */
+  issuedBy: string;
+}
+
 /**
  * Everything the exam server keeps. Calls are synchronous so a route's reads and writes
  * happen with nothing interleaved (Node runs one handler step at a time); `transaction`
@@ -106,6 +113,13 @@ export interface ExamServerStorage {
   /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
   uploads(): Record<string, SessionUploads>;
   uploadsOf(sessionId: string): SessionUploads;
+
+  /** A signed proctor order, kept as issued (the server's audit of it). */
+  addProctorOrder(signed: SignedProctorOrder, issuedBy: string): void;
+  /** Oldest first. */
+  proctorOrders(sessionId: string): StoredProctorOrder[];
+  /** A time extension moves the attempt's deadline on the server too. */
+  setDeadline(sessionId: string, deadline: number): void;
 
   close(): void;
 }

@@ -1,7 +1,10 @@
 import type { AuditKind, AuditPayload } from '../contract/audit-rows';
 import { checkAuditPayload, isAuditKind } from '../contract/audit-rows';
 import { AuditStoreError } from './audit-store-error';
+import { randomBytes } from 'node:crypto';
+import { inspectChain, type ChainInspection } from './chain-verifier';
 import { GENESIS_HASH, rowHash } from './hash-chain';
+import { evolveKey, evolveKeyBy, KEY_BYTES, tagFor, type Checkpoint } from './keyed-chain';
 import type { StoreContext } from './store-context';
 import { encodeJson } from './store-context';
 
@@ -11,7 +14,15 @@ interface AuditRowMeta {
   at: number;
   prevHash: string;
   hash: string;
+  /** HMAC of `hash` under the row's key; null on rows written before the chain was keyed. */
+  tag?: string | null;
 }
+
+const HEAD_UPSERT =
+  'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash';
+
+/** The schema that keyed the chain (tag column, chain_key table). */
+export const KEYED_SINCE = 40;
 
 /**
  * One row as export and tests see it: the payload parsed with its kind's schema. A row that
@@ -47,6 +58,7 @@ interface AuditRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  tag: string | null;
 }
 
 /** The hash-chained audit table and its head. Writes run inside the caller's transaction. */
@@ -71,27 +83,106 @@ export class AuditChain {
     return this.appendEncoded(kind, text);
   }
 
-  /** Inside a transaction: chains one row whose payload `validate` has passed. */
+  /**
+   * Inside a transaction: chains one row whose payload `validate` has passed, seals it with
+   * the current key and replaces that key with its evolution, so the key that sealed this
+   * row is gone once the transaction commits.
+   */
   appendEncoded<K extends AuditKind>(kind: K, payloadText: string): AuditRecord & { kind: K } {
-    const { db } = this.ctx;
     const head = this.readHead();
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
-    const at = Math.round(this.ctx.now());
+    const at = this.ctx.time();
     const hash = rowHash({ seq, at, kind, payload: payloadText, prevHash });
-    db.prepare('INSERT INTO audit (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+    // A file nobody gave a key (one migrated from schema 30, a bare store in a test) gets a
+    // local one: its tags then prove nothing to anyone else, which docs/trust.md says.
+    const key = this.currentKey() ?? this.installKeyAt(randomBytes(KEY_BYTES), seq - 1);
+    const tag = tagFor(key, hash);
+    this.ctx.stmt('INSERT INTO audit (seq, at, kind, payload, prev_hash, hash, tag) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       seq,
       at,
       kind,
       payloadText,
       prevHash,
       hash,
+      tag,
     );
-    db.prepare(
-      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
-    ).run(seq, hash);
+    this.ctx.stmt(HEAD_UPSERT).run(seq, hash);
+    this.ctx.stmt('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1').run(seq, evolveKey(key));
     const payload = JSON.parse(payloadText) as AuditPayload<K>;
-    return { valid: true, seq, at, kind, payload, prevHash, hash } as AuditRecord & { kind: K };
+    return { valid: true, seq, at, kind, payload, prevHash, hash, tag } as AuditRecord & { kind: K };
+  }
+
+  /**
+   * Inside a transaction: installs K_0 for a chain that has no key yet, evolved to the key
+   * of the next row. Refuses to replace a key: that would let whoever calls it re-seal.
+   */
+  installKey(k0: Buffer): void {
+    if (this.hasKey()) throw new AuditStoreError('invalid_input', 'This attempt already has a key; it cannot be replaced.');
+    if (k0.length !== KEY_BYTES) throw new AuditStoreError('invalid_input', `K_0 must be ${KEY_BYTES} bytes.`);
+    const headSeq = this.readHead()?.seq ?? 0;
+    this.installKeyAt(evolveKeyBy(k0, headSeq), headSeq);
+  }
+
+  /** Inside a transaction: a new segment's fresh key, sealing the row after the head. */
+  rekey(key: Buffer): void {
+    const old = this.ctx.db.prepare('SELECT sealed_from FROM chain_key WHERE id = 1').get() as { sealed_from: number } | undefined;
+    this.ctx.db.prepare('DELETE FROM chain_key').run();
+    const index = this.readHead()?.seq ?? 0;
+    this.installKeyAt(key, index, old?.sealed_from ?? index + 1);
+  }
+
+  /** Inside a transaction: whether the stored key is there and is the key of the row after the head. */
+  keyInStep(): boolean {
+    const row = this.ctx.db.prepare('SELECT key_index, length(key) AS n FROM chain_key WHERE id = 1').get() as
+      | { key_index: number; n: number }
+      | undefined;
+    return row !== undefined && row.n === KEY_BYTES && row.key_index === (this.readHead()?.seq ?? 0);
+  }
+
+  /** Inside a transaction: after a break, the next row follows the last row as found. */
+  resetHead(head: { seq: number; hash: string }): void {
+    this.ctx.stmt(HEAD_UPSERT).run(head.seq, head.hash);
+  }
+
+  /** Whether the first row is sealed: the attempt began under the keyed chain (schema 40). */
+  keyedFromStart(): boolean {
+    if (this.ctx.schemaVersion < KEYED_SINCE) return false;
+    const row = this.ctx.db.prepare('SELECT tag FROM audit ORDER BY seq LIMIT 1').get() as { tag: string | null } | undefined;
+    return row?.tag != null;
+  }
+
+  hasKey(): boolean {
+    return this.ctx.db.prepare('SELECT 1 FROM chain_key WHERE id = 1').get() !== undefined;
+  }
+
+  /** Checkpoint `{seq, hash, tag}` of row `seq` (default: the head), or null when there is no such sealed row. */
+  checkpoint(seq?: number): Checkpoint | null {
+    return this.ctx.read('read a checkpoint', () => {
+      const target = seq ?? this.readHead()?.seq;
+      if (target === undefined) return null;
+      const row = this.ctx.db.prepare('SELECT seq, hash, tag FROM audit WHERE seq = ?').get(target) as
+        | { seq: number; hash: string; tag: string | null }
+        | undefined;
+      return row && row.tag !== null ? { seq: row.seq, hash: row.hash, tag: row.tag } : null;
+    });
+  }
+
+  /** The whole-chain walk (chain-verifier.ts); tags are checked when K_0 is given. */
+  inspect(k0?: Buffer): ChainInspection {
+    const keyed = this.ctx.schemaVersion >= KEYED_SINCE;
+    return this.ctx.read('verify the audit chain', () => inspectChain(this.ctx.db, { keyed, ...(k0 ? { k0 } : {}) }));
+  }
+
+  private currentKey(): Buffer | undefined {
+    const row = this.ctx.stmt('SELECT key FROM chain_key WHERE id = 1').get() as { key: Buffer } | undefined;
+    return row?.key;
+  }
+
+  /** K_index becomes the current key; rows from `sealedFrom` (default: the next) must carry tags. */
+  private installKeyAt(key: Buffer, index: number, sealedFrom = index + 1): Buffer {
+    this.ctx.db.prepare('INSERT INTO chain_key (id, key_index, key, sealed_from) VALUES (1, ?, ?, ?)').run(index, key, sealedFrom);
+    return key;
   }
 
   /**
@@ -103,41 +194,14 @@ export class AuditChain {
     return this.ctx.read('read the audit head', () => this.readHead() ?? null);
   }
 
-  /** Walks the whole chain and names the first row that does not fit. */
-  verify(): VerifyResult {
-    return this.ctx.read('verify the audit chain', () => {
-      const { db } = this.ctx;
-      const total = (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
-      const broken = (firstBrokenSeq: number, reason: string): VerifyResult => ({ ok: false, rows: total, firstBrokenSeq, reason });
-      let expectedSeq = 1;
-      let prevHash = GENESIS_HASH;
-      const rows = db.prepare('SELECT seq, at, kind, payload, prev_hash, hash FROM audit ORDER BY seq').iterate() as IterableIterator<AuditRow>;
-      for (const row of rows) {
-        if (row.seq !== expectedSeq) {
-          return broken(
-            expectedSeq,
-            row.seq > expectedSeq
-              ? `row ${expectedSeq}${row.seq - expectedSeq > 1 ? `..${row.seq - 1}` : ''} missing (row ${row.seq} follows row ${expectedSeq - 1})`
-              : `row ${row.seq} out of order`,
-          );
-        }
-        if (row.prev_hash !== prevHash) {
-          return broken(row.seq, `prev_hash does not match the hash of row ${row.seq - 1}`);
-        }
-        const expected = rowHash({ seq: row.seq, at: row.at, kind: row.kind, payload: row.payload, prevHash: row.prev_hash });
-        if (row.hash !== expected) {
-          return broken(row.seq, 'hash does not match the row contents (the row was changed)');
-        }
-        prevHash = row.hash;
-        expectedSeq++;
-      }
-      const head = this.readHead();
-      const lastSeq = expectedSeq - 1;
-      if ((head?.seq ?? 0) !== lastSeq || (head !== undefined && head.hash !== prevHash)) {
-        return broken(lastSeq + 1, `the chain ends at row ${lastSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
-      }
-      return { ok: true, rows: total };
-    });
+  /**
+   * Walks the whole chain and names the first row that does not fit, including a break an
+   * earlier restore already recorded (the log was tampered with all the same).
+   */
+  verify(k0?: Buffer): VerifyResult {
+    const found = this.inspect(k0);
+    const first = [...found.acknowledged, ...(found.unacknowledged ? [found.unacknowledged] : [])][0];
+    return first ? { ok: false, rows: found.rows, firstBrokenSeq: first.seq, reason: first.reason } : { ok: true, rows: found.rows };
   }
 
   /** Checks that row `seq` still has the hash a third party recorded for it. */
@@ -160,18 +224,21 @@ export class AuditChain {
   private rows(afterSeq: number, limit: number): AuditRow[] {
     return this.ctx.read('read audit rows', () =>
       this.ctx.db
-        .prepare('SELECT seq, at, kind, payload, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
+        .prepare(
+          `SELECT seq, at, kind, payload, prev_hash, hash, ${this.ctx.schemaVersion >= KEYED_SINCE ? 'tag' : 'NULL AS tag'}
+           FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`,
+        )
         .all(afterSeq, limit) as AuditRow[],
     );
   }
 
   private readHead(): { seq: number; hash: string } | undefined {
-    return this.ctx.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    return this.ctx.stmt('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
   }
 }
 
 function parseRow(row: AuditRow): AuditRecord | InvalidAuditRecord {
-  const meta = { seq: row.seq, at: row.at, prevHash: row.prev_hash, hash: row.hash };
+  const meta = { seq: row.seq, at: row.at, prevHash: row.prev_hash, hash: row.hash, tag: row.tag };
   const invalid = (payload: unknown, problem: string): InvalidAuditRecord => ({ ...meta, valid: false, kind: row.kind, payload, problem });
   let payload: unknown;
   try {
@@ -186,13 +253,13 @@ function parseRow(row: AuditRow): AuditRecord | InvalidAuditRecord {
 }
 
 function toEntry(record: AuditRecord | InvalidAuditRecord): AuditEntry {
-  const { seq, at, kind, prevHash, hash } = record;
-  if (record.valid) return { seq, at, kind, payload: record.payload as Record<string, unknown>, prevHash, hash };
+  const { seq, at, kind, prevHash, hash, tag } = record;
+  if (record.valid) return { seq, at, kind, payload: record.payload as Record<string, unknown>, prevHash, hash, tag };
   const raw = record.payload;
   // Export keeps the shape it always had (an object payload); text that is not an object is kept whole.
   const payload =
     typeof raw === 'object' && raw !== null && !Array.isArray(raw)
       ? (raw as Record<string, unknown>)
       : { unparseable: typeof raw === 'string' && record.problem === 'the payload is not JSON' ? raw : JSON.stringify(raw) };
-  return { seq, at, kind, payload, prevHash, hash, problem: record.problem };
+  return { seq, at, kind, payload, prevHash, hash, tag, problem: record.problem };
 }

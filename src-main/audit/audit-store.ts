@@ -1,9 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuditKind, AuditPayload } from '../contract/audit-rows';
 import type { SavedAnswer } from '../contract/exam';
 import type { OutboxItem, OutboxPort, OutboxRecord, OutboxState } from '../contract/outbox';
 import type { AuditEntry, AuditRecord, InvalidAuditRecord, VerifyResult } from './audit-chain';
-import { AuditChain } from './audit-chain';
+import { AuditChain, KEYED_SINCE } from './audit-chain';
+import { outboxBodyProblem } from './attempt-evidence';
+import { AttemptChecks, type EvidenceReport, type SegmentStart } from './attempt-checks';
+import { appendWithUpload, encodeUpload, type AppendedEntry, type Upload } from './chained-upload';
+import type { ChainInspection } from './chain-verifier';
+import { KEY_BYTES, type Checkpoint } from './keyed-chain';
 import { AuditStoreError } from './audit-store-error';
 import { AnswersTable } from './answers-table';
 import { EngineStateTable } from './engine-state-table';
@@ -11,20 +16,26 @@ import { sha256Hex } from './hash-chain';
 import { databaseSettings, openDatabase } from './open-database';
 import type { OpenDatabaseOptions } from './open-database';
 import { OutboxTable } from './outbox-table';
-import { encodeJson, StoreContext } from './store-context';
+import { encodeJson, requireWellFormed, StoreContext } from './store-context';
 
 export { AUDIT_KINDS } from '../contract/audit-rows';
 export type { AuditKind, AuditPayload } from '../contract/audit-rows';
 export type { AuditEntry, AuditRecord, InvalidAuditRecord, VerifyResult } from './audit-chain';
+export type { ChainBreak, ChainInspection } from './chain-verifier';
+export type { EvidenceProblem } from './attempt-evidence';
+export type { Checkpoint } from './keyed-chain';
 export { AuditStoreError } from './audit-store-error';
 export type { AuditStoreErrorCode } from './audit-store-error';
 
-/** What append returns: the row, and the outbox id (Idempotency-Key) when an upload was queued. */
-export type AppendedEntry<K extends AuditKind = AuditKind> = AuditRecord & { kind: K; outboxId: string | null };
+export type { AppendedEntry } from './chained-upload';
+export type { EvidenceReport, SegmentStart } from './attempt-checks';
 
 export interface AuditStoreOptions extends OpenDatabaseOptions {
   now?: () => number;
 }
+
+/** The path an offline attempt escrows its K_0 to (src-server/attempt-routes.ts). */
+export const keyEscrowPath = (sessionId: string): string => `/api/sessions/${encodeURIComponent(sessionId)}/key-escrow`;
 
 /**
  * One SQLite database per exam attempt: the hash-chained audit log, the latest answers,
@@ -38,12 +49,14 @@ export class AuditStore implements OutboxPort {
   private readonly answerTable: AnswersTable;
   private readonly outbox: OutboxTable;
   private readonly engineState: EngineStateTable;
+  private readonly checks: AttemptChecks;
 
   private constructor(private readonly ctx: StoreContext) {
     this.chain = new AuditChain(ctx);
     this.answerTable = new AnswersTable(ctx);
     this.outbox = new OutboxTable(ctx);
     this.engineState = new EngineStateTable(ctx);
+    this.checks = new AttemptChecks(ctx, this.chain, this.outbox, this.engineState);
   }
 
   static open(file: string, opts: AuditStoreOptions = {}): AuditStore {
@@ -68,22 +81,31 @@ export class AuditStore implements OutboxPort {
    * Appends one audit row and, when given, its upload, in one transaction. The payload must
    * fit its kind's schema (contract/audit-rows.ts); it is stored as given.
    */
-  append<K extends AuditKind>(kind: K, payload: AuditPayload<K>, upload?: { path: string; body: unknown }): AppendedEntry<K> {
+  append<K extends AuditKind>(kind: K, payload: AuditPayload<K>, upload?: Upload): AppendedEntry<K> {
     const payloadText = encodeJson(payload, 'audit payload', true);
-    let uploadRow: { path: string; body: string } | undefined;
-    if (upload !== undefined) {
-      if (typeof upload.path !== 'string' || !upload.path.startsWith('/')) {
-        throw new AuditStoreError('invalid_input', `Upload path must start with "/", got ${JSON.stringify(upload.path)}.`);
-      }
-      uploadRow = { path: upload.path, body: encodeJson(upload.body, 'upload body', false) };
-    }
+    const uploadRow = upload === undefined ? undefined : encodeUpload(upload);
     this.chain.validate(kind, payload);
-    return this.ctx.transaction(`append a ${kind} audit row`, (): AppendedEntry<K> => {
-      const entry = this.chain.appendEncoded(kind, payloadText);
-      if (!uploadRow) return { ...entry, outboxId: null };
-      const id = randomUUID();
-      this.outbox.insert(id, entry.seq, uploadRow.path, uploadRow.body, entry.at);
-      return { ...entry, outboxId: id };
+    return this.ctx.transaction(`append a ${kind} audit row`, () => appendWithUpload(this.chain, this.outbox, kind, payloadText, uploadRow));
+  }
+
+  /**
+   * Starts the attempt's chain: installs K_0 (the server's, or one made here when there is
+   * none) and writes session_started, and, when `escrow` gives one, the upload that hands
+   * a locally made K_0 to the server, all in one transaction. Returns K_0 and whether it
+   * was made here; the caller keeps it only as long as it needs to.
+   */
+  startAttempt(
+    payload: AuditPayload<'session_started'>,
+    opts: { k0?: Buffer; escrow?: (k0: Buffer) => Upload | null } = {},
+  ): { entry: AppendedEntry<'session_started'>; k0: Buffer; generated: boolean } {
+    const payloadText = encodeJson(payload, 'audit payload', true);
+    this.chain.validate('session_started', payload);
+    const k0 = opts.k0 ?? randomBytes(KEY_BYTES);
+    const escrow = opts.k0 === undefined && opts.escrow ? opts.escrow(k0) : null;
+    const uploadRow = escrow ? encodeUpload(escrow) : undefined;
+    return this.ctx.transaction('start the attempt', () => {
+      this.chain.installKey(k0);
+      return { entry: appendWithUpload(this.chain, this.outbox, 'session_started', payloadText, uploadRow), k0, generated: opts.k0 === undefined };
     });
   }
 
@@ -96,6 +118,8 @@ export class AuditStore implements OutboxPort {
       throw new AuditStoreError('invalid_input', 'saveAnswer needs a non-empty questionId and a string value.');
     }
     const { questionId, value } = input;
+    requireWellFormed(questionId, 'The question id');
+    requireWellFormed(value, 'The answer');
     return this.ctx.transaction(`save the answer to ${questionId}`, (): SavedAnswer => {
       const revision = this.answerTable.nextRevision(questionId);
       const entry = this.chain.append('answer_saved', { questionId, revision, length: value.length, sha256: sha256Hex(value) });
@@ -109,9 +133,53 @@ export class AuditStore implements OutboxPort {
     return this.answerTable.all();
   }
 
-  /** Walks the whole chain and names the first row that does not fit. */
-  verify(): VerifyResult {
-    return this.chain.verify();
+  /**
+   * Walks the whole chain and names the first row that does not fit; with K_0 (the
+   * proctor's, from the server) every tag is checked too.
+   */
+  verify(k0?: Buffer): VerifyResult {
+    return this.chain.verify(k0);
+  }
+
+  /** The walk in detail: breaks already recorded in a segment, the new one, untagged rows. */
+  inspect(k0?: Buffer): ChainInspection {
+    return this.chain.inspect(k0);
+  }
+
+  /** Checkpoint `{seq, hash, tag}` of row `seq` (default: the newest row), for the exam server. */
+  checkpoint(seq?: number): Checkpoint | null {
+    return this.chain.checkpoint(seq);
+  }
+
+  /** Queues the newest row's checkpoint for the server at `path`, with its own audit row. */
+  queueCheckpoint(path: string): AppendedEntry<'checkpoint_queued'> | null {
+    const cp = this.checkpoint();
+    return cp ? this.append('checkpoint_queued', cp, { path, body: cp }) : null;
+  }
+
+  /** Whether the stored key is present and is the key of the next row (a local consistency check only). */
+  keyInStep(): boolean {
+    return this.ctx.schemaVersion >= KEYED_SINCE && this.ctx.read('read the chain key', () => this.chain.keyInStep());
+  }
+
+  /** Answers, pending upload bodies and detector state that do not match what the chain recorded. */
+  evidenceProblems(): EvidenceReport {
+    return this.checks.evidenceProblems();
+  }
+
+  /** Records a finding of tampering, and the segment it starts (attempt-checks.ts). */
+  recordTampering(finding: AuditPayload<'log_tampered'>, upload: Upload | null, segment?: SegmentStart): AppendedEntry<'log_tampered'> {
+    return this.checks.recordTampering(finding, upload, segment);
+  }
+
+  /** Refuses for good every pending upload whose body does not match its record; returns how many. */
+  refuseTamperedUploads(now: number): number {
+    return this.checks.refuseTamperedUploads(now);
+  }
+
+  /** Drops untrusted detector state (after its finding), so the detectors start afresh. */
+  dropEngineState(key: string): void {
+    this.checks.dropEngineState(key);
   }
 
   /** The newest row's seq and hash: the anchor sent with the submission. */
@@ -134,12 +202,31 @@ export class AuditStore implements OutboxPort {
     return this.chain.records(opts);
   }
 
+  /**
+   * Pending uploads now due. A body that is not the one its upload_queued row hashed is
+   * never sent: it is refused here for good, with an `error` row naming it (the restore's
+   * integrity check records the log_tampered finding).
+   */
   dueOutbox(now: number, limit: number): OutboxItem[] {
-    return this.outbox.due(now, limit);
+    const items: OutboxItem[] = [];
+    for (const { bodyText, ...item } of this.outbox.due(now, limit)) {
+      const problem = this.ctx.read('check an upload', () => outboxBodyProblem(this.ctx.db, { id: item.id, auditSeq: item.auditSeq, bodyText }));
+      if (problem === null) items.push(item);
+      else this.checks.refuseTampered(item.id, item.path, now, problem.message);
+    }
+    return items;
   }
 
+  /** Delivered; an escrowed K_0 is erased from the stored body, since the server now holds it. */
   markDelivered(id: string, at: number): void {
     this.outbox.markDelivered(id, at);
+    this.ctx.transaction('erase a delivered key', () => {
+      const row = this.outbox.raw(id);
+      if (row?.state !== 'delivered' || !row.path.endsWith('/key-escrow')) return;
+      const body = JSON.parse(row.body) as Record<string, unknown>;
+      if (typeof body.k0 !== 'string') return;
+      this.outbox.replaceBody(id, encodeJson({ ...body, k0: null, k0Erased: true }, 'upload body', false));
+    });
   }
 
   markFailed(id: string, at: number, error: string, nextAttemptAt: number): void {
@@ -188,14 +275,25 @@ export class AuditStore implements OutboxPort {
     return this.outbox.items();
   }
 
-  /** Overwrites the engine's saved state under `key` (JSON). */
+  /** Overwrites the engine's saved state under `key` (JSON), with its hash in the chain. */
   saveEngineState(key: string, value: unknown): void {
-    this.engineState.save(key, value);
+    this.engineState.require();
+    const json = encodeJson(value, 'engine state', false);
+    this.ctx.transaction('save engine state', () => {
+      this.engineState.put(key, json);
+      this.chain.append('engine_state_saved', { key, sha256: sha256Hex(json) });
+    });
   }
 
-  /** The engine's saved state under `key`, or null when there is none. */
+  /**
+   * The engine's saved state under `key`, or null when there is none or when it is not the
+   * state the chain recorded (never used unverified; evidenceProblems names it).
+   */
   loadEngineState(key: string): unknown {
-    return this.engineState.load(key);
+    const text = this.engineState.loadText(key);
+    if (text === null) return null;
+    if (this.ctx.read('check engine state', () => this.checks.engineStateProblem(key, text))) return null;
+    return JSON.parse(text) as unknown;
   }
 
   close(): void {

@@ -1,8 +1,12 @@
 import type { OutboxItem, OutboxRecord, OutboxState } from '../contract/outbox';
 import type { StoreContext } from './store-context';
+import { storedTime } from './store-context';
 
 /** The schema that added the outbox. */
 const OUTBOX_SINCE = 20;
+
+/** last_error of an upload refused because its body was edited: never requeued. */
+export const TAMPERED_PREFIX = 'tampered:';
 
 interface DueRow {
   id: string;
@@ -30,10 +34,11 @@ export class OutboxTable {
   insert(id: string, auditSeq: number, path: string, bodyText: string, at: number): void {
     this.ctx.db
       .prepare('INSERT INTO outbox (id, audit_seq, path, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, auditSeq, path, bodyText, at, at);
+      .run(id, auditSeq, path, bodyText, storedTime(at), storedTime(at));
   }
 
-  due(now: number, limit: number): OutboxItem[] {
+  /** Pending items now due, each with the body text exactly as stored (the store checks its hash). */
+  due(now: number, limit: number): (OutboxItem & { bodyText: string })[] {
     this.require();
     return this.ctx.read('read the outbox', () =>
       (
@@ -47,6 +52,7 @@ export class OutboxTable {
         id: r.id,
         path: r.path,
         body: JSON.parse(r.body) as unknown,
+        bodyText: r.body,
         createdAt: r.created_at,
         attempts: r.attempts,
         auditSeq: r.audit_seq,
@@ -62,7 +68,7 @@ export class OutboxTable {
           `UPDATE outbox SET state = 'delivered', delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1, last_error = NULL
            WHERE id = ? AND state = 'pending'`,
         )
-        .run(at, at, id);
+        .run(storedTime(at), storedTime(at), id);
     });
   }
 
@@ -74,7 +80,7 @@ export class OutboxTable {
           `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?
            WHERE id = ? AND state = 'pending'`,
         )
-        .run(at, error, Math.ceil(nextAttemptAt), id);
+        .run(storedTime(at), error, Math.ceil(nextAttemptAt), id);
     });
   }
 
@@ -88,13 +94,15 @@ export class OutboxTable {
   setRejected(id: string, at: number, error: string): void {
     this.ctx.db
       .prepare(`UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE id = ?`)
-      .run(at, error, id);
+      .run(storedTime(at), error, id);
   }
 
-  /** Inside a transaction: every refused upload with the refusal it got. */
+  /** Inside a transaction: every refused upload with the refusal it got (not those refused as tampered). */
   rejected(): { id: string; path: string; lastError: string | null }[] {
     return (
-      this.ctx.db.prepare("SELECT id, path, last_error FROM outbox WHERE state = 'rejected'").all() as {
+      this.ctx.db
+        .prepare(`SELECT id, path, last_error FROM outbox WHERE state = 'rejected' AND coalesce(last_error, '') NOT LIKE '${TAMPERED_PREFIX}%'`)
+        .all() as {
         id: string;
         path: string;
         last_error: string | null;
@@ -102,9 +110,21 @@ export class OutboxTable {
     ).map((r) => ({ id: r.id, path: r.path, lastError: r.last_error }));
   }
 
+  /** Inside a transaction: replaces a body (an escrowed key erased once the server has it). */
+  replaceBody(id: string, bodyText: string): void {
+    this.ctx.db.prepare('UPDATE outbox SET body = ? WHERE id = ?').run(bodyText, id);
+  }
+
+  /** Inside a transaction: the stored body text and path of one upload. */
+  raw(id: string): { path: string; body: string; state: OutboxState } | null {
+    return (this.ctx.db.prepare('SELECT path, body, state FROM outbox WHERE id = ?').get(id) as
+      | { path: string; body: string; state: OutboxState }
+      | undefined) ?? null;
+  }
+
   /** Inside a transaction: puts a refused upload back in the queue, due at `at`. */
   setPending(id: string, at: number): void {
-    this.ctx.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?").run(at, id);
+    this.ctx.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ?").run(storedTime(at), id);
   }
 
   counts(): { pending: number; delivered: number; rejected: number } {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AuditStoreError, describeCause } from './audit-store-error';
+import { isWellFormedText, loneSurrogateMessage } from '../contract/well-formed-text';
 import { canonicalJson } from './canonical-json';
 
 /**
@@ -8,12 +9,24 @@ import { canonicalJson } from './canonical-json';
  * that names the file and what was being done.
  */
 export class StoreContext {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     readonly db: Database.Database,
     readonly file: string,
     readonly schemaVersion: number,
     readonly now: () => number,
   ) {}
+
+  /** A prepared statement, compiled once per connection (the append path runs several per row). */
+  stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   write<T>(what: string, fn: () => T): T {
     try {
@@ -38,6 +51,11 @@ export class StoreContext {
     return this.write(what, () => this.db.transaction(fn).immediate());
   }
 
+  /** Now, as every time column stores it (see storedTime). */
+  time(): number {
+    return storedTime(this.now());
+  }
+
   requireVersion(version: number, what: string): void {
     if (this.schemaVersion < version) {
       throw new AuditStoreError(
@@ -46,6 +64,21 @@ export class StoreContext {
       );
     }
   }
+}
+
+/**
+ * The one rounding rule for times written to the file: whole milliseconds (the columns are
+ * INTEGER in STRICT tables, so a clock with fractions, such as one built on performance.now,
+ * would otherwise make a write throw).
+ */
+export const storedTime = (ms: number): number => Math.round(ms);
+
+/**
+ * Text stored as a column (an answer, a question id, a key, a path) must round-trip: a lone
+ * UTF-16 surrogate has no UTF-8 form, and SQLite would give back U+FFFD instead.
+ */
+export function requireWellFormed(text: string, what: string): void {
+  if (!isWellFormedText(text)) throw new AuditStoreError('invalid_input', `${loneSurrogateMessage(text, what)}; it was not stored.`);
 }
 
 /** The canonical JSON text of a value, or an invalid_input error naming `what`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SessionPhase, SubmissionReceipt } from './api';
+import { ExamSchema } from './exam';
 import { PatternFindingSchema } from './flag-file';
 import { SystemCheckFindingSchema } from './integrity';
 import { IntegrityObservationSchema } from './integrity-observation';
@@ -28,6 +29,7 @@ const RiskReasonSchema = z
   .strict();
 
 const PatternsSchema = z.array(PatternFindingSchema.strict());
+const HEX_64 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const AUDIT_ROW_SCHEMAS = {
   session_started: z
@@ -41,6 +43,11 @@ export const AUDIT_ROW_SCHEMAS = {
       policy: PolicySchema,
       /** The exam waits for the pre-exam system check; its time starts at exam_started. */
       awaitsCheck: z.boolean().optional(),
+      /**
+       * The exam as the attempt started it (questions and duration), under the chain like
+       * the policy. Absent only in attempts written before the keyed chain.
+       */
+      exam: ExamSchema.optional(),
     })
     .strict(),
   package_scored: z
@@ -148,6 +155,63 @@ export const AUDIT_ROW_SCHEMAS = {
     .strict(),
   /** Vigil closed cleanly; a start without one after the last heartbeat means capture was off. */
   session_closed: z.object({ at: z.number() }).strict(),
+  /**
+   * Written in the same transaction as an upload is queued: the sha256 of the body exactly
+   * as stored, so a body edited in the outbox is refused instead of sent.
+   */
+  upload_queued: z.object({ outboxId: z.string().min(1), path: z.string(), sha256: HEX_64 }).strict(),
+  /** Each save of the detectors' state: its sha256, checked when the state is loaded. */
+  engine_state_saved: z.object({ key: z.string().min(1), sha256: HEX_64 }).strict(),
+  /** A checkpoint `{seq, hash, tag}` of an earlier row, queued for the exam server. */
+  checkpoint_queued: z.object({ seq: z.number().int().positive(), hash: HEX_64, tag: HEX_64 }).strict(),
+  /**
+   * Evidence that the attempt's file was changed outside Vigil. `what` says which part:
+   * the chain itself, an answer, an outbox body, the detectors' state, the whole database
+   * (unreadable, foreign or deleted), or the marker file beside it.
+   */
+  log_tampered: z
+    .object({
+      at: z.number(),
+      what: z.enum(['chain', 'answer', 'outbox', 'engine_state', 'database', 'marker']),
+      /** The first row found broken, when the finding is about a row. */
+      firstBrokenSeq: z.number().int().min(0).nullable(),
+      message: z.string(),
+    })
+    .strict(),
+  /**
+   * Starts a new segment after a break: rows from here chain on again, and this row names
+   * the break it follows. The rows between the break and here are kept but not trusted.
+   */
+  segment_started: z
+    .object({
+      at: z.number(),
+      /** The first broken row (0 when the whole previous file could not be read). */
+      brokenSeq: z.number().int().min(0),
+      reason: z.string(),
+      /** The last row the previous segment ended with, as found. */
+      previousHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).strict().nullable(),
+      /** True when the key was missing or out of step and the segment is sealed with a fresh local key. */
+      rekeyed: z.boolean(),
+      /** The damaged file this segment replaces, when it could not be opened at all. */
+      replacedFile: z.string().nullable(),
+    })
+    .strict(),
+  /**
+   * The wall clock moved more (or less) than the monotonic clock: set by hand, stepped by
+   * NTP, or the computer slept. A finding for the proctor; the session kept its own time.
+   */
+  clock_jump: z
+    .object({
+      /** Wall time the clock would have shown (epoch ms). */
+      from: z.number(),
+      /** Wall time it showed instead. */
+      to: z.number(),
+      /** to - from: positive forward, negative back. */
+      sizeMs: z.number(),
+      /** Exam time left after the jump: a jump back never adds to it. */
+      remainingMs: z.number().min(0),
+    })
+    .strict(),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_ROW_SCHEMAS;

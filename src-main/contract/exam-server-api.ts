@@ -68,6 +68,8 @@ export interface RegistrationResponse {
   deadline: number;
   /** Per-attempt bearer token for every upload of this attempt. */
   token: string;
+  /** The server's Ed25519 public key (raw 32 bytes, base64): proctor orders are signed with it. */
+  serverPublicKey?: string;
   /** The exam content; the client caches it in the attempt and puts it under its chain. */
   exam: z.infer<typeof ExamSchema>;
   origin: AttemptOrigin;

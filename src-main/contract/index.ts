@@ -8,6 +8,8 @@ export * from './policy-integrity';
 export * from './integrity-observation';
 export * from './clock';
 export * from './flag-file';
+export * from './unknown-keys';
+export * from './well-formed-text';
 export * from './audit-rows';
 export * from './outbox';
 export * from './verbs';

@@ -16,6 +16,9 @@ export const ClassifierWeightsSchema = z.object({
   voice_stress: z.number().min(0).default(0.1),
   keystroke_errors: z.number().min(0).default(0.05),
   mouse_inactivity: z.number().min(0).default(0.02),
+}).refine((w) => Object.values(w).some((v) => v > 0), {
+  // The classifier divides each weight by the sum of the present ones: all zero scores nothing.
+  message: 'at least one classifier weight must be above 0, or no package can ever be flagged',
 });
 export type ClassifierWeights = z.infer<typeof ClassifierWeightsSchema>;
 
@@ -27,8 +30,9 @@ export const LevelThresholdsSchema = z
     medium: z.number().default(0.45),
     low: z.number().default(0.25),
   })
-  .refine((t) => t.critical > t.high && t.high > t.medium && t.medium > t.low && t.low > 0, {
-    message: 'thresholds must satisfy 0 < low < medium < high < critical',
+  .refine((t) => t.critical > t.high && t.high > t.medium && t.medium > t.low && t.low > 0 && t.critical <= 1, {
+    // They are bounds on a probability: above 1 a level can never be reached.
+    message: 'thresholds must satisfy 0 < low < medium < high < critical <= 1',
   });
 export type LevelThresholds = z.infer<typeof LevelThresholdsSchema>;
 
@@ -56,6 +60,8 @@ export const DetectorSettingsSchema = z.object({
   zThreshold: z.number().min(1).max(20).default(3.5),
   /** Flag files kept in memory by the orchestrator (bounded cache). */
   recentFlagLimit: z.number().int().min(1).max(10000).default(200),
+}).refine((d) => d.typistBlockKeystrokes <= d.typistEnrollKeystrokes, {
+  message: 'typistBlockKeystrokes cannot exceed typistEnrollKeystrokes: a block is scored against what was enrolled',
 });
 export type DetectorSettings = z.infer<typeof DetectorSettingsSchema>;
 
@@ -93,7 +99,17 @@ export const LedgerPolicySchema = z.object({
   /** Behavioural evidence alone never takes the score past this (a statistical model alone must not end an exam). */
   behaviourCap: z.number().min(0).max(99).default(60),
   /** Scores at which the student is warned, with reasons. */
-  warnAt: z.array(z.number().min(0).max(100)).default([40, 70, 90]),
+  warnAt: z
+    .array(
+      z
+        .number()
+        .gt(0, 'a warning level must be above 0 (every exam starts at 0)')
+        .lt(100, 'a warning level must be below 100 (at 100 the exam is locked, not warned)'),
+    )
+    .refine((w) => w.every((v, i) => i === 0 || v > w[i - 1]!), {
+      message: 'warnAt must be in strictly ascending order without repeats',
+    })
+    .default([40, 70, 90]),
 });
 export type LedgerPolicy = z.infer<typeof LedgerPolicySchema>;
 
@@ -102,7 +118,17 @@ export const PolicySchema = z.object({
   /** Length of one activity package window. */
   windowSeconds: z.number().min(1).max(120).default(5),
   /** Exam server base URL; absent = keep every upload queued locally. */
-  serverUrl: z.url().nullable().default(null),
+  serverUrl: z
+    .url({ protocol: /^https?$/, hostname: /./, error: 'serverUrl must be an http:// or https:// URL' })
+    .refine((u) => !/[?#]/.test(u), {
+      // Upload paths are appended to it ("/flags"): a query or fragment would swallow them.
+      message: 'serverUrl must not have a query (?) or fragment (#): upload paths are appended to it',
+    })
+    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+      message: 'serverUrl must not contain a user name or password: it is logged and shown',
+    })
+    .nullable()
+    .default(null),
   classifier: z
     .object({
       weights: ClassifierWeightsSchema.prefault({}),

@@ -3,7 +3,14 @@
  * Only codes something returns: a locked exam still takes the answers the page flushes
  * before its submission is written, so there is no "locked" refusal.
  */
-export type ErrorCode = 'invalid_input' | 'session_submitted' | 'storage_failed' | 'exam_invalid' | 'internal';
+export type ErrorCode =
+  | 'invalid_input'
+  | 'session_submitted'
+  | 'storage_failed'
+  /** More saves than the engine takes per second from one page: nothing was done; the page resends. */
+  | 'too_fast'
+  | 'exam_invalid'
+  | 'internal';
 
 export interface VigilError {
   code: ErrorCode;

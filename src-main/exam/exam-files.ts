@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ExamSchema, PolicySchema, err, ok } from '../contract';
+import { ExamSchema, PolicySchema, describeUnknownKey, err, findUnknownKeys, ok } from '../contract';
 import type { Exam, Policy, Result } from '../contract';
 
 /**
@@ -44,10 +44,14 @@ export function parseJsonText<T>(text: string, file: string, what: string, schem
   } catch (e) {
     return err('exam_invalid', `The ${what} file ${file} is not valid JSON: ${(e as Error).message}.`);
   }
+  // Zod drops keys it does not know; in a file that is a typo whose setting silently reverts.
+  const problems = findUnknownKeys(schema, json).map((u) => `✖ ${describeUnknownKey(u)}`);
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    return err('exam_invalid', `The ${what} file ${file} is not a valid ${what}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) problems.push(z.prettifyError(parsed.error));
+  if (problems.length > 0) {
+    return err('exam_invalid', `The ${what} file ${file} is not a valid ${what}:\n${problems.join('\n')}`);
   }
+  if (!parsed.success) throw new Error('unreachable: a failed parse always adds a problem');
   return ok(parsed.data);
 }
 

@@ -1,4 +1,4 @@
-import type { AuditPayload, Policy, SessionPhase, SubmissionReceipt } from '../contract';
+import type { AuditPayload, Exam, Policy, SessionPhase, SubmissionReceipt } from '../contract';
 import type { AuditStore } from '../audit/audit-store';
 import { AuditStoreError } from '../audit/audit-store';
 import type { DetectionResult } from '../detection/orchestrator';
@@ -22,6 +22,17 @@ export interface RestoredAttempt {
   startWarnings: string[];
   /** The last run ended with session_closed; false: it ended some other way (crash, kill, power). */
   closedCleanly: boolean;
+  /** The exam the attempt started with (absent in attempts from before the keyed chain). */
+  exam: Exam | null;
+  /**
+   * The highest score any readable row recorded: after tampering the attempt never scores
+   * below it, whatever the replayed ledger says.
+   */
+  maxScore: number;
+  /** Rows a lenient restore skipped because they do not fit their schema (empty when strict). */
+  unreadableRows: { seq: number; kind: string; problem: string }[];
+  /** Rows a `log_tampered` finding already named: a later restore does not report them again. */
+  notedRows: number[];
 }
 
 const PAGE = 1000;
@@ -33,23 +44,32 @@ const PAGE = 1000;
  * database. Every row is read through its kind's schema; a row that does not fit is
  * refused with its number rather than guessed at, since the ledger would be rebuilt wrong.
  */
-export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAttempt | null {
+export function restoreAttempt(store: AuditStore, installed: Policy, opts: { lenient?: boolean } = {}): RestoredAttempt | null {
   // session_started must carry the policy (its schema says so), so the one installed now is
   // never the one an attempt is scored by; the parameter stays until the caller drops it.
   void installed;
   let restored: RestoredAttempt | null = null;
+  const skipped: RestoredAttempt['unreadableRows'] = [];
+  const noted: number[] = [];
   let afterSeq = 0;
   for (;;) {
     const page = store.records({ afterSeq, limit: PAGE });
     for (const entry of page) {
       afterSeq = entry.seq;
       if (!entry.valid) {
+        // Lenient: read what can be read, and say what was skipped (attempt-integrity records it).
+        if (opts.lenient) {
+          skipped.push({ seq: entry.seq, kind: entry.kind, problem: entry.problem });
+          continue;
+        }
         throw new AuditStoreError(
           'read_failed',
           `Cannot restore the attempt in ${store.file}: row ${entry.seq} (${entry.kind}) is not what Vigil writes: ${entry.problem}`,
         );
       }
       if (entry.kind === 'session_started') {
+        // A second session_started (forged into a tampered log) never restarts the clock.
+        if (restored) continue;
         const p = entry.payload;
         restored = {
           sessionId: p.sessionId,
@@ -63,11 +83,18 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
           ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds, p.policy.integrity.lockdown.leaving.graceWarnings),
           policy: p.policy,
           nextSequence: 0,
+          exam: p.exam ?? null,
+          maxScore: 0,
+          unreadableRows: skipped,
+          notedRows: noted,
         };
         continue;
       }
       if (!restored) continue;
       switch (entry.kind) {
+        case 'log_tampered':
+          if (entry.payload.firstBrokenSeq !== null) noted.push(entry.payload.firstBrokenSeq);
+          break;
         case 'integrity_event': {
           const p = entry.payload;
           // Rows written before charges carried their points cost the policy's fixed points.
@@ -92,12 +119,17 @@ export function restoreAttempt(store: AuditStore, installed: Policy): RestoredAt
           restored.nextSequence = Math.max(restored.nextSequence, p.sequence + 1);
           break;
         }
+        case 'risk_changed':
+          restored.maxScore = Math.max(restored.maxScore, entry.payload.to);
+          break;
         case 'session_locked':
           restored.phase = 'locked';
+          restored.maxScore = Math.max(restored.maxScore, entry.payload.score);
           break;
         case 'submission': {
           const p = entry.payload;
           restored.phase = 'submitted';
+          restored.maxScore = Math.max(restored.maxScore, p.riskScore);
           restored.submissionSeq = entry.seq;
           restored.submission = {
             submittedAt: p.submittedAt,

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
-import { SaveAnswerInputSchema, SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
+import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
 import type { Policy, QuitDecision, Result, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
 import { ActiveTimers } from './active-timers';
-import { checkAnswer } from './answer-rules';
+import { AnswerIntake } from './answer-intake';
+import type { OpenedAttempt } from './attempt-file';
+import { TAMPERED_NOTICE } from './attempt-integrity';
+import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start';
 import type { RestoredAttempt } from './attempt-restore';
 import type { EventSources } from './event-sources';
 import type { CaptureHeartbeat } from './capture-heartbeat';
 import type { DetectionPipeline } from './detection-pipeline';
+import { ExamTimekeeper } from './exam-timekeeper';
 import type { IntegrityWatch } from './integrity-watch';
 import type { CloseOutcome } from './quit-guard';
 import { SessionEnding } from './session-ending';
@@ -41,12 +45,19 @@ export class ExamSession implements VigilApi {
   private readonly beats: CaptureHeartbeat;
   /** When the exam's time started (null while checking). */
   private startedAt: number | null;
-  private deadline: number | null;
+  /** When the attempt was opened (session_started): the marker's and the chain's start. */
+  private readonly openedAt: number;
+  /** Session and exam time (main's timekeeper); a fresh one when the check lets the exam start. */
+  private time: ExamTimekeeper;
+  private readonly intake: AnswerIntake;
   private readonly policy: Policy;
   private readonly timers: ActiveTimers;
   private readonly ending: SessionEnding;
   private started = false;
   private closed = false;
+  /** After tampering, the score never drops below the highest one seen before it. */
+  private readonly scoreFloor: number;
+  private maxScore = 0;
 
   /**
    * Builds the attempt's state from what was restored and reads its saved answers; writes
@@ -58,10 +69,17 @@ export class ExamSession implements VigilApi {
     private readonly store: AuditStore,
     private readonly scheduler: Scheduler,
     private readonly restored: RestoredAttempt | null,
+    private readonly recovery: Pick<OpenedAttempt, 'carryOver' | 'findings' | 'scoreFloor'> = { carryOver: null, findings: [], scoreFloor: 0 },
   ) {
     const now = scheduler.now();
+    const carried = recovery.carryOver;
     this.policy = restored?.policy ?? opts.policy;
-    this.sessionId = restored?.sessionId ?? randomUUID();
+    this.sessionId = restored?.sessionId ?? carried?.sessionId ?? randomUUID();
+    this.openedAt = restored?.startedAt ?? carried?.startedAt ?? now;
+    this.scoreFloor = recovery.scoreFloor;
+    // An attempt carried over from a damaged or deleted file carries on its time too.
+    this.time = this.timekeeper(this.openedAt, restored !== null || carried !== null);
+    this.intake = new AnswerIntake(opts.exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
     ({
       reporter: this.reporter,
       beats: this.beats,
@@ -77,21 +95,26 @@ export class ExamSession implements VigilApi {
       restored,
       policy: this.policy,
       sessionId: this.sessionId,
+      // Activity is windowed on session time: a wall clock set forward makes no burst of windows.
+      startAt: this.time.now(),
       hooks: {
         phase: () => this.phase,
         closed: () => this.closed,
         emit: () => this.emit(),
         updateRisk: (next) => this.updateRisk(next),
         begin: (startedAt) => this.begin(startedAt),
+        toSessionTime: (event) => this.time.toSessionTime(event),
       },
     }));
-    // Without a system check (tests, tools) the exam's time starts at once, as before the check existed.
-    this.phase = restored?.phase ?? (this.lockdown.check ? 'checking' : 'active');
-    this.startedAt = this.phase === 'checking' ? null : (restored?.startedAt ?? now);
-    this.deadline = this.startedAt === null ? null : this.startedAt + opts.exam.durationMinutes * 60_000;
-    this.risk = this.detection.riskAt(now);
+    // Without a system check (tests, tools) the exam's time starts at once, as before the check
+    // existed; an attempt carried over from a damaged file had started already.
+    this.phase = restored?.phase ?? (this.lockdown.check && !carried ? 'checking' : 'active');
+    this.startedAt = this.phase === 'checking' ? null : this.openedAt;
+    this.risk = floorRisk(this.detection.riskAt(this.time.now()), this.scoreFloor);
+    this.maxScore = this.risk.score;
     this.timers = new ActiveTimers({
       scheduler,
+      time: () => this.time,
       policy: this.policy,
       sources: this.sources,
       detection: this.detection,
@@ -100,11 +123,11 @@ export class ExamSession implements VigilApi {
       reporter: this.reporter,
       isActive: () => this.phase === 'active',
       onRisk: (next) => this.updateRisk(next),
-      onTimeUp: () => this.ending.trySubmit('time_up'),
     });
     this.ending = new SessionEnding({
       store,
       scheduler,
+      sessionNow: () => this.time.now(),
       exam: opts.exam,
       studentId: opts.studentId,
       sessionId: this.sessionId,
@@ -134,26 +157,20 @@ export class ExamSession implements VigilApi {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    const { restored, store, scheduler, policy } = this;
+    const { restored, store, scheduler } = this;
     const now = scheduler.now();
     if (restored) {
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
-      store.append('session_started', {
-        sessionId: this.sessionId,
-        examId: this.opts.exam.id,
-        studentId: this.opts.studentId,
-        at: this.startedAt ?? now,
-        durationMinutes: this.opts.exam.durationMinutes,
-        policy,
-        ...(this.phase === 'checking' ? { awaitsCheck: true } : {}),
-      });
+      this.startChain();
     }
+    if (this.recovery.findings.length > 0 || this.recovery.carryOver) this.reporter.addNotice(TAMPERED_NOTICE);
     if (restored && !restored.closedCleanly && this.phase === 'active') {
       this.beats.recordGap(now);
       this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
     }
+    this.saveMarker();
     this.delivery.start();
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
@@ -162,13 +179,40 @@ export class ExamSession implements VigilApi {
       // A crash after the score reached 100 but before the lock was written: lock now.
       this.ending.lock();
     } else if (this.phase === 'active') {
-      this.beginActive(now);
+      this.timers.begin();
     } else if (this.phase === 'checking') {
       void this.lockdown.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
       this.ending.submit('risk_limit');
     }
+  }
+
+  private startChain(): void {
+    const { exam, studentId, k0, escrowKey } = this.opts;
+    const base = { sessionId: this.sessionId, exam, studentId, startedAt: this.openedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: escrowKey ?? false, carryOver: this.recovery.carryOver, awaitsCheck: this.phase === 'checking' };
+    for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
+  }
+
+  private saveMarker(): void {
+    saveAttemptMarker(this.file, this.store, { sessionId: this.sessionId, startedAt: this.openedAt, maxScore: this.maxScore }, (line) => this.reporter.log(line));
+  }
+
+  private timekeeper(startedAt: number, resumed: boolean): ExamTimekeeper {
+    return new ExamTimekeeper({
+      store: this.store,
+      scheduler: this.scheduler,
+      // The exam the attempt started with decides its length, not the one installed now.
+      durationMinutes: this.restored?.exam?.durationMinutes ?? this.opts.exam.durationMinutes,
+      startedAt,
+      resumed,
+      onTimeUp: () => {
+        if (this.phase === 'active') this.ending.trySubmit('time_up');
+      },
+      onJump: () => this.emit(),
+      onError: (what, e) => this.reporter.reportError(what, e),
+    });
   }
 
   // ---- VigilApi -------------------------------------------------------------------------
@@ -178,19 +222,19 @@ export class ExamSession implements VigilApi {
   }
 
   async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
-    const parsed = SaveAnswerInputSchema.safeParse(input);
-    if (!parsed.success) return this.reporter.rejected('saveAnswer', 'The answer could not be read; it was not saved.');
-    // The time-up timer can fire late (a suspended laptop); the deadline itself is what counts.
-    if (this.phase === 'active' && this.pastDeadline()) this.ending.trySubmit('time_up');
+    const admitted = this.intake.admit(input);
+    if (!admitted.ok) return admitted;
+    // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
+    // student typed up to then is theirs: it is saved, then the exam is submitted with it.
+    const timeUp = this.phase === 'active' && this.time.timeUp();
     // A locked exam still takes the saves the page flushes before its submission is written.
     if (this.phase === 'submitted') {
       return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
     }
-    const problem = checkAnswer(this.opts.exam, parsed.data);
-    if (problem) return this.reporter.rejected('saveAnswer', problem);
     try {
-      const saved = this.store.saveAnswer(parsed.data);
+      const saved = this.store.saveAnswer(admitted.value);
       this.answers.set(saved.questionId, saved);
+      if (timeUp) this.ending.trySubmit('time_up');
       this.emit();
       return ok(saved);
     } catch (e) {
@@ -203,10 +247,10 @@ export class ExamSession implements VigilApi {
     if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
     if (this.phase !== 'active') return ok(null);
     try {
-      const now = this.scheduler.now();
-      const integrity = this.detection.pushWindowEvent(parsed.data, now);
-      if (parsed.data.kind === 'focus') this.integrity.pageFocus(parsed.data.focused, now);
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, now, ''));
+      // Detection runs on session time; the integrity watch on wall time, as the OS watcher's observations do.
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.time.now());
+      if (parsed.data.kind === 'focus') this.integrity.pageFocus(parsed.data.focused, this.scheduler.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.time.now(), ''));
       return ok(null);
     } catch (e) {
       return this.reporter.storageFailure('recording a window event', e);
@@ -225,7 +269,7 @@ export class ExamSession implements VigilApi {
     if (this.phase === 'submitted' && receipt) return ok(receipt);
     try {
       // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.pastDeadline() ? 'time_up' : 'student';
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.time.timeUp() ? 'time_up' : 'student';
       return ok(this.ending.submit(reason));
     } catch (e) {
       return this.reporter.storageFailure('submitting', e);
@@ -263,23 +307,32 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
-    if (this.phase === 'active') this.detection.saveState();
+    if (this.phase === 'active') {
+      this.detection.saveState();
+      this.time.save();
+    }
     this.timers.cancel();
     try {
       if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
     } catch (e) {
       this.reporter.log(`could not record the clean close: ${String(e)}`);
     }
+    if (this.started) this.saveMarker();
     this.delivery.stop();
     this.reporter.clear();
     this.store.close();
   }
 
-  private updateRisk(next: RiskState): void {
+  private updateRisk(raw: RiskState): void {
+    const next = floorRisk(raw, this.scoreFloor);
     const before = this.risk;
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
+      if (next.score > this.maxScore) {
+        this.maxScore = next.score;
+        this.saveMarker();
+      }
       this.emit();
     }
     if (next.locked && this.phase === 'active') this.ending.lock();
@@ -293,7 +346,7 @@ export class ExamSession implements VigilApi {
       answers: Object.fromEntries(this.answers),
       phase: this.phase,
       startedAt: this.startedAt,
-      deadline: this.deadline,
+      deadline: this.phase === 'checking' ? null : this.time.deadline(),
       risk: this.risk,
       submission: this.delivery.receipt(),
       systemCheck: this.lockdown.check?.report ?? null,
@@ -302,21 +355,13 @@ export class ExamSession implements VigilApi {
     };
   }
 
-  private pastDeadline(): boolean {
-    return this.deadline !== null && this.scheduler.now() >= this.deadline;
-  }
-
   /** The system check let the exam start: its time runs from `startedAt`. */
   private begin(startedAt: number): void {
     this.phase = 'active';
     this.startedAt = startedAt;
-    this.deadline = startedAt + this.opts.exam.durationMinutes * 60_000;
-    this.beginActive(startedAt);
-  }
-
-  /** The exam's time runs: sources, scoring, heartbeat, the deadline. */
-  private beginActive(now: number): void {
-    this.timers.begin(now, this.deadline ?? now);
+    // The exam's time counts from here, not from when the attempt was opened for the check.
+    this.time = this.timekeeper(startedAt, false);
+    this.timers.begin();
   }
 
   private emit(): void {

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { createRealScheduler } from '../clock/real-scheduler';
+import { ExamSchema } from '../contract';
 import { openAttemptFile } from './attempt-file';
+import { ensureWritableDataFolder } from './data-folder';
 import { ExamSession } from './exam-session';
 import type { ExamSessionOptions } from './session-options';
 
@@ -9,8 +12,13 @@ export type { ExamSessionOptions } from './session-options';
 
 /** Opens the attempt's database, builds the session on what it holds, and starts it. */
 export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSession> {
+  // The file loader checks the exam too, but the engine may be given one directly: two
+  // questions with one id would share one answer.
+  const exam = ExamSchema.safeParse(opts.exam);
+  if (!exam.success) throw new Error(`The exam ${opts.exam?.id ?? ''} cannot be used:\n${z.prettifyError(exam.error)}`);
+  ensureWritableDataFolder(opts.dataDir);
   const scheduler = opts.scheduler ?? createRealScheduler();
-  const { file, store, restored } = openAttemptFile({
+  const opened = openAttemptFile({
     dataDir: opts.dataDir,
     examId: opts.exam.id,
     studentId: opts.studentId,
@@ -20,12 +28,12 @@ export async function openExamSession(opts: ExamSessionOptions): Promise<ExamSes
   });
   let session: ExamSession | null = null;
   try {
-    session = new ExamSession(opts, file, store, scheduler, restored);
+    session = new ExamSession(opts, opened.file, opened.store, scheduler, opened.restored, opened);
     session.start();
     return session;
   } catch (e) {
     if (session) await session.close();
-    else store.close();
+    else opened.store.close();
     throw e;
   }
 }

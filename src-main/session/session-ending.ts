@@ -23,6 +23,8 @@ export class SessionEnding {
     private readonly a: {
       store: AuditStore;
       scheduler: Scheduler;
+      /** Session time (detection's clock), which no wall-clock change moves. */
+      sessionNow: () => number;
       exam: Exam;
       studentId: string;
       sessionId: string;
@@ -69,7 +71,7 @@ export class SessionEnding {
     // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
     if (a.phase() !== 'submitted') {
       if (a.phase() === 'active') a.integrity.settle(submittedAt);
-      a.detection.scoreUntil(submittedAt, a.updateRisk);
+      a.detection.scoreUntil(a.sessionNow(), a.updateRisk);
     }
     const { receipt, seq } = recordSubmission(a.store, {
       sessionId: a.sessionId,

@@ -28,4 +28,15 @@ export interface ExamSessionOptions {
   /** Overrides policy.serverUrl (the `--server-url` flag). */
   serverUrl?: string | null;
   log?: (line: string) => void;
+  /**
+   * K_0 of the attempt's keyed chain, from the exam server's registration. Without it (offline,
+   * demo) a new attempt makes its own.
+   */
+  k0?: Buffer;
+  /**
+   * Queue a locally made K_0 for escrow (`POST /api/sessions/:id/key-escrow`, src-server)
+   * in the same transaction as session_started. Off until the app registers with that
+   * server (the reference server in test/ has no such route and would refuse it).
+   */
+  escrowKey?: boolean;
 }

@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
-import type { Policy, RiskState, Scheduler, SessionPhase } from '../contract';
+import type { Policy, RawEvent, RiskState, Scheduler, SessionPhase } from '../contract';
 import { configKey } from '../exam/config-key';
 import type { RestoredAttempt } from './attempt-restore';
 import { CaptureHeartbeat } from './capture-heartbeat';
@@ -30,6 +30,8 @@ export interface SessionHooks {
   updateRisk: (next: RiskState) => void;
   /** The system check let the exam start: its time runs from `startedAt`. */
   begin: (startedAt: number) => void;
+  /** Raw activity on session time (the timekeeper's), before detection sees it. */
+  toSessionTime: (event: RawEvent) => RawEvent;
 }
 
 /**
@@ -44,10 +46,11 @@ export function createSessionParts(a: {
   restored: RestoredAttempt | null;
   policy: Policy;
   sessionId: string;
+  /** Session time at opening: detection's windows start here. */
+  startAt: number;
   hooks: SessionHooks;
 }): SessionParts {
   const { opts, store, scheduler, restored, policy, hooks } = a;
-  const now = scheduler.now();
   const reporter = new SessionReporter(store, hooks.emit, opts.log);
   let integrity: IntegrityWatch | null = null;
   const lockdown = new SessionLockdown({
@@ -70,7 +73,7 @@ export function createSessionParts(a: {
     policy,
     sessionId: a.sessionId,
     studentId: opts.studentId,
-    startAt: now,
+    startAt: a.startAt,
     resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
     onError: (what, e) => reporter.reportError(what, e),
   });
@@ -94,6 +97,7 @@ export function createSessionParts(a: {
     onRisk: hooks.updateRisk,
     onChange: hooks.emit,
     acceptedAtStart: () => lockdown.acceptedAtStart,
+    toSessionTime: hooks.toSessionTime,
   });
   integrity = watchers.integrity;
   return { reporter, beats: new CaptureHeartbeat(store), lockdown, detection, delivery, integrity, sources: watchers.sources };

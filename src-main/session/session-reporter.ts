@@ -9,6 +9,9 @@ import type { Result, SessionSnapshot } from '../contract';
 export class SessionReporter {
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
   private readonly notices = new Set<string>();
+  /** A snapshot went out in this run of the event loop; later changes wait for its end. */
+  private batchOpen = false;
+  private trailing: (() => SessionSnapshot) | null = null;
 
   constructor(
     private readonly store: AuditStore,
@@ -72,10 +75,29 @@ export class SessionReporter {
     return () => this.listeners.delete(listener);
   }
 
-  /** Sends a snapshot to every listener; built only when someone listens. A failing listener is logged, not fatal. */
+  /**
+   * Sends a snapshot to every listener; built only when someone listens. A failing listener
+   * is logged, not fatal. Coalesced: the first change of a burst is sent at once, and every
+   * later one in the same run of the event loop becomes a single snapshot of the final
+   * state, sent when that run ends (5,000 saves in one go send two snapshots, not 5,000).
+   */
   publish(build: () => SessionSnapshot): void {
     if (this.listeners.size === 0) return;
-    const snapshot = build();
+    if (this.batchOpen) {
+      this.trailing = build;
+      return;
+    }
+    this.batchOpen = true;
+    queueMicrotask(() => {
+      this.batchOpen = false;
+      const last = this.trailing;
+      this.trailing = null;
+      if (last && this.listeners.size > 0) this.send(last());
+    });
+    this.send(build());
+  }
+
+  private send(snapshot: SessionSnapshot): void {
     for (const listener of this.listeners) {
       try {
         listener(snapshot);
@@ -88,5 +110,6 @@ export class SessionReporter {
   /** Drops every listener (the attempt is closing). */
   clear(): void {
     this.listeners.clear();
+    this.trailing = null;
   }
 }

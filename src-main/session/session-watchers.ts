@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
-import type { Policy, RiskState } from '../contract';
+import type { Policy, RawEvent, RiskState } from '../contract';
 import type { DetectionPipeline } from './detection-pipeline';
 import { EventSources } from './event-sources';
 import { FocusTargetClassifier } from './focus-target';
@@ -22,6 +22,7 @@ export function createSessionWatchers(a: {
   onRisk: (next: RiskState) => void;
   onChange: () => void;
   acceptedAtStart: () => ReadonlySet<string>;
+  toSessionTime: (event: RawEvent) => RawEvent;
 }): { integrity: IntegrityWatch; sources: EventSources } {
   const { opts, reporter } = a;
   const integrity = new IntegrityWatch({
@@ -38,7 +39,7 @@ export function createSessionWatchers(a: {
     route: (event) => {
       if (!a.isActive()) return;
       if (event.kind !== 'integrity') {
-        a.detection.push(event);
+        a.detection.push(a.toSessionTime(event));
         return;
       }
       const o = event.observation;

@@ -1,6 +1,8 @@
 // The Electron main process: lifecycle, the app:// protocol, the exam window and the IPC
 // adapter around the ExamSession engine. Everything testable without Electron lives in the
 // small modules beside this one; this file only wires them.
+// First: V8 flags that must be set before the engine allocates (measured in runtime/heap-tuning.ts).
+import '../runtime/heap-tuning';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserWindow, Menu, app, dialog, powerMonitor, screen } from 'electron';

@@ -1,3 +1,4 @@
+import { SteadyTimeline } from '../clock/steady-timeline';
 import type { Scheduler } from '../contract/clock';
 import { fullJitterDelay } from './backoff';
 import type { OutboxItem, OutboxPort } from '../contract/outbox';
@@ -60,7 +61,10 @@ export class OutboxRelay {
   /** Stays until the relay is recreated: a refused upload needs a person's attention. */
   private lastRejection: string | null = null;
   private consecutiveFailures = 0;
+  /** On `time`: a wall clock set back must not hold the relay (or an item) for an hour. */
   private pausedUntil = 0;
+  /** Due times, pauses and retry times; the wall clock (scheduler.now()) only for records. */
+  private readonly time: SteadyTimeline;
   private cancelTimers: (() => void)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private busy = false;
@@ -70,6 +74,7 @@ export class OutboxRelay {
     this.outbox = opts.outbox;
     this.serverUrl = opts.serverUrl ? opts.serverUrl.replace(/\/+$/, '') : null;
     this.scheduler = opts.scheduler;
+    this.time = new SteadyTimeline(opts.scheduler);
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.random = opts.random ?? Math.random;
     this.baseDelayMs = opts.baseDelayMs ?? 1000;
@@ -115,7 +120,7 @@ export class OutboxRelay {
   }
 
   private tick(): void {
-    if (this.busy || this.scheduler.now() < this.pausedUntil) return;
+    if (this.busy || this.time.notBeforeWall() < this.pausedUntil) return;
     void this.flush();
   }
 
@@ -128,7 +133,7 @@ export class OutboxRelay {
     const seen = new Set<string>();
     try {
       for (;;) {
-        const items = this.outbox.dueOutbox(this.scheduler.now(), this.batchSize).filter((i) => !seen.has(i.id));
+        const items = this.outbox.dueOutbox(this.time.notBeforeWall(), this.batchSize).filter((i) => !seen.has(i.id));
         if (items.length === 0) return counts;
         for (const item of items) {
           seen.add(item.id);
@@ -151,11 +156,12 @@ export class OutboxRelay {
               const backoff = { baseMs: this.baseDelayMs, maxMs: this.maxDelayMs, random: this.random };
               const serverWait = Math.min(outcome.retryAfterMs ?? 0, this.maxDelayMs);
               const itemDelay = Math.max(fullJitterDelay(item.attempts + 1, backoff), serverWait);
-              this.outbox.markFailed(item.id, at, outcome.error, at + itemDelay);
+              const due = this.time.notBeforeWall();
+              this.outbox.markFailed(item.id, at, outcome.error, due + itemDelay);
               counts.failed++;
               this.lastError = outcome.error;
               this.consecutiveFailures++;
-              this.pausedUntil = at + Math.max(fullJitterDelay(this.consecutiveFailures, backoff), serverWait);
+              this.pausedUntil = due + Math.max(fullJitterDelay(this.consecutiveFailures, backoff), serverWait);
               // The server is struggling: stop this pass instead of sending it everything else.
               return counts;
             }

@@ -1,10 +1,27 @@
 import { useEffect, useState } from 'react';
+import type { SessionPhase } from '../../src-main/contract/api';
 import { describeRemaining, formatRemaining } from '../format';
 
 // Screen readers hear the time at these marks only, not every second.
 const ANNOUNCE_AT_MINUTES = [30, 10, 5, 1];
 
-export function CountdownTimer({ deadline }: { deadline: number }) {
+/** Counts down while the exam runs; once it is locked or submitted it stops and says so. */
+export function CountdownTimer({ deadline, phase }: { deadline: number; phase: SessionPhase }) {
+  return phase === 'active' ? <RunningCountdown deadline={deadline} /> : <ExamOver phase={phase} />;
+}
+
+function ExamOver({ phase }: { phase: Exclude<SessionPhase, 'active'> }) {
+  return (
+    <div className="countdown countdown--ended">
+      <span className="countdown__label">{phase === 'locked' ? 'Locked' : 'Submitted'}</span>
+      <span className="countdown__value" role="status">
+        Exam over
+      </span>
+    </div>
+  );
+}
+
+function RunningCountdown({ deadline }: { deadline: number }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = setInterval(() => setNow(Date.now()), 1000);

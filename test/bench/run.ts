@@ -1,5 +1,5 @@
 /**
- * Orchestrator benchmark (not a timed test): `npm run bench`.
+ * Orchestrator and engine-memory benchmark (not a timed test): `npm run bench`.
  *
  * Prints packages per second on one core (the orchestrator is synchronous single-threaded
  * JS; the rate is per second of process CPU time, so other programs on a shared machine do
@@ -9,6 +9,8 @@
  * every 20th window, so detectors fire and flag files are built on the way; a second pass
  * flags every package to show the cost of flag-file generation alone.
  */
+import './chain-bench';
+import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ActivityPackage, KeystrokeSample } from '../../src-main/contract/activity';
@@ -17,7 +19,9 @@ import { FlagOrchestrator } from '../../src-main/detection/orchestrator';
 import { enrollTypist, scoreTypist } from '../../src-main/detection/typist/typist-model';
 import { FakeClock } from '../fake-clock';
 import { seededRandom as rng } from '../seeded-random';
+import { MEMORY_BUDGET_MIB } from './exam-memory-budget';
 import { benchKeyedChain } from './keyed-chain';
+import { benchPredict } from './predict';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -196,4 +200,20 @@ function typistShare(packages: ActivityPackage[]): void {
 
 typistShare(sessions[0]!);
 
+/**
+ * Memory of the whole engine over a simulated 3-hour exam, one fresh process per seed (RSS
+ * is per process). Bundled to plain JS first: tsx's own loader would add ~35 MiB to RSS.
+ */
+async function examMemory(seeds: number[]): Promise<void> {
+  const { build } = await import('esbuild');
+  const { execFileSync } = await import('node:child_process');
+  const out = path.join('node_modules', '.cache', 'vigil-bench', 'exam-memory.mjs');
+  await build({ entryPoints: ['test/bench/exam-memory.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'warning' });
+  console.log(`engine memory over a simulated 3-hour exam (budget ${MEMORY_BUDGET_MIB} MiB RSS at every point):`);
+  for (const seed of seeds) process.stdout.write(execFileSync(process.execPath, [out, String(seed)], { encoding: 'utf8' }));
+}
+
 benchKeyedChain();
+await benchPredict();
+
+await examMemory([1, 2, 3]);

@@ -153,10 +153,15 @@ describe('the exam in Chromium against the real engine', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('[role="alertdialog"]') !== null)).toBe(true);
     expect(await page.locator('.exam').getAttribute('inert')).not.toBeNull();
     expect(await overlay.textContent()).toMatch(/answers are kept/i);
+    // The header's countdown stopped with the lock and says the exam is over, not time left.
+    const countdown = page.locator('.countdown');
+    expect(await countdown.textContent()).toMatch(/^(Locked|Submitted)Exam over$/);
+    expect(await page.getByRole('timer').count()).toBe(0);
 
     // The engine submits by itself and the relay delivers it; the overlay says so.
     await expect.poll(() => overlay.textContent(), { timeout: 15_000 }).toMatch(/Delivered to the exam server/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-lock.png') });
+    expect(await countdown.textContent()).toBe('SubmittedExam over');
     expect(await accessibilityViolations(page)).toEqual([]);
 
     const uploads = h.server.sessions()[session.sessionId];

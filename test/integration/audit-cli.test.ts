@@ -44,35 +44,36 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm run audit', () => {
   it('verify: OK on an intact chain', () => {
     const file = makeDb('ok.db', 12);
-    expect(audit('verify', file)).toEqual({ code: 0, out: 'OK: 12 rows, hash chain intact\n', err: '' });
+    expect(audit('verify', file)).toEqual({ code: 0, out: 'OK: 20 rows, hash chain intact, tags not checked (no --key)\n', err: '' });
   });
 
   it('verify: names the edited row', () => {
     const file = makeDb('edited.db', 12);
     raw(file, `UPDATE audit SET payload = '{"i":99}' WHERE seq = 7`);
-    expect(audit('verify', file)).toEqual({ code: 1, out: 'BROKEN at row 7: hash does not match the row contents (the row was changed)\n', err: '' });
+    expect(audit('verify', file)).toEqual({ code: 1, out: 'BROKEN at row 7: hash does not match the row contents (the row was changed); tags not checked (no --key)\n', err: '' });
   });
 
   it('verify: names a deleted row', () => {
     const file = makeDb('deleted.db', 12);
     raw(file, 'DELETE FROM outbox WHERE audit_seq = 5; DELETE FROM audit WHERE seq = 5');
-    expect(audit('verify', file)).toEqual({ code: 1, out: 'BROKEN at row 5: row 5 missing (row 6 follows row 4)\n', err: '' });
+    expect(audit('verify', file)).toEqual({ code: 1, out: 'BROKEN at row 5: row 5 missing (row 6 follows row 4); tags not checked (no --key)\n', err: '' });
   });
 
   it('export: writes rows and the verification', () => {
     const file = makeDb('export.db', 6);
     const out = join(dir, 'export.json');
     const r = audit('export', file, '--out', out);
-    expect(r).toEqual({ code: 0, out: `Exported 6 rows to ${out}. OK: 6 rows, hash chain intact\n`, err: '' });
+    expect(r).toEqual({ code: 0, out: `Exported 10 rows to ${out}. OK: 10 rows, hash chain intact, tags not checked (no --key)\n`, err: '' });
     const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report.verification).toEqual({ ok: true, rows: 6 });
+    expect(report.verification).toEqual({ ok: true, rows: 10 });
     expect(report.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(report.rows.map((row: { seq: number }) => row.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(report.rows.map((row: { seq: number }) => row.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(report.rows[0]).toMatchObject({ kind: 'session_started', payload: { sessionId: 's1' } });
-    // Rows 2, 3, 5 and 6 queued uploads (row 4 saved an answer).
-    expect(report.outbox.map((o: { auditSeq: number; state: string }) => [o.auditSeq, o.state])).toEqual([[2, 'pending'], [3, 'pending'], [5, 'pending'], [6, 'pending']]);
+    // Rows 2, 4, 7 and 9 queued uploads, each followed by its upload_queued row (row 6 saved an answer).
+    expect(report.outbox.map((o: { auditSeq: number; state: string }) => [o.auditSeq, o.state])).toEqual([[2, 'pending'], [4, 'pending'], [7, 'pending'], [9, 'pending']]);
+    expect(report.rows.filter((row: { kind: string }) => row.kind === 'upload_queued').map((row: { seq: number }) => row.seq)).toEqual([3, 5, 8, 10]);
     // To stdout when no --out.
-    expect(JSON.parse(audit('export', file).out).rows).toHaveLength(6);
+    expect(JSON.parse(audit('export', file).out).rows).toHaveLength(10);
   });
 
   it('export of a broken chain still writes, and says so', () => {
@@ -81,7 +82,7 @@ describe('npm run audit', () => {
     const r = audit('export', file);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).verification).toMatchObject({ ok: false, firstBrokenSeq: 2 });
-    expect(r.err).toBe('BROKEN at row 2: hash does not match the row contents (the row was changed)\n');
+    expect(r.err).toBe('BROKEN at row 2: hash does not match the row contents (the row was changed); tags not checked (no --key)\n');
   });
 
   it('does not modify the database it inspects', () => {
@@ -116,7 +117,7 @@ describe('npm run audit', () => {
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/was written by a newer version of Vigil/);
 
-    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> [--anchor SEQ:HASH ...] | export <db> [--out FILE] | summary <db>\n' });
+    expect(audit('check', newer)).toEqual({ code: 2, out: '', err: 'usage: npm run audit -- verify <db> [--key K0] [--anchor SEQ:HASH ...] | export <db> [--out FILE] | summary <db>\n' });
     expect(audit('verify').code).toBe(2);
   }, 90_000);
 
@@ -125,7 +126,7 @@ describe('npm run audit', () => {
     const store = AuditStore.open(file);
     const anchor = store.head()!;
     store.close();
-    expect(audit('verify', file, '--anchor', `${anchor.seq}:${anchor.hash}`)).toMatchObject({ code: 0, out: 'OK: 6 rows, hash chain intact, 1 anchor(s) match\n' });
+    expect(audit('verify', file, '--anchor', `${anchor.seq}:${anchor.hash}`)).toMatchObject({ code: 0, out: 'OK: 10 rows, hash chain intact, tags not checked (no --key), 1 anchor(s) match\n' });
 
     // The tamperer edits row 2 and recomputes the chain from there on, head included.
     const db = new Database(file);
@@ -144,7 +145,7 @@ describe('npm run audit', () => {
     expect(audit('verify', file)).toMatchObject({ code: 0 }); // the chain alone is fooled
     expect(audit('verify', file, '--anchor', `${anchor.seq}:${anchor.hash}`)).toEqual({
       code: 1,
-      out: `BROKEN at row ${anchor.seq}: row ${anchor.seq} differs from the copy anchored elsewhere (the log was rewritten)\n`,
+      out: `BROKEN at row ${anchor.seq}: row ${anchor.seq} differs from the copy anchored elsewhere (the log was rewritten); tags not checked (no --key)\n`,
       err: '',
     });
     expect(audit('verify', file, '--anchor', 'nonsense').code).toBe(2);

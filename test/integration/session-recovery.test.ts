@@ -217,16 +217,20 @@ describe('ExamSession recovery', () => {
     expect(lines.slice(before)).toEqual([]);
   });
 
-  it('refuses a save that arrives after the deadline, even when the time-up timer is late, and submits', async () => {
+  it('a save that arrives after the deadline, when the time-up timer is late, is the final answer and the exam is submitted with it', async () => {
     const session = await start();
     unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
     // A suspended laptop: the wall clock moved past the deadline, the timer has not fired yet.
     scheduler.now = () => T0 + 46 * 60_000;
+    // What the student had typed when time ran out is theirs (issue 9): kept, not refused.
     const r = await session.saveAnswer({ questionId: 'q2', value: 'a' });
-    expect(r.ok).toBe(false);
+    expect(r.ok).toBe(true);
     const snap = unwrap(await session.getSnapshot());
-    expect(snap.answers.q2?.value).toBe('b');
+    expect(snap.answers.q2?.value).toBe('a');
     expect(snap.phase).toBe('submitted');
     expect(snap.submission).toMatchObject({ reason: 'time_up', answerCount: 1 });
+    // Nothing after the submission changes it.
+    expect((await session.saveAnswer({ questionId: 'q2', value: 'c' })).ok).toBe(false);
+    expect(unwrap(await session.getSnapshot()).answers.q2?.value).toBe('a');
   });
 });

@@ -36,6 +36,12 @@ describe('audit row schemas', () => {
       'warning_acknowledged',
       'close_attempt',
       'session_closed',
+      'upload_queued',
+      'engine_state_saved',
+      'checkpoint_queued',
+      'log_tampered',
+      'segment_started',
+      'clock_jump',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);

@@ -279,7 +279,7 @@ describe('AuditStore: outbox', () => {
     const last = store.entries().at(-1)!;
     expect(last.kind).toBe('error');
     expect(last.payload).toEqual({ source: 'upload', outboxId: c, path: '/c', error: 'HTTP 400: submission needs answers' });
-    expect(store.verify()).toEqual({ ok: true, rows: 4 });
+    expect(store.verify()).toEqual({ ok: true, rows: 7 }); // three uploads, each with its upload_queued row
     expect(store.outboxItems().map((o) => [o.id, o.state, o.attempts, o.deliveredAt])).toEqual([
       [a, 'pending', 1, null],
       [b, 'delivered', 1, clock + 1],

@@ -27,4 +27,11 @@ describe('canonicalJson', () => {
     const value = { s: 'quote " and \u2028 and é', n: -0.000123, t: true, z: null };
     expect(JSON.parse(canonicalJson(value))).toEqual(value);
   });
+
+  it('refuses lone surrogates in values and keys, and keeps paired ones', () => {
+    expect(() => canonicalJson({ answer: 'a\uD800' })).toThrow(/\$\.answer: the text contains an unpaired UTF-16 surrogate \(U\+D800/);
+    expect(() => canonicalJson({ list: ['ok', '\uDFFFx'] })).toThrow(/\$\.list\[1\]/);
+    expect(() => canonicalJson({ ['k\uDBFF']: 1 })).toThrow(/a key contains an unpaired/);
+    expect(JSON.parse(canonicalJson({ s: '\uD83D\uDE00' }))).toEqual({ s: '\uD83D\uDE00' });
+  });
 });

@@ -63,7 +63,7 @@ describe('migrations', () => {
       const entry = store.append('flag_raised', flagPayload(1), { path: '/api/flagged-activity/s/u', body: { n: 1 } });
       expect(entry.seq).toBe(3);
       expect(store.outboxCounts()).toEqual({ pending: 1, delivered: 0, rejected: 0 });
-      expect(store.verify()).toEqual({ ok: true, rows: 3 });
+      expect(store.verify()).toEqual({ ok: true, rows: 4 }); // the upload's upload_queued row is the fourth
       store.close();
     });
 
@@ -73,8 +73,11 @@ describe('migrations', () => {
       expect(store.verify()).toEqual({ ok: true, rows: 2 });
       if (from.version < 20) {
         expect(() => store.outboxCounts()).toThrow(/has no outbox; open it with the app once to upgrade it/);
-      } else {
+      } else if (from.version < 30) {
         expect(() => store.loadEngineState('detection')).toThrow(/has no engine state; open it with the app once/);
+      } else {
+        // Schema 30 has no keyed chain: its rows are reported untagged, and nothing is written.
+        expect(store.inspect().untaggedRows).toBe(2);
       }
       store.close();
       const after = new Database(file, { readonly: true });
@@ -90,5 +93,29 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(10);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'x'").get()).toEqual({ n: 0 });
     db.close();
+  });
+
+  it('schema 40 keys the chain of an attempt from schema 30: old rows stay untagged, new ones are sealed, the key table is STRICT', () => {
+    seedAtVersion(30);
+    const store = AuditStore.open(file, { now: () => 5000 });
+    const entry = store.append('error', { what: 'after the upgrade', message: 'sealed' });
+    expect(entry.seq).toBe(3);
+    expect(entry.tag).toMatch(/^[0-9a-f]{64}$/);
+    expect(store.inspect()).toMatchObject({ rows: 3, untaggedRows: 2, unacknowledged: null, acknowledged: [] });
+    expect(store.keyInStep()).toBe(true);
+    store.close();
+    const db = new Database(file);
+    expect(db.prepare("SELECT strict FROM pragma_table_list WHERE name = 'chain_key'").get()).toEqual({ strict: 1 });
+    expect(db.prepare('SELECT key_index, length(key) AS n FROM chain_key').get()).toEqual({ key_index: 3, n: 32 });
+    // A key of the wrong length, or a tag that is not a digest, is refused by the schema itself.
+    expect(() => db.prepare('UPDATE chain_key SET key = ?').run(Buffer.alloc(5))).toThrow(/CHECK constraint/);
+    db.exec('DROP TRIGGER audit_no_update');
+    expect(() => db.prepare("UPDATE audit SET tag = 'short' WHERE seq = 3").run()).toThrow(/CHECK constraint/);
+    // A tag removed from a sealed row is a break, not a legacy row.
+    db.prepare('UPDATE audit SET tag = NULL WHERE seq = 3').run();
+    db.close();
+    const again = AuditStore.open(file, { readonly: true });
+    expect(again.verify()).toMatchObject({ ok: false, firstBrokenSeq: 3, reason: expect.stringMatching(/no tag/) });
+    again.close();
   });
 });

@@ -19,3 +19,12 @@ it('runs timers on the wall clock and cancels them', async () => {
   expect(ticks).toBe(seen);
   expect(once).toBe(1);
 });
+
+it('reads a monotonic clock beside the wall clock, for what must not jump', async () => {
+  const s = createRealScheduler();
+  const a = s.monotonic!();
+  await new Promise((r) => setTimeout(r, 20));
+  const b = s.monotonic!();
+  expect(b - a).toBeGreaterThanOrEqual(15);
+  expect(Math.abs(b - performance.now())).toBeLessThan(5);
+});

@@ -18,7 +18,7 @@ function fakeEngine() {
       const call = calls[i]!;
       call.settle({ ok: true, value: { ...call.input, savedAt: 1, revision: ++revision } });
     },
-    fail(i: number, code: 'storage_failed' | 'session_submitted' = 'storage_failed') {
+    fail(i: number, code: 'storage_failed' | 'session_submitted' | 'too_fast' = 'storage_failed') {
       calls[i]!.settle({ ok: false, error: { code, message: `disk says no (${code})` } });
     },
   };
@@ -115,5 +115,23 @@ describe('AnswerAutosave', () => {
     await expect(autosave.flushAll()).resolves.toBe(false);
     expect(lastState()).toMatchObject({ kind: 'failed', reason: expect.stringContaining('target closed') });
     autosave.dispose();
+  });
+
+  test('a save refused as too fast is resent shortly, shown as saving, never as failed', async () => {
+    const engine = fakeEngine();
+    const autosave = new AnswerAutosave({ save: engine.save, onState: (q, s) => states.push([q, s]) });
+    autosave.change('q4', 'typed text');
+    const flushed = autosave.flush('q4');
+    engine.fail(0, 'too_fast');
+    await flushed;
+    await vi.advanceTimersByTimeAsync(249);
+    expect(engine.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.calls.map((c) => c.input.value)).toEqual(['typed text', 'typed text']);
+    engine.succeed(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states.map(([, s]) => s.kind)).not.toContain('failed');
+    expect(lastState()?.kind).toBe('saved');
+    expect(autosave.unsaved()).toEqual([]);
   });
 });

@@ -1,0 +1,4 @@
+import { createRoot } from 'react-dom/client';
+import { LiveApp } from './live-app';
+
+createRoot(document.getElementById('root')!).render(<LiveApp />);
