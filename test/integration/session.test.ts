@@ -257,8 +257,8 @@ describe('ExamSession', () => {
     expect(scheduler.liveTimers()).toBe(0);
     session.start();
     session.start();
-    // The start, once, then the exam clock's first save (its hash under the chain).
-    expect(store.entries().map((e) => e.kind)).toEqual(['session_started', 'engine_state_saved']);
+    // The start, once, then the capture heartbeat's first beat and the exam clock's first save (their hashes under the chain).
+    expect(store.entries().map((e) => e.kind)).toEqual(['session_started', 'engine_state_saved', 'engine_state_saved']);
     expect(started.n).toBe(1);
     expect(scheduler.liveTimers()).toBeGreaterThan(0);
   });
