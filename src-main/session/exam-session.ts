@@ -359,8 +359,9 @@ export class ExamSession implements VigilApi {
   private begin(startedAt: number): void {
     this.phase = 'active';
     this.startedAt = startedAt;
-    // The exam's time counts from here, not from when the attempt was opened for the check.
-    this.time = this.timekeeper(startedAt, false);
+    // The exam's time counts from exam_started, not from when the attempt was opened for the
+    // check: as a resumed count with nothing saved yet, the timekeeper counts from startedAt.
+    this.time = this.timekeeper(startedAt, true);
     this.timers.begin();
   }
 
