@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '')))];
-const NATIVE_AND_NODE_PACKAGES = ['better-sqlite3', 'uiohook-napi', 'systeminformation'];
+const NATIVE_AND_NODE_PACKAGES = ['better-sqlite3', 'uiohook-napi', 'systeminformation', 'vigil-native'];
 
 /** Import sources a rule forbids: exact names, plus regexes over the import string. */
 const ban = {

@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** Loaded from node_modules at run time, never bundled: native code, or Electron itself. */
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'uiohook-napi', 'systeminformation'];
+export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'uiohook-napi', 'systeminformation', 'vigil-native'];
 
 /** Electron's own Node version decides the syntax target. */
 function electronNodeTarget() {

@@ -5,13 +5,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: an X server and xdotool for real OS-level input, Chromium for the e2e tests,
-# poppler-utils (pdftoppm, pdfinfo, pdftotext) for the review's PDF report test.
-apt_packages=(xvfb xdotool chromium poppler-utils)
+# poppler-utils (pdftoppm, pdfinfo, pdftotext) for the review's PDF report test; the headers
+# and compiler native/ builds against (npm ci runs node-gyp on it); a real EWMH window
+# manager, windows, xrandr/xprop and strace for the integrity capture tests.
+apt_packages=(xvfb xdotool chromium poppler-utils build-essential python3 libx11-dev libxi-dev libxrandr-dev openbox xterm x11-xserver-utils x11-utils strace)
 missing=()
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xdotool >/dev/null || missing+=(xdotool)
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v g++ >/dev/null && command -v make >/dev/null || missing+=(build-essential)
+command -v python3 >/dev/null || missing+=(python3)
+for dev in libx11-dev libxi-dev libxrandr-dev; do
+  dpkg-query -W -f='${Status}' "$dev" 2>/dev/null | grep -q 'install ok installed' || missing+=("$dev")
+done
+command -v openbox >/dev/null || missing+=(openbox)
+command -v xterm >/dev/null || missing+=(xterm)
+command -v xrandr >/dev/null || missing+=(x11-xserver-utils)
+command -v xprop >/dev/null || missing+=(x11-utils)
+command -v strace >/dev/null || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = "none" ]; then

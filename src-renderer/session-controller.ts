@@ -1,4 +1,5 @@
-import type { VigilApi, WindowEvent } from '../src-main/contract/api';
+import type { StartExamResult, VigilApi, WindowEvent } from '../src-main/contract/api';
+import type { SystemCheckReport } from '../src-main/contract/integrity';
 import type { Result } from '../src-main/contract/result';
 import { AnswerAutosave } from './answer-autosave';
 import { startClipboardMonitor } from './clipboard-monitor';
@@ -15,6 +16,14 @@ export interface SessionController {
   /** Signs the student in with the exam server. Resolves to an error message, or null on success. */
   signIn(studentId: string, accessCode: string): Promise<string | null>;
   reload(): Promise<void>;
+  /** The pre-exam system check again; resolves to the report, or an error message. */
+  recheck(): Promise<SystemCheckReport | string>;
+  /** Checks once more and starts the exam's time when nothing blocks; an error message if the engine failed. */
+  startExam(): Promise<StartExamResult | string>;
+  /** The student read the "return to the exam" warning. */
+  acknowledgeWarning(id: string): void;
+  /** The proctor's quit password; resolves to whether Vigil may close, or an error message. */
+  requestQuit(password: string): Promise<boolean | string>;
   stop(): void;
 }
 
@@ -84,6 +93,23 @@ export function startSession(api: VigilApi): SessionController {
       return null;
     },
     reload: load,
+    async recheck() {
+      const r = await call(() => api.runSystemCheck());
+      return r.ok ? r.value : r.error.message;
+    },
+    async startExam() {
+      const r = await call(() => api.startExam());
+      return r.ok ? r.value : r.error.message;
+    },
+    acknowledgeWarning(id) {
+      void call(() => api.acknowledgeWarning({ id })).then((r) => {
+        if (!r.ok) store().addError(`The warning could not be dismissed: ${r.error.message}`);
+      });
+    },
+    async requestQuit(password) {
+      const r = await call(() => api.requestQuit({ password }));
+      return r.ok ? r.value.allowed : r.error.message;
+    },
     stop() {
       unsubscribe();
       stopFocus();

@@ -180,6 +180,9 @@ export class ActivityWindower {
             if (event.external) externalPastes++;
           }
           break;
+        case 'integrity':
+          // OS-level observations are integrity evidence, not features of a window's activity.
+          break;
         default:
           assertNever(event);
       }
@@ -268,6 +271,7 @@ function validate(event: RawEvent): void {
       return;
     case 'focus':
     case 'clipboard':
+    case 'integrity':
       if (!Number.isFinite(event.t)) bad(`a non-finite time (${event.t})`);
       return;
     default:

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IntegrityObservation } from './integrity-observation';
 
 /**
  * Key identity is reduced to a category at the capture boundary; characters never leave
@@ -38,7 +39,9 @@ export type RawEvent =
   | { kind: 'mouse-move'; t: number; x: number; y: number }
   | { kind: 'system'; t: number; cpuLoadPercent: number; netRxBytesPerSec: number; netTxBytesPerSec: number }
   | { kind: 'focus'; t: number; focused: boolean }
-  | { kind: 'clipboard'; t: number; action: 'copy' | 'paste'; external: boolean };
+  | { kind: 'clipboard'; t: number; action: 'copy' | 'paste'; external: boolean }
+  /** OS-level integrity (foreground app, prohibited apps, injected input, displays, VM, remote session). */
+  | { kind: 'integrity'; t: number; observation: IntegrityObservation };
 
 /**
  * One window of activity. Field names follow the seed's `/predict` request where they

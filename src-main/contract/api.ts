@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Exam, SavedAnswer } from './exam';
+import type { ReturnWarning, SystemCheckReport } from './integrity';
 import type { Result } from './result';
 import type { RiskState } from './risk';
 import type { VerbInput } from './verb-inputs';
 import type { Verb, VerbResult } from './verbs';
 
-export type SessionPhase = 'active' | 'locked' | 'submitted';
+/** `checking`: the pre-exam system check; the exam's time has not started. */
+export type SessionPhase = 'checking' | 'active' | 'locked' | 'submitted';
 /**
  * What the page shows: 'sign_in' comes before the attempt exists (an exam server is
  * configured and the student has not proved who they are yet); the rest are the attempt's.
@@ -19,9 +21,14 @@ export interface SessionSnapshot {
   exam: Exam;
   answers: Record<string, SavedAnswer>;
   phase: SnapshotPhase;
-  startedAt: number;
-  /** Epoch ms when time runs out. */
-  deadline: number;
+  /** When the exam's time started; null while the system check runs. */
+  startedAt: number | null;
+  /** Epoch ms when time runs out; null while the system check runs. */
+  deadline: number | null;
+  /** The last pre-exam system check (null before the first, and for an exam started without one). */
+  systemCheck: SystemCheckReport | null;
+  /** A violation that was warned instead of charged, until the student acknowledges it. */
+  returnWarning: ReturnWarning | null;
   risk: RiskState;
   submission: SubmissionReceipt | null;
   /** Problems the student should know about (e.g. "answers saved locally, server unreachable"). */
@@ -61,6 +68,22 @@ export const SignInInputSchema = z.object({
   accessCode: z.string().trim().min(1, 'Enter your exam access code.').max(128),
 });
 export type SignInInput = z.infer<typeof SignInInputSchema>;
+
+export const AcknowledgeWarningInputSchema = z.object({ id: z.string().min(1).max(100) });
+
+/** The proctor's quit password, typed into the exam window's proctor dialog. */
+export const RequestQuitInputSchema = z.object({ password: z.string().min(1).max(200) });
+
+export interface QuitDecision {
+  /** Vigil closes now (the password matched, or the exam is submitted). */
+  allowed: boolean;
+}
+
+/** What startExam did: started, or not because the check (run again at that moment) still blocks. */
+export interface StartExamResult {
+  started: boolean;
+  check: SystemCheckReport;
+}
 
 /** One method per verb of the verb table (verbs.ts), typed by its input schema and result. */
 export type VigilVerbs = { [V in Verb]: (input: VerbInput<V>) => Promise<Result<VerbResult<V>>> };

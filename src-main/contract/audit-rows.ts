@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { SessionPhase, SubmissionReceipt } from './api';
 import { ExamSchema } from './exam';
 import { PatternFindingSchema } from './flag-file';
+import { SystemCheckFindingSchema } from './integrity';
+import { IntegrityObservationSchema } from './integrity-observation';
 import { PolicySchema } from './policy';
 import { ProctorOrderAuditSchema } from './proctor-order';
 import type { RiskReason } from './risk';
@@ -14,7 +16,7 @@ import { IntegrityKindSchema, RiskLevelSchema } from './risk';
  * schema does not name is an error, never silently dropped.
  */
 
-const SessionPhaseSchema = z.enum(['active', 'locked', 'submitted']);
+const SessionPhaseSchema = z.enum(['checking', 'active', 'locked', 'submitted']);
 const SubmissionReasonSchema = z.enum(['student', 'time_up', 'risk_limit']);
 
 const RiskReasonSchema = z
@@ -40,6 +42,8 @@ export const AUDIT_ROW_SCHEMAS = {
       durationMinutes: z.number().positive(),
       /** The rules the attempt started under; a restart keeps scoring by them. */
       policy: PolicySchema,
+      /** The exam waits for the pre-exam system check; its time starts at exam_started. */
+      awaitsCheck: z.boolean().optional(),
       /**
        * The exam as the attempt started it (questions and duration), under the chain like
        * the policy. Absent only in attempts written before the keyed chain.
@@ -91,7 +95,25 @@ export const AUDIT_ROW_SCHEMAS = {
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
     })
     .strict(),
-  integrity_event: z.object({ kind: IntegrityKindSchema, at: z.number(), message: z.string() }).strict(),
+  /**
+   * An integrity observation and what it cost. `points` is what the ledger charged (absent in
+   * rows that predate it: the policy's fixed points); `grace`: warned instead of charged;
+   * `key` names the observation, and `repeat` marks one already charged under that key.
+   */
+  integrity_event: z
+    .object({
+      kind: IntegrityKindSchema,
+      at: z.number(),
+      message: z.string(),
+      points: z.number().min(0).optional(),
+      grace: z.boolean().optional(),
+      key: z.string().optional(),
+      repeat: z.boolean().optional(),
+      evidence: z.record(z.string(), z.json()).optional(),
+    })
+    .strict(),
+  /** What the OS-level capture saw (evidence for the proctor; points are the ledger's business). */
+  integrity_observation: IntegrityObservationSchema,
   session_locked: z.object({ at: z.number(), score: z.number(), reasons: z.array(RiskReasonSchema) }).strict(),
   submission: z
     .object({
@@ -113,6 +135,27 @@ export const AUDIT_ROW_SCHEMAS = {
   upload_requeued: z
     .object({ outboxId: z.string(), path: z.string(), refusedWith: z.string().nullable() })
     .strict(),
+  /** Something the proctor should know that costs no points: capture that cannot run, an accommodation, a capture gap, power events. */
+  integrity_finding: z
+    .object({ at: z.number(), kind: z.string().min(1), message: z.string(), evidence: z.record(z.string(), z.json()).optional() })
+    .strict(),
+  /** The pre-exam system check, each time it ran. */
+  system_check: z.object({ at: z.number(), ok: z.boolean(), findings: z.array(SystemCheckFindingSchema.strict()) }).strict(),
+  /** The exam's time starts here; `warnings` are the check's findings the policy let it start with. */
+  exam_started: z.object({ at: z.number(), warnings: z.array(SystemCheckFindingSchema.strict()) }).strict(),
+  /** The student dismissed the "return to the exam" warning. */
+  warning_acknowledged: z.object({ id: z.string().min(1), at: z.number() }).strict(),
+  /** Every attempt to close Vigil, and what came of it. */
+  close_attempt: z
+    .object({
+      at: z.number(),
+      /** What asked: the window's close button, the app quitting, the OS ending the session. */
+      via: z.string().min(1),
+      outcome: z.enum(['refused', 'wrong_password', 'allowed_submitted', 'allowed_password']),
+    })
+    .strict(),
+  /** Vigil closed cleanly; a start without one after the last heartbeat means capture was off. */
+  session_closed: z.object({ at: z.number() }).strict(),
   /**
    * Written in the same transaction as an upload is queued: the sha256 of the body exactly
    * as stored, so a body edited in the outbox is refused instead of sent.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IntegrityPolicySchema } from './policy-integrity';
 import { INTEGRITY_KINDS } from './risk';
 
 /**
@@ -149,6 +150,7 @@ export const PolicySchema = z.object({
     .prefault({}),
   ledger: LedgerPolicySchema.prefault({}),
   checkpoints: CheckpointPolicySchema.prefault({}),
+  integrity: IntegrityPolicySchema.prefault({}),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

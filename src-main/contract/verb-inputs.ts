@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SignInInputSchema, SubmitInputSchema, WindowEventSchema } from './api';
+import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, SignInInputSchema, SubmitInputSchema, WindowEventSchema } from './api';
 import { SaveAnswerInputSchema } from './exam';
 import type { Verb } from './verbs';
 
@@ -16,6 +16,10 @@ export const VERB_INPUTS = {
   submit: SubmitInputSchema,
   lockFlushed: z.void(),
   signIn: SignInInputSchema,
+  runSystemCheck: z.void(),
+  startExam: z.void(),
+  acknowledgeWarning: AcknowledgeWarningInputSchema,
+  requestQuit: RequestQuitInputSchema,
 } as const satisfies Record<Verb, z.ZodType>;
 
 export type VerbInput<V extends Verb> = z.output<(typeof VERB_INPUTS)[V]>;

@@ -1,7 +1,8 @@
 // Zod-free on purpose: the preload imports this at run time, and zod would add ~445 KiB to
 // every page start (the preload bundle is under 1 KiB without it). The input schemas, the
 // table's other column, are in verb-inputs.ts.
-import type { SessionSnapshot, SubmissionReceipt } from './api';
+import type { QuitDecision, SessionSnapshot, StartExamResult, SubmissionReceipt } from './api';
+import type { SystemCheckReport } from './integrity';
 import type { SavedAnswer } from './exam';
 
 /** A result type carried in the table as a type only; the value is an empty object. */
@@ -26,6 +27,10 @@ export const VERBS = {
   lockFlushed: { channel: 'vigil:lock-flushed', returns: returns<null>() },
   /** Before the exam, with an exam server: the student's id and access code register the attempt. */
   signIn: { channel: 'vigil:sign-in', returns: returns<SessionSnapshot>() },
+  runSystemCheck: { channel: 'vigil:run-system-check', returns: returns<SystemCheckReport>() },
+  startExam: { channel: 'vigil:start-exam', returns: returns<StartExamResult>() },
+  acknowledgeWarning: { channel: 'vigil:acknowledge-warning', returns: returns<null>() },
+  requestQuit: { channel: 'vigil:request-quit', returns: returns<QuitDecision>() },
 } as const;
 
 export type Verb = keyof typeof VERBS;

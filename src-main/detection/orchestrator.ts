@@ -49,6 +49,14 @@ export interface OrchestratorOptions {
   studentId: string;
   /** High-resolution milliseconds for the processing-time statistic; defaults to performance.now(), else the clock. */
   timer?: () => number;
+  /**
+   * Leaving the exam window is charged by the risk ledger as an integrity observation (what
+   * took focus, for how long): then it must not be scored again as behaviour, so the
+   * focus_anomaly and app_switching features and focus_collapse's leaving findings are off.
+   * The packages still record the losses. The exam session sets this; replay and the bench
+   * score packages without a ledger for leaving and keep it off.
+   */
+  leavingCountedAsIntegrity?: boolean;
 }
 
 /** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportState). */
@@ -92,6 +100,7 @@ export class FlagOrchestrator {
   private readonly flagsByLevel = zeroLevels();
   private readonly packagesByLevel = zeroLevels();
   private totalMs = 0;
+  private readonly leavingCountedAsIntegrity: boolean;
 
   constructor(opts: OrchestratorOptions) {
     // A classifier section built by hand (not through PolicySchema) may predate the detector settings.
@@ -100,6 +109,7 @@ export class FlagOrchestrator {
     this.timer = opts.timer ?? defaultTimer(opts.clock);
     this.sessionId = opts.sessionId;
     this.studentId = opts.studentId;
+    this.leavingCountedAsIntegrity = opts.leavingCountedAsIntegrity ?? false;
   }
 
   processPackage(pkg: ActivityPackage): DetectionResult {
@@ -272,7 +282,7 @@ export class FlagOrchestrator {
       lastEndedAt: undefined,
       detectors: [
         new BiometricDriftDetector(d),
-        new FocusCollapseDetector(d),
+        new FocusCollapseDetector(d, { scoreLeaving: !this.leavingCountedAsIntegrity }),
         new StressSpikeDetector(d),
         new NetworkAnomalyDetector(d),
         new ResourceExhaustionDetector(d),

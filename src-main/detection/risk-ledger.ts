@@ -3,6 +3,25 @@ import type { IntegrityKind, RiskLevel, RiskReason, RiskState } from '../contrac
 import type { DetectionResult } from './orchestrator';
 import { levelFor } from './risk-levels';
 
+export interface ChargeOptions {
+  points?: number;
+  key?: string;
+  graceable?: boolean;
+}
+
+/** What one integrity observation cost, as the audit records it (and restore replays it). */
+export interface IntegrityCharge {
+  kind: IntegrityKind;
+  at: number;
+  message: string;
+  points: number;
+  /** Warned instead of charged (the "return to the exam" warning). */
+  grace: boolean;
+  key?: string;
+  /** The observation had been charged before: logged, not counted again. */
+  repeat?: boolean;
+}
+
 /** Reasons shown with the state (most recent first). */
 const SHOWN_REASONS = 5;
 const SEED_THRESHOLDS: LevelThresholds = { critical: 0.8, high: 0.65, medium: 0.45, low: 0.25 };
@@ -43,11 +62,18 @@ export class RiskLedger {
   private behaviourAt = 0;
   private lastAt = Number.NEGATIVE_INFINITY;
   private locked = false;
+  /** Keys of observations already charged (one observation counts once). */
+  private readonly charged = new Set<string>();
+  private graceLeft: number;
 
   constructor(
     private readonly policy: LedgerPolicy,
     private readonly thresholds: LevelThresholds = SEED_THRESHOLDS,
-  ) {}
+    /** Violations warned before they cost (policy integrity.lockdown.leaving.graceWarnings). */
+    graceWarnings = 0,
+  ) {
+    this.graceLeft = graceWarnings;
+  }
 
   /** Adds the points of a scored package by its level (0 for clean, and for levels the policy gives no points). */
   recordDetection(result: DetectionResult, at: number): RiskState {
@@ -74,21 +100,77 @@ export class RiskLedger {
     return this.state(t);
   }
 
+  /** A violation at the policy's full points, no grace (the page's external paste; rows written before charges carried points). */
   recordIntegrity(kind: IntegrityKind, at: number, message: string): RiskState {
-    const t = this.advance(at);
-    const points = this.policy.integrityPoints[kind];
-    if (!this.locked) {
-      this.integrity += points;
-      this.log.push({
-        at: t,
-        source: 'integrity',
-        code: kind,
-        points,
-        message: `${capitalise(INTEGRITY_LABELS[kind])}${message ? `: ${message}` : ''}`,
-      });
-      this.checkLock(t);
-    }
+    const t = this.charge(kind, at, message).at;
     return this.state(t);
+  }
+
+  /**
+   * Charges one integrity observation, once. `points` overrides the policy's fixed points
+   * (a departure's points depend on what took focus and for how long); `key` names the
+   * observation so a second report of it (the process watch and the foreground both seeing
+   * one prohibited app) costs nothing; `graceable` violations are warned before they cost:
+   * the first `graceWarnings` of them are recorded with 0 points and `grace: true`.
+   */
+  charge(kind: IntegrityKind, at: number, message: string, opts: ChargeOptions = {}): IntegrityCharge {
+    const c = this.preview(kind, at, message, opts);
+    this.replay(c);
+    return c;
+  }
+
+  /** What `charge` would record, without recording it (the caller writes the audit row first). */
+  preview(kind: IntegrityKind, at: number, message: string, opts: ChargeOptions = {}): IntegrityCharge {
+    const t = Number.isFinite(at) ? Math.max(at, this.lastAt) : Math.max(0, this.lastAt);
+    let points = Math.max(0, opts.points ?? this.policy.integrityPoints[kind]);
+    let grace = false;
+    const repeat = opts.key !== undefined && this.charged.has(opts.key);
+    if (repeat) points = 0;
+    if (points > 0 && opts.graceable && this.graceLeft > 0 && !this.locked) {
+      grace = true;
+      points = 0;
+    }
+    return {
+      kind,
+      at: t,
+      message,
+      points: round1(points),
+      grace,
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+      ...(repeat ? { repeat: true } : {}),
+    };
+  }
+
+  /** Re-applies a charge as it was recorded (restore): the same points, grace and key, so the score comes back exactly. */
+  replay(c: IntegrityCharge): void {
+    this.advance(c.at);
+    if (c.repeat) return;
+    this.apply(c);
+  }
+
+  /** Whether an observation with this key has already been charged. */
+  hasCharged(key: string): boolean {
+    return this.charged.has(key);
+  }
+
+  get warningsLeft(): number {
+    return this.graceLeft;
+  }
+
+  private apply(c: IntegrityCharge): void {
+    if (c.key !== undefined) this.charged.add(c.key);
+    if (c.grace) this.graceLeft = Math.max(0, this.graceLeft - 1);
+    // Entries that cost nothing (a notification, a warning) are in the audit; the ledger lists what costs.
+    if (this.locked || c.points <= 0) return;
+    this.integrity += c.points;
+    this.log.push({
+      at: c.at,
+      source: 'integrity',
+      code: c.kind,
+      points: c.points,
+      message: `${capitalise(INTEGRITY_LABELS[c.kind])}${c.message ? `: ${c.message}` : ''}`,
+    });
+    this.checkLock(c.at);
   }
 
   state(at: number): RiskState {
@@ -150,5 +232,6 @@ export class RiskLedger {
   }
 }
 
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -51,9 +51,10 @@ export function buildTimeline(raw: RawAttempt, summary: ReadableAttempt): Attemp
         break;
       }
       case 'integrity_event': {
-        const { kind, at } = r.payload;
+        const { kind, at, evidence: ev } = r.payload;
         const id = `integrity-${r.seq}`;
-        if (kind === 'focus_lost') focusLost.push(at);
+        // The fair ledger charges a departure when it ends; its evidence says when it began.
+        if (kind === 'focus_lost') focusLost.push(typeof ev?.from === 'number' ? ev.from : at);
         events.push({ ...marker(r, 'integrity', id, detectorLabel(kind), kind), at });
         evidence.push(integrityEvidence(r, records[i + 1], id));
         break;

@@ -18,6 +18,10 @@ export interface RestoredAttempt {
   policy: Policy;
   /** The sequence number the next activity package takes (numbering carries on across restarts). */
   nextSequence: number;
+  /** Kinds of the check findings the exam started with as warnings (exam_started). */
+  startWarnings: string[];
+  /** The last run ended with session_closed; false: it ended some other way (crash, kill, power). */
+  closedCleanly: boolean;
   /** The exam the attempt started with (absent in attempts from before the keyed chain). */
   exam: Exam | null;
   /**
@@ -70,10 +74,13 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
         restored = {
           sessionId: p.sessionId,
           startedAt: p.at,
-          phase: 'active',
+          // An attempt that waits for the system check has not started its time yet.
+          phase: p.awaitsCheck ? 'checking' : 'active',
+          closedCleanly: false,
+          startWarnings: [],
           submission: null,
           submissionSeq: null,
-          ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds),
+          ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds, p.policy.integrity.lockdown.leaving.graceWarnings),
           policy: p.policy,
           nextSequence: 0,
           exam: p.exam ?? null,
@@ -88,8 +95,23 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
         case 'log_tampered':
           if (entry.payload.firstBrokenSeq !== null) noted.push(entry.payload.firstBrokenSeq);
           break;
-        case 'integrity_event':
-          restored.ledger.recordIntegrity(entry.payload.kind, entry.payload.at, entry.payload.message);
+        case 'integrity_event': {
+          const p = entry.payload;
+          // Rows written before charges carried their points cost the policy's fixed points.
+          if (p.points === undefined) restored.ledger.recordIntegrity(p.kind, p.at, p.message);
+          else restored.ledger.replay({ kind: p.kind, at: p.at, message: p.message, points: p.points, grace: p.grace ?? false, ...(p.key !== undefined ? { key: p.key } : {}), ...(p.repeat ? { repeat: true } : {}) });
+          break;
+        }
+        case 'exam_started':
+          restored.phase = 'active';
+          restored.startedAt = entry.payload.at;
+          restored.startWarnings = entry.payload.warnings.map((w) => w.kind);
+          break;
+        case 'session_resumed':
+          restored.closedCleanly = false;
+          break;
+        case 'session_closed':
+          restored.closedCleanly = true;
           break;
         case 'package_scored': {
           const p = entry.payload;

@@ -17,6 +17,8 @@ export interface ChainStart {
   /** Queue a locally made K_0 for escrow with session_started (ExamSessionOptions.escrowKey). */
   escrowKey: boolean;
   carryOver: CarryOver | null;
+  /** The exam waits for the pre-exam system check; its time starts at exam_started. */
+  awaitsCheck?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ChainStart {
 export function startAttemptChain(store: AuditStore, c: ChainStart): SavedAnswer[] {
   const { exam, studentId, sessionId } = c;
   store.startAttempt(
-    { sessionId, examId: exam.id, studentId, at: c.startedAt, durationMinutes: exam.durationMinutes, policy: c.policy, exam },
+    { sessionId, examId: exam.id, studentId, at: c.startedAt, durationMinutes: exam.durationMinutes, policy: c.policy, exam, ...(c.awaitsCheck ? { awaitsCheck: true } : {}) },
     {
       ...(c.k0 ? { k0: c.k0 } : {}),
       // The registration fields the server also wants (device, app version, access code) are added where registration is wired.

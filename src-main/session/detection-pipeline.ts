@@ -1,8 +1,9 @@
 import { ActivityWindower } from '../activity/activity-windower';
 import type { AuditStore } from '../audit/audit-store';
-import type { ActivityPackage, Clock, IntegrityKind, Policy, RawEvent, RiskState, WindowEvent } from '../contract';
+import type { ActivityPackage, Clock, IntegrityKind, IntegrityObservation, Policy, RawEvent, RiskState, WindowEvent } from '../contract';
+import type { AuditPayload } from '../contract/audit-rows';
 import { FlagOrchestrator } from '../detection/orchestrator';
-import { RiskLedger } from '../detection/risk-ledger';
+import { RiskLedger, type ChargeOptions, type IntegrityCharge } from '../detection/risk-ledger';
 
 export interface DetectionPipelineOptions {
   store: AuditStore;
@@ -34,12 +35,16 @@ export class DetectionPipeline {
 
   constructor(private readonly opts: DetectionPipelineOptions) {
     const { policy } = opts;
-    this.ledger = opts.resumed?.ledger ?? new RiskLedger(policy.ledger, policy.classifier.thresholds);
+    this.ledger =
+      opts.resumed?.ledger ??
+      new RiskLedger(policy.ledger, policy.classifier.thresholds, policy.integrity.lockdown.leaving.graceWarnings);
     this.orchestrator = new FlagOrchestrator({
       policy: policy.classifier,
       clock: opts.clock,
       sessionId: opts.sessionId,
       studentId: opts.studentId,
+      // Leaving the window is the ledger's to charge (session/integrity-watch.ts), once.
+      leavingCountedAsIntegrity: true,
     });
     this.windower = new ActivityWindower({
       sessionId: opts.sessionId,
@@ -57,11 +62,15 @@ export class DetectionPipeline {
     this.windower.push(event);
   }
 
-  /** The page's window event goes into the activity windows; returns the integrity event it amounts to, if any. */
+  /**
+   * The page's window event goes into the activity windows (the packages record focus
+   * losses); returns the integrity event a clipboard event amounts to. Focus is charged by
+   * the session's integrity watch, which knows what took focus and for how long.
+   */
   pushWindowEvent(e: WindowEvent, t: number): IntegrityKind | null {
     if (e.kind === 'focus') {
       this.windower.push({ kind: 'focus', t, focused: e.focused });
-      return e.focused ? null : 'focus_lost';
+      return null;
     }
     this.windower.push({ kind: 'clipboard', t, action: e.action, external: e.external });
     return e.action === 'paste' && e.external ? 'external_paste' : null;
@@ -79,6 +88,46 @@ export class DetectionPipeline {
   recordIntegrity(kind: IntegrityKind, at: number, message: string): RiskState {
     this.opts.store.append('integrity_event', { kind, at, message });
     return this.ledger.recordIntegrity(kind, at, message);
+  }
+
+  /** What the OS-level capture saw goes into the audit log as evidence; it adds no points here. */
+  recordObservation(o: IntegrityObservation): void {
+    this.opts.store.append('integrity_observation', o);
+  }
+
+  /**
+   * Charges one integrity observation on the ledger (points, grace, once per key) and
+   * records it with its evidence; the row is written before the ledger moves, so a refused
+   * write leaves the two in step.
+   */
+  chargeIntegrity(
+    kind: IntegrityKind,
+    at: number,
+    message: string,
+    opts: ChargeOptions,
+    evidence?: AuditPayload<'integrity_event'>['evidence'],
+  ): { charge: IntegrityCharge; state: RiskState } {
+    const c = this.ledger.preview(kind, at, message, opts);
+    this.opts.store.append('integrity_event', {
+      kind,
+      at: c.at,
+      message,
+      points: c.points,
+      grace: c.grace,
+      ...(c.key !== undefined ? { key: c.key } : {}),
+      ...(c.repeat ? { repeat: true } : {}),
+      ...(evidence ? { evidence } : {}),
+    });
+    this.ledger.replay(c);
+    return { charge: c, state: this.ledger.state(c.at) };
+  }
+
+  hasCharged(key: string): boolean {
+    return this.ledger.hasCharged(key);
+  }
+
+  get warningsLeft(): number {
+    return this.ledger.warningsLeft;
   }
 
   /**

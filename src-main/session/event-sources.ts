@@ -2,7 +2,7 @@ import type { RawEvent, RawEventSource } from '../contract';
 
 export interface EventSourcesOptions {
   sources: readonly RawEventSource[];
-  /** Where every event of every started source goes. */
+  /** Where every event of every started source goes (integrity observations included). */
   route: (event: RawEvent) => void;
   /** A source that would not start: the exam goes on without it, and the proctor sees why. */
   onStartFailure: (what: string, e: unknown) => void;
@@ -10,9 +10,9 @@ export interface EventSourcesOptions {
 }
 
 /**
- * The raw event producers of one attempt (input hook, system sampler). Starting is per
- * source: one that fails is reported and left out, the others run. Only the ones that
- * started are stopped, each once.
+ * The event producers of one attempt: raw activity (input hook, system sampler) and
+ * integrity observations (integrity monitor, power events). Starting is per source: one that
+ * fails is reported and left out, the others run. Only the ones that started are stopped, each once.
  */
 export class EventSources {
   private readonly started: RawEventSource[] = [];

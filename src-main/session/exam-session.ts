@@ -1,32 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../audit/audit-store';
 import { SubmitInputSchema, WindowEventSchema, err, ok } from '../contract';
-import type { Exam, Policy, Result, RiskState, SaveAnswerInput, SavedAnswer } from '../contract';
+import type { Exam, Policy, QuitDecision, Result, RiskState, SaveAnswerInput, SavedAnswer, StartExamResult, SystemCheckReport } from '../contract';
 import type { Scheduler, SessionPhase, SessionSnapshot, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
-import { configKey } from '../exam/config-key';
+import { ActiveTimers } from './active-timers';
+import { AnswerIntake } from './answer-intake';
 import type { OpenedAttempt } from './attempt-file';
 import { TAMPERED_NOTICE } from './attempt-integrity';
 import { floorRisk, saveAttemptMarker, startAttemptChain } from './attempt-start';
-import { AnswerIntake } from './answer-intake';
 import type { RestoredAttempt } from './attempt-restore';
-import { DetectionPipeline } from './detection-pipeline';
-import { EventSources } from './event-sources';
+import type { EventSources } from './event-sources';
+import type { CaptureHeartbeat } from './capture-heartbeat';
+import type { DetectionPipeline } from './detection-pipeline';
 import { ExamTimekeeper } from './exam-timekeeper';
-import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
-import type { ProctorOrder } from '../contract/proctor-order';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { createExamClock, type ExamClock } from './exam-clock';
+import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
 import { recordCheckpointBreak } from './server-anchor-check';
+import type { ProctorOrder } from '../contract/proctor-order';
+import type { IntegrityWatch } from './integrity-watch';
+import type { CloseOutcome } from './quit-guard';
+import { SessionEnding } from './session-ending';
 import type { ExamSessionOptions } from './session-options';
-import { SessionReporter } from './session-reporter';
-import { recordSubmission } from './submission-record';
-import { SubmissionDelivery } from './submission-delivery';
+import type { SessionLockdown } from './session-lockdown';
+import { createSessionParts } from './session-parts';
+import type { SessionReporter } from './session-reporter';
+import type { SubmissionDelivery } from './submission-delivery';
 
 /**
- * One student's attempt at one exam: the state machine (active -> locked -> submitted) and
+ * One student's attempt at one exam: the state machine (checking -> active -> locked ->
+ * submitted; `checking` only with a pre-exam system check) and
  * the verbs behind `window.vigil`, identical under Electron's IPC and under Playwright's
- * bridge. Detection, delivery and the event sources are its parts; it decides what a risk
- * score or a deadline means for the attempt and records each decision in the audit log.
+ * bridge. Its parts (session-parts.ts): detection and the fair ledger, delivery, the event
+ * sources and the integrity watch, the lock (session-lockdown.ts), the running exam's timers
+ * (active-timers.ts) and its ending (session-ending.ts). It owns the phase and the risk and
+ * decides what a score or a deadline means for the attempt.
  */
 export class ExamSession implements VigilApi {
   readonly sessionId: string;
@@ -37,22 +45,31 @@ export class ExamSession implements VigilApi {
   private readonly detection: DetectionPipeline;
   private readonly delivery: SubmissionDelivery;
   private readonly sources: EventSources;
-  private readonly startedAt: number;
-  private readonly time: ExamTimekeeper;
+  private readonly integrity: IntegrityWatch;
+  private readonly lockdown: SessionLockdown;
+  private readonly beats: CaptureHeartbeat;
+  /** When the exam's time started (null while checking). */
+  private startedAt: number | null;
+  /** When the attempt was opened (session_started): the marker's and the chain's start. */
+  private readonly openedAt: number;
+  /** Session and exam time (main's timekeeper); a fresh one when the check lets the exam start. */
+  private time: ExamTimekeeper;
   private readonly intake: AnswerIntake;
+  private readonly policy: Policy;
+  /** The exam the attempt started with (the server's, when registered). */
+  private readonly exam: Exam;
   /**
    * A registered attempt's deadline on the server's clock, carried on a monotonic clock from
    * the server's time reading; a proctor's signed extension moves it.
    */
   private serverDeadline: { clock: ExamClock; at: number } | null;
   private cancelTimeUp: (() => void) | null = null;
+  private readonly checkpoints: CheckpointSchedule | null;
   /** A proctor's pause (signed lock order) in force; restored from the audit on a restart. */
   private hold: { reason: string } | null = null;
   private live: LiveLink | null = null;
-  private readonly exam: Exam;
-  private readonly checkpoints: CheckpointSchedule | null;
-  private readonly policy: Policy;
-  private readonly cancelTimers: Array<() => void> = [];
+  private readonly timers: ActiveTimers;
+  private readonly ending: SessionEnding;
   private started = false;
   private closed = false;
   /** After tampering, the score never drops below the highest one seen before it. */
@@ -72,16 +89,12 @@ export class ExamSession implements VigilApi {
     private readonly recovery: Pick<OpenedAttempt, 'carryOver' | 'findings' | 'scoreFloor'> = { carryOver: null, findings: [], scoreFloor: 0 },
   ) {
     const now = scheduler.now();
-    const { exam, studentId } = opts;
     const carried = recovery.carryOver;
-    this.reporter = new SessionReporter(store, () => this.emit(), opts.log);
     this.policy = restored?.policy ?? opts.policy;
     const server = opts.server ?? null;
     // A registered attempt is the server's session; a file that continues a deleted one registered anew.
     this.sessionId = restored?.sessionId ?? server?.sessionId ?? carried?.sessionId ?? randomUUID();
-    this.startedAt = restored?.startedAt ?? carried?.startedAt ?? now;
-    this.phase = restored?.phase ?? 'active';
-    this.exam = restored?.exam ?? exam;
+    this.exam = restored?.exam ?? opts.exam;
     this.serverDeadline = server ? { clock: createExamClock(scheduler, server.clockReading), at: server.deadline } : null;
     this.checkpoints = server
       ? new CheckpointSchedule({
@@ -93,57 +106,78 @@ export class ExamSession implements VigilApi {
           onError: (what, e) => this.reporter.reportError(what, e),
         })
       : null;
+    this.openedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.scoreFloor = recovery.scoreFloor;
-    this.time = new ExamTimekeeper({
+    // An attempt carried over from a damaged or deleted file carries on its time too.
+    this.time = this.timekeeper(this.openedAt, restored !== null || carried !== null);
+    this.intake = new AnswerIntake(this.exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
+    ({
+      reporter: this.reporter,
+      beats: this.beats,
+      lockdown: this.lockdown,
+      detection: this.detection,
+      delivery: this.delivery,
+      integrity: this.integrity,
+      sources: this.sources,
+    } = createSessionParts({
+      opts,
       store,
       scheduler,
-      // The exam the attempt started with decides its length, not the one installed now.
-      durationMinutes: restored?.exam?.durationMinutes ?? exam.durationMinutes,
-      startedAt: this.startedAt,
-      // An attempt carried over from a damaged or deleted file carries on its time too.
-      resumed: restored !== null || carried !== null,
-      // A registered attempt ends at the server's deadline only (timeUp below).
-      onTimeUp: () => {
-        if (this.phase === 'active' && !this.serverDeadline) this.trySubmit('time_up');
-      },
-      onJump: () => this.emit(),
-      onError: (what, e) => this.reporter.reportError(what, e),
-    });
-    this.intake = new AnswerIntake(this.exam, scheduler, (message) => this.reporter.rejected('saveAnswer', message));
-    this.detection = new DetectionPipeline({
-      store,
-      clock: scheduler,
+      restored,
       policy: this.policy,
       sessionId: this.sessionId,
-      studentId,
       // Activity is windowed on session time: a wall clock set forward makes no burst of windows.
       startAt: this.time.now(),
-      resumed: restored ? { ledger: restored.ledger, nextSequence: restored.nextSequence } : null,
-      onError: (what, e) => this.reporter.reportError(what, e),
-      onFlag: (flag) => this.live?.reportFlag(flag),
-    });
+      hooks: {
+        phase: () => this.phase,
+        closed: () => this.closed,
+        emit: () => this.emit(),
+        updateRisk: (next) => this.updateRisk(next),
+        begin: (startedAt) => this.begin(startedAt),
+        toSessionTime: (event) => this.time.toSessionTime(event),
+        onFlag: (flag) => this.live?.reportFlag(flag),
+      },
+    }));
+    // Without a system check (tests, tools) the exam's time starts at once, as before the check
+    // existed; an attempt carried over from a damaged file had started already.
+    this.phase = restored?.phase ?? (this.lockdown.check && !carried ? 'checking' : 'active');
+    this.startedAt = this.phase === 'checking' ? null : this.openedAt;
     this.risk = floorRisk(this.detection.riskAt(this.time.now()), this.scoreFloor);
     this.maxScore = this.risk.score;
-    for (const a of store.answers()) this.answers.set(a.questionId, a);
-    this.delivery = new SubmissionDelivery({
-      store,
-      // The server may move between runs (IT's newer policy or the flag); the rules may not.
-      serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
-      token: server?.token ?? null,
+    this.timers = new ActiveTimers({
       scheduler,
-      configKey: configKey(opts.policy),
-      submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
-      onChange: () => this.emit(),
-      log: (line) => this.reporter.log(line),
+      time: () => this.time,
+      policy: this.policy,
+      sources: this.sources,
+      detection: this.detection,
+      integrity: this.integrity,
+      beats: this.beats,
+      reporter: this.reporter,
+      isActive: () => this.phase === 'active',
+      onRisk: (next) => this.updateRisk(next),
     });
-    this.sources = new EventSources({
-      sources: opts.sources ?? [],
-      route: (event) => {
-        if (this.phase === 'active') this.detection.push(this.time.toSessionTime(event));
-      },
-      onStartFailure: (what, e) => this.reporter.reportError(what, e),
-      log: (line) => this.reporter.log(line),
+    this.ending = new SessionEnding({
+      store,
+      scheduler,
+      sessionNow: () => this.time.now(),
+      exam: this.exam,
+      studentId: opts.studentId,
+      sessionId: this.sessionId,
+      sources: this.sources,
+      timers: this.timers,
+      detection: this.detection,
+      integrity: this.integrity,
+      delivery: this.delivery,
+      reporter: this.reporter,
+      phase: () => this.phase,
+      setPhase: (p) => this.setPhase(p),
+      risk: () => this.risk,
+      answers: () => [...this.answers.values()],
+      closed: () => this.closed,
+      updateRisk: (next) => this.updateRisk(next),
+      emit: () => this.emit(),
     });
+    for (const a of store.answers()) this.answers.set(a.questionId, a);
   }
 
   /**
@@ -155,7 +189,7 @@ export class ExamSession implements VigilApi {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    const { restored, store, scheduler, policy } = this;
+    const { restored, store, scheduler } = this;
     const now = scheduler.now();
     if (restored) {
       const broken = this.opts.server?.checkpointBreak;
@@ -169,6 +203,10 @@ export class ExamSession implements VigilApi {
       this.startChain();
     }
     if (this.recovery.findings.length > 0 || this.recovery.carryOver) this.reporter.addNotice(TAMPERED_NOTICE);
+    if (restored && !restored.closedCleanly && this.phase === 'active') {
+      this.beats.recordGap(now);
+      this.reporter.addNotice('Vigil was closed unexpectedly; the time it was not running is recorded for your proctor.');
+    }
     this.saveMarker();
     this.delivery.start();
     this.startLive();
@@ -177,23 +215,14 @@ export class ExamSession implements VigilApi {
 
     if (this.phase === 'active' && this.risk.locked) {
       // A crash after the score reached 100 but before the lock was written: lock now.
-      this.lockAndSubmit();
+      this.ending.lock();
     } else if (this.phase === 'active') {
-      this.sources.start();
-      this.cancelTimers.push(scheduler.every(policy.windowSeconds * 1000, () => this.scorePendingPackages()));
-      this.cancelTimers.push(
-        scheduler.every(DETECTION_STATE_SAVE_MS, () => {
-          this.detection.saveState();
-          this.time.save();
-        }),
-      );
-      this.time.start();
-      this.cancelTimers.push(() => this.time.stop());
-      this.armTimeUp();
-      this.checkpoints?.start();
+      this.beginTimers();
+    } else if (this.phase === 'checking') {
+      void this.lockdown.check?.check().then(() => this.emit());
     } else if (this.phase === 'locked') {
       // A crash between lock and submission: finish what the lock started.
-      this.submitExam('risk_limit');
+      this.ending.submit('risk_limit');
     }
   }
 
@@ -201,9 +230,208 @@ export class ExamSession implements VigilApi {
     const { studentId, escrowKey, server } = this.opts;
     // The server's K_0 when registered (and nothing to escrow); otherwise one made here.
     const k0 = server?.k0 ?? this.opts.k0;
-    const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.startedAt, policy: this.policy };
-    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver };
+    const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.openedAt, policy: this.policy };
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver, awaitsCheck: this.phase === 'checking' };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
+  }
+
+  private saveMarker(): void {
+    saveAttemptMarker(this.file, this.store, { sessionId: this.sessionId, startedAt: this.openedAt, maxScore: this.maxScore }, (line) => this.reporter.log(line));
+  }
+
+  private timekeeper(startedAt: number, resumed: boolean): ExamTimekeeper {
+    return new ExamTimekeeper({
+      store: this.store,
+      scheduler: this.scheduler,
+      // The exam the attempt started with decides its length, not the one installed now.
+      durationMinutes: this.exam.durationMinutes,
+      startedAt,
+      resumed,
+      // A registered attempt ends at the server's deadline only (timeUp below).
+      onTimeUp: () => {
+        if (this.phase === 'active' && !this.serverDeadline) this.ending.trySubmit('time_up');
+      },
+      onJump: () => this.emit(),
+      onError: (what, e) => this.reporter.reportError(what, e),
+    });
+  }
+
+  // ---- VigilApi -------------------------------------------------------------------------
+
+  async getSnapshot(): Promise<Result<SessionSnapshot>> {
+    return ok(this.snapshot());
+  }
+
+  async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
+    const admitted = this.intake.admit(input);
+    if (!admitted.ok) return admitted;
+    // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
+    // student typed up to then is theirs: it is saved, then the exam is submitted with it.
+    const timeUp = this.phase === 'active' && this.timeUp();
+    // A locked exam still takes the saves the page flushes before its submission is written.
+    if (this.phase === 'submitted') {
+      return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
+    }
+    try {
+      const saved = this.store.saveAnswer(admitted.value);
+      this.answers.set(saved.questionId, saved);
+      if (timeUp) this.ending.trySubmit('time_up');
+      this.emit();
+      return ok(saved);
+    } catch (e) {
+      return this.reporter.storageFailure('saving an answer', e);
+    }
+  }
+
+  async reportWindowEvent(event: WindowEvent): Promise<Result<null>> {
+    const parsed = WindowEventSchema.safeParse(event);
+    if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
+    if (this.phase !== 'active') return ok(null);
+    try {
+      // Detection runs on session time; the integrity watch on wall time, as the OS watcher's observations do.
+      const integrity = this.detection.pushWindowEvent(parsed.data, this.time.now());
+      if (parsed.data.kind === 'focus') this.integrity.pageFocus(parsed.data.focused, this.scheduler.now());
+      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.time.now(), ''));
+      return ok(null);
+    } catch (e) {
+      return this.reporter.storageFailure('recording a window event', e);
+    }
+  }
+
+  async signIn(): Promise<Result<SessionSnapshot>> {
+    // The attempt exists: its student has signed in (SignInGate) or it runs without a server.
+    return err('already_signed_in', 'You are already signed in to this exam.');
+  }
+
+  async lockFlushed(): Promise<Result<null>> {
+    // Only a lock waits for the page; at any other time this changes nothing.
+    if (this.phase === 'locked') this.ending.trySubmit('risk_limit');
+    return ok(null);
+  }
+
+  async submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>> {
+    if (!SubmitInputSchema.safeParse(input).success) return err('invalid_input', 'Submission needs confirmation.');
+    const receipt = this.delivery.receipt();
+    if (this.phase === 'submitted' && receipt) return ok(receipt);
+    try {
+      // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
+      const reason = this.phase === 'locked' ? 'risk_limit' : this.timeUp() ? 'time_up' : 'student';
+      return ok(this.ending.submit(reason));
+    } catch (e) {
+      return this.reporter.storageFailure('submitting', e);
+    }
+  }
+
+  // The lock's verbs (system check, start, warning, quit): session-lockdown.ts.
+  readonly runSystemCheck = (): Promise<Result<SystemCheckReport>> => this.lockdown.runSystemCheck();
+  readonly startExam = (): Promise<Result<StartExamResult>> => this.lockdown.startExam();
+  readonly acknowledgeWarning = (input: { id: string }): Promise<Result<null>> => this.lockdown.acknowledgeWarning(input);
+  readonly requestQuit = (input: { password: string }): Promise<Result<QuitDecision>> => this.lockdown.requestQuit(input);
+
+  onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
+    return this.reporter.subscribe(listener);
+  }
+
+  // ---- engine ---------------------------------------------------------------------------
+
+  /** A call that never reached the engine (refused sender, payload the IPC adapter refused). */
+  recordRejectedCall(call: string, reason: string): void {
+    this.reporter.recordRejectedCall(call, reason);
+  }
+
+  /** Someone tries to close Vigil (SessionLockdown.requestClose). */
+  requestClose(via: string, password?: string): CloseOutcome {
+    return this.lockdown.requestClose(via, password);
+  }
+
+  /** Delivers queued uploads now (tests, and the shell before quitting). */
+  flushUploads(): Promise<{ delivered: number; failed: number }> {
+    return this.delivery.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sources.stop();
+    this.checkpoints?.stop();
+    if (this.phase === 'active') {
+      this.detection.saveState();
+      this.time.save();
+    }
+    this.timers.cancel();
+    this.cancelTimeUp?.();
+    this.live?.stop();
+    try {
+      if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
+    } catch (e) {
+      this.reporter.log(`could not record the clean close: ${String(e)}`);
+    }
+    if (this.started) this.saveMarker();
+    this.delivery.stop();
+    this.reporter.clear();
+    this.store.close();
+  }
+
+  private updateRisk(raw: RiskState): void {
+    const next = floorRisk(raw, this.scoreFloor);
+    const before = this.risk;
+    this.risk = next;
+    if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
+      this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
+      this.live?.reportRisk(next);
+      if (next.score > this.maxScore) {
+        this.maxScore = next.score;
+        this.saveMarker();
+      }
+      this.emit();
+    }
+    if (next.locked && this.phase === 'active') this.ending.lock();
+  }
+
+  private snapshot(): SessionSnapshot {
+    return {
+      sessionId: this.sessionId,
+      studentId: this.opts.studentId,
+      exam: this.exam,
+      answers: Object.fromEntries(this.answers),
+      phase: this.phase,
+      startedAt: this.startedAt,
+      deadline: this.phase === 'checking' ? null : this.deadlineWall(),
+      risk: this.risk,
+      submission: this.delivery.receipt(),
+      systemCheck: this.lockdown.check?.report ?? null,
+      returnWarning: this.phase === 'active' ? this.integrity.warning : null,
+      notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
+      proctorHold: this.hold,
+    };
+  }
+
+  /** The system check let the exam start: its time runs from `startedAt`. */
+  private begin(startedAt: number): void {
+    this.phase = 'active';
+    this.startedAt = startedAt;
+    // The exam's time counts from exam_started, not from when the attempt was opened for the
+    // check: as a resumed count with nothing saved yet, the timekeeper counts from startedAt.
+    this.time = this.timekeeper(startedAt, true);
+    this.beginTimers();
+  }
+
+  /** The running exam's timers, the server's deadline and the checkpoints. */
+  private beginTimers(): void {
+    this.timers.begin();
+    this.armTimeUp();
+    this.checkpoints?.start();
+  }
+
+  /** Leaving 'active' for good at the submission: no deadline, pause or checkpoint timer runs on. */
+  private setPhase(phase: SessionPhase): void {
+    this.phase = phase;
+    if (phase !== 'submitted') return;
+    this.cancelTimeUp?.();
+    this.hold = null;
+    // The log as submitted, anchored on the server.
+    this.checkpoints?.stop();
+    this.checkpoints?.queueNow();
   }
 
   /** The server's deadline timer (an unregistered attempt's is the timekeeper's own). */
@@ -211,7 +439,24 @@ export class ExamSession implements VigilApi {
     this.cancelTimeUp?.();
     if (!this.serverDeadline) return;
     const { clock, at } = this.serverDeadline;
-    this.cancelTimeUp = this.scheduler.after(Math.max(0, at - clock.now()), () => this.trySubmit('time_up'));
+    this.cancelTimeUp = this.scheduler.after(Math.max(0, at - clock.now()), () => this.ending.trySubmit('time_up'));
+  }
+
+  /**
+   * Exam time is up. A registered attempt ends at the server's deadline, carried on the
+   * monotonic clock from the server's time reading, so no local clock change moves it either
+   * way; an unregistered one at the end of its own exam time (exam-timekeeper.ts).
+   */
+  private timeUp(): boolean {
+    if (!this.serverDeadline) return this.time.timeUp();
+    return this.serverDeadline.clock.now() >= this.serverDeadline.at;
+  }
+
+  /** When the exam ends, on this computer's wall clock (for the countdown). */
+  private deadlineWall(): number {
+    if (!this.serverDeadline) return this.time.deadline();
+    const { clock, at } = this.serverDeadline;
+    return clock.toWall(at);
   }
 
   private startLive(): void {
@@ -238,237 +483,9 @@ export class ExamSession implements VigilApi {
     this.emit();
   }
 
-  private saveMarker(): void {
-    saveAttemptMarker(this.file, this.store, { sessionId: this.sessionId, startedAt: this.startedAt, maxScore: this.maxScore }, (line) => this.reporter.log(line));
-  }
-
-  // ---- VigilApi -------------------------------------------------------------------------
-
-  async getSnapshot(): Promise<Result<SessionSnapshot>> {
-    return ok(this.snapshot());
-  }
-
-  async saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
-    const admitted = this.intake.admit(input);
-    if (!admitted.ok) return admitted;
-    // The time-up timer can fire late (a suspended laptop, a clock set forward). The text the
-    // student typed up to then is theirs: it is saved, then the exam is submitted with it.
-    const timeUp = this.phase === 'active' && this.timeUp();
-    // A locked exam still takes the saves the page flushes before its submission is written.
-    if (this.phase === 'submitted') {
-      return err('session_submitted', 'The exam has been submitted; answers can no longer change.');
-    }
-    try {
-      const saved = this.store.saveAnswer(admitted.value);
-      this.answers.set(saved.questionId, saved);
-      if (timeUp) this.trySubmit('time_up');
-      this.emit();
-      return ok(saved);
-    } catch (e) {
-      return this.reporter.storageFailure('saving an answer', e);
-    }
-  }
-
-  async reportWindowEvent(event: WindowEvent): Promise<Result<null>> {
-    const parsed = WindowEventSchema.safeParse(event);
-    if (!parsed.success) return this.reporter.rejected('reportWindowEvent', 'Unrecognised window event.');
-    if (this.phase !== 'active') return ok(null);
-    try {
-      const integrity = this.detection.pushWindowEvent(parsed.data, this.time.now());
-      if (integrity) this.updateRisk(this.detection.recordIntegrity(integrity, this.time.now(), ''));
-      return ok(null);
-    } catch (e) {
-      return this.reporter.storageFailure('recording a window event', e);
-    }
-  }
-
-  async signIn(): Promise<Result<SessionSnapshot>> {
-    // The attempt exists: its student has signed in (SignInGate) or it runs without a server.
-    return err('already_signed_in', 'You are already signed in to this exam.');
-  }
-
-  async lockFlushed(): Promise<Result<null>> {
-    // Only a lock waits for the page; at any other time this changes nothing.
-    if (this.phase === 'locked') this.trySubmit('risk_limit');
-    return ok(null);
-  }
-
-  async submit(input: { confirm: true }): Promise<Result<SubmissionReceipt>> {
-    if (!SubmitInputSchema.safeParse(input).success) return err('invalid_input', 'Submission needs confirmation.');
-    const receipt = this.delivery.receipt();
-    if (this.phase === 'submitted' && receipt) return ok(receipt);
-    try {
-      // The record says why the exam really ended: a lock still retrying its submission, or a late time-up timer.
-      const reason = this.phase === 'locked' ? 'risk_limit' : this.timeUp() ? 'time_up' : 'student';
-      return ok(this.submitExam(reason));
-    } catch (e) {
-      return this.reporter.storageFailure('submitting', e);
-    }
-  }
-
-  onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
-    return this.reporter.subscribe(listener);
-  }
-
-  // ---- engine ---------------------------------------------------------------------------
-
-  /** A call that never reached the engine (refused sender, payload the IPC adapter refused). */
-  recordRejectedCall(call: string, reason: string): void {
-    this.reporter.recordRejectedCall(call, reason);
-  }
-
-  /** Delivers queued uploads now (tests, and the shell before quitting). */
-  flushUploads(): Promise<{ delivered: number; failed: number }> {
-    return this.delivery.flush();
-  }
-
-  /** Closes the windows that have ended and scores them. Called on the window cadence. */
-  private scorePendingPackages(): void {
-    if (this.phase !== 'active') return;
-    this.time.tick();
-    if (this.phase !== 'active') return;
-    try {
-      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
-    } catch (e) {
-      this.reporter.reportError('scoring activity', e);
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.sources.stop();
-    this.checkpoints?.stop();
-    if (this.phase === 'active') {
-      this.detection.saveState();
-      this.time.save();
-    }
-    for (const cancel of this.cancelTimers.splice(0)) cancel();
-    this.cancelTimeUp?.();
-    this.live?.stop();
-    if (this.started) this.saveMarker();
-    this.delivery.stop();
-    this.reporter.clear();
-    this.store.close();
-  }
-
-  private updateRisk(raw: RiskState): void {
-    const next = floorRisk(raw, this.scoreFloor);
-    const before = this.risk;
-    this.risk = next;
-    if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
-      this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
-      this.live?.reportRisk(next);
-      if (next.score > this.maxScore) {
-        this.maxScore = next.score;
-        this.saveMarker();
-      }
-      this.emit();
-    }
-    if (next.locked && this.phase === 'active') this.lockAndSubmit();
-  }
-
-  /**
-   * At 100: lock, flush answers, auto-submit, record why. The page saves what it still holds
-   * (text inside its autosave delay) when it sees the lock and then says so (lockFlushed);
-   * the submission waits for that, or for LOCK_FLUSH_MAX_MS when the page is gone. A fixed
-   * short wait lost the last words on a loaded machine, where the page saw the lock late.
-   */
-  private lockAndSubmit(): void {
-    this.phase = 'locked';
-    this.sources.stop();
-    this.store.append('session_locked', { at: this.scheduler.now(), score: this.risk.score, reasons: this.risk.reasons });
-    this.emit();
-    this.cancelTimers.push(this.scheduler.after(LOCK_FLUSH_MAX_MS, () => this.trySubmit('risk_limit')));
-  }
-
-  private submitExam(reason: SubmissionReceipt['reason']): SubmissionReceipt {
-    const existing = this.delivery.receipt();
-    if (existing) return existing;
-    const submittedAt = this.scheduler.now();
-    this.sources.stop();
-    for (const cancel of this.cancelTimers.splice(0)) cancel();
-    this.cancelTimeUp?.();
-    this.hold = null;
-    // Score what is still open, so the last seconds of activity are on the record too
-    // (also at a lock: updateRisk does not lock twice once the phase has left 'active').
-    if (this.phase !== 'submitted') {
-      this.detection.scoreUntil(this.time.now(), (next) => this.updateRisk(next));
-    }
-    const { receipt, seq } = recordSubmission(this.store, {
-      sessionId: this.sessionId,
-      studentId: this.opts.studentId,
-      examId: this.exam.id,
-      submittedAt,
-      reason,
-      answers: [...this.answers.values()],
-      risk: this.risk,
-    });
-    this.phase = 'submitted';
-    // The log as submitted, anchored on the server.
-    this.checkpoints?.stop();
-    this.checkpoints?.queueNow();
-    this.delivery.track(receipt, seq);
-    this.emit();
-    return receipt;
-  }
-
-  /**
-   * The exam must end (time up, lock): a submission that cannot be written is reported and
-   * retried, never thrown out of a timer or left waiting for a restart.
-   */
-  private trySubmit(reason: SubmissionReceipt['reason']): void {
-    if (this.closed) return; // the next open finishes it (restored phase, deadline)
-    try {
-      this.submitExam(reason);
-    } catch (e) {
-      this.reporter.reportError('submitting', e);
-      this.cancelTimers.push(this.scheduler.after(SUBMIT_RETRY_MS, () => this.trySubmit(reason)));
-    }
-  }
-
-  /**
-   * Exam time is up. A registered attempt ends at the server's deadline, carried on the
-   * monotonic clock from the server's time reading, so no local clock change moves it either
-   * way; an unregistered one at the end of its own exam time (exam-timekeeper.ts).
-   */
-  private timeUp(): boolean {
-    if (!this.serverDeadline) return this.time.timeUp();
-    return this.serverDeadline.clock.now() >= this.serverDeadline.at;
-  }
-
-  /** When the exam ends, on this computer's wall clock (for the countdown). */
-  private deadlineWall(): number {
-    if (!this.serverDeadline) return this.time.deadline();
-    const { clock, at } = this.serverDeadline;
-    return clock.toWall(at);
-  }
-
-  private snapshot(): SessionSnapshot {
-    return {
-      sessionId: this.sessionId,
-      studentId: this.opts.studentId,
-      exam: this.exam,
-      answers: Object.fromEntries(this.answers),
-      phase: this.phase,
-      startedAt: this.startedAt,
-      deadline: this.deadlineWall(),
-      risk: this.risk,
-      submission: this.delivery.receipt(),
-      notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
-      proctorHold: this.hold,
-    };
-  }
-
   private emit(): void {
     this.reporter.publish(() => this.snapshot());
   }
 }
 
 const nonNull = <T>(v: T | null): T[] => (v === null ? [] : [v]);
-/** How often the learnt baselines are saved; a crash loses at most this much learning. */
-const DETECTION_STATE_SAVE_MS = 60_000;
-/** A forced submission (time up, lock) that could not be written is tried again this often. */
-const SUBMIT_RETRY_MS = 5_000;
-/** How long a lock waits for the page's last saves before submitting. */
-const LOCK_FLUSH_MAX_MS = 15_000;

@@ -1,5 +1,6 @@
 import type { Exam, Policy, RawEventSource, Scheduler } from '../contract';
 import type { ServerAttempt } from './server-registration';
+import type { SystemCheckRunner } from './pre-exam-check';
 
 export interface ExamSessionOptions {
   exam: Exam;
@@ -8,8 +9,21 @@ export interface ExamSessionOptions {
   dataDir: string;
   studentId: string;
   scheduler?: Scheduler;
-  /** Raw event producers (input hook, system sampler); the session starts and stops them. */
+  /**
+   * Event producers the session starts and stops: input hook, system sampler, and the
+   * integrity monitor and the shell's power events, whose `{kind:'integrity'}` events go to
+   * the integrity watch (the fair ledger) instead of behavioural detection.
+   */
   sources?: RawEventSource[];
+  /**
+   * The pre-exam system check. With one, a new attempt opens in the `checking` phase and its
+   * time starts at startExam; without one (tests, tools) it starts at once.
+   */
+  systemCheck?: SystemCheckRunner;
+  /** The proctor's password let Vigil close (the shell quits). */
+  onCloseAllowed?: () => void;
+  /** Our own processes: the OS watcher's foreground on one of them is the exam (default: this process). */
+  isOwnPid?: (pid: number) => boolean;
   /** better-sqlite3 build for the running ABI (Electron's), when it is not Node's. */
   nativeBinding?: string;
   /** Overrides policy.serverUrl (the `--server-url` flag). */

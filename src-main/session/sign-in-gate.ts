@@ -1,5 +1,6 @@
 import { SignInInputSchema, err, ok } from '../contract';
-import type { Exam, Result, SaveAnswerInput, SavedAnswer, SessionSnapshot, SignInInput, SubmissionReceipt, VigilApi, WindowEvent } from '../contract';
+import type { Exam, QuitDecision, Result, SaveAnswerInput, SavedAnswer, SessionSnapshot, SignInInput, StartExamResult, SubmissionReceipt, SystemCheckReport, VigilApi, WindowEvent } from '../contract';
+import type { CloseOutcome } from './quit-guard';
 import { createRealScheduler } from '../clock/real-scheduler';
 import type { RegistrationRefusal } from '../upload/exam-server-client';
 import { openExamSession, type ExamSession } from './open-exam-session';
@@ -118,6 +119,29 @@ export class SignInGate implements VigilApi {
     return this.session ? this.session.lockFlushed() : ok(null);
   }
 
+  // The lock's verbs (system check, start, warning, quit) belong to the signed-in attempt.
+  async runSystemCheck(): Promise<Result<SystemCheckReport>> {
+    return this.session ? this.session.runSystemCheck() : notSignedIn();
+  }
+
+  async startExam(): Promise<Result<StartExamResult>> {
+    return this.session ? this.session.startExam() : notSignedIn();
+  }
+
+  async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
+    return this.session ? this.session.acknowledgeWarning(input) : notSignedIn();
+  }
+
+  async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
+    // Before sign-in there is no attempt to protect: Vigil may close.
+    return this.session ? this.session.requestQuit(input) : ok({ allowed: true });
+  }
+
+  /** Someone tries to close Vigil; null before sign-in, when there is no attempt to protect. */
+  requestClose(via: string, password?: string): CloseOutcome | null {
+    return this.session ? this.session.requestClose(via, password) : null;
+  }
+
   onSnapshot(listener: (snapshot: SessionSnapshot) => void): () => void {
     this.listeners.add(listener);
     const off = this.session?.onSnapshot(listener);
@@ -157,6 +181,8 @@ export class SignInGate implements VigilApi {
       deadline: 0,
       risk: { score: 0, level: 'clean', reasons: [], warning: null, locked: false },
       submission: null,
+      systemCheck: null,
+      returnWarning: null,
       notices: [],
     };
   }

@@ -5,7 +5,7 @@
 import '../runtime/heap-tuning';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BrowserWindow, Menu, app, dialog } from 'electron';
+import { BrowserWindow, Menu, app, dialog, powerMonitor, screen } from 'electron';
 import { loadInstalledConfig } from '../exam/installed-config';
 import { managedDir } from '../exam/managed-location';
 import { openExamSession } from '../session/open-exam-session';
@@ -16,7 +16,10 @@ import { BUILT_IN_INSTITUTION_KEY, isProduction } from './build-mode';
 import type { AppLog } from './app-log';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { APP_ENTRY_URL, STARTUP_ERROR_URL } from './app-url';
+import { runSystemCheck } from '../capture/integrity/system-check';
 import { createCaptureSources } from './capture-sources';
+import { installLockdown, type Lockdown } from './lockdown';
+import { createPowerEvents } from './power-events';
 import { installIpcAdapter } from './ipc-adapter';
 import { argsOutsideAllowList, debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
 import { openReviewWindow } from './review-window';
@@ -42,6 +45,7 @@ let examWindow: BrowserWindow | null = null;
 let session: ExamSession | SignInGate | null = null;
 let startupError: StartupError | null = null;
 let closing: Promise<void> | null = null;
+let lockdown: Lockdown | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // Another Vigil owns this data folder; it gets focus (below) and we leave quietly.
@@ -60,6 +64,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', (event) => {
     const open = session;
     if (!open) return;
+    // Quitting only after submission or with the proctor's password (audited either way).
+    if (!closing && lockdown && !lockdown.mayQuit('app_quit')) return event.preventDefault();
     // Close the engine first: it stops capture and closes SQLite cleanly. Answers are
     // already durable (synchronous=FULL); this only avoids a torn shutdown. Quit requests
     // arriving meanwhile wait for the same close.
@@ -154,7 +160,10 @@ async function start(): Promise<void> {
   const common = {
     policy,
     dataDir,
-    sources: createCaptureSources(log),
+    sources: [...createCaptureSources(log, policy.integrity), createPowerEvents(powerMonitor, screen)],
+    systemCheck: () => runSystemCheck(policy.integrity),
+    isOwnPid: (pid: number) => pid === process.pid || app.getAppMetrics().some((m) => m.pid === pid),
+    onCloseAllowed: () => lockdown?.allowQuit(),
     ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
     log,
   };
@@ -186,6 +195,7 @@ async function start(): Promise<void> {
     log,
     onRejected: (channel, reason) => engine.recordRejectedCall(channel, reason),
   });
+  lockdown = installLockdown({ app, window, engine: () => session, log });
   watchRenderer(window);
   await window.loadURL(APP_ENTRY_URL);
 }

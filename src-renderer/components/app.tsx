@@ -4,6 +4,9 @@ import { startSession, type SessionController } from '../session-controller';
 import { useSession } from '../session-store';
 import { ExamView } from './exam-view';
 import { LockOverlay } from './lock-overlay';
+import { isProctorShortcut, ProctorQuitDialog } from './proctor-quit-dialog';
+import { ReturnWarningOverlay } from './return-warning';
+import { SystemCheckScreen } from './system-check-screen';
 import { SessionContext } from './session-context';
 import { SignInScreen } from './sign-in-screen';
 import { SubmittedScreen } from './submitted-screen';
@@ -12,6 +15,15 @@ export function App({ api }: { api: VigilApi | undefined }) {
   const [controller, setController] = useState<SessionController | null>(null);
   const snapshot = useSession((s) => s.snapshot);
   const loadError = useSession((s) => s.loadError);
+  const [proctor, setProctor] = useState(false);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (isProctorShortcut(e)) setProctor(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     if (!api) {
@@ -62,9 +74,17 @@ export function App({ api }: { api: VigilApi | undefined }) {
         </>
       ) : snapshot.phase === 'submitted' ? (
         <SubmittedScreen snapshot={snapshot} />
+      ) : snapshot.phase === 'checking' ? (
+        <SystemCheckScreen snapshot={snapshot} />
+      ) : snapshot.returnWarning ? (
+        <>
+          <ExamView snapshot={snapshot} inert />
+          <ReturnWarningOverlay warning={snapshot.returnWarning} />
+        </>
       ) : (
         <ExamView snapshot={snapshot} inert={false} />
       )}
+      {proctor ? <ProctorQuitDialog onClose={() => setProctor(false)} /> : null}
     </SessionContext.Provider>
   );
 }

@@ -71,6 +71,10 @@ describe('the exam UI at its edges', () => {
       'submit',
       'lockFlushed',
       'signIn',
+      'runSystemCheck',
+      'startExam',
+      'acknowledgeWarning',
+      'requestQuit',
       'onSnapshot',
     ]);
     const bad = await page.evaluate(() =>
@@ -99,6 +103,10 @@ describe('the exam UI at its edges', () => {
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
       signIn: () => session.signIn(),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => session.onSnapshot(l),
       saveAnswer: async (input) => {
         if (failuresLeft > 0) {

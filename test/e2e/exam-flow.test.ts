@@ -24,11 +24,13 @@ async function expectAnswersShown(page: Page): Promise<void> {
   expect(await page.getByRole('textbox', { name: /astronauts/i }).inputValue()).toBe(essayText);
 }
 
-/** A real blur: another page of the browser comes to the front, then the exam again. */
+/** A real blur: another page of the browser comes to the front for a second, then the exam again. */
 async function leaveAndReturn(context: BrowserContext, page: Page): Promise<void> {
   const other = await context.newPage();
   await other.bringToFront();
   await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 5000 }).toBe(false);
+  // Time away counts: the harness policy charges the full points from one second away.
+  await page.waitForTimeout(1100);
   await page.bringToFront();
   await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 5000 }).toBe(true);
   await other.close();
@@ -101,9 +103,15 @@ describe('the exam in Chromium against the real engine', () => {
     await page.waitForTimeout(300);
     expect(await riskScore(page)).toBe(0);
 
-    // Each real blur adds the policy's fixed points; scored activity windows may add a few
-    // behavioural points on top (the focus losses show in them too).
+    // The first time away is warned ("return to the exam") and costs nothing; each one after
+    // it adds the policy's points for a second away, and counts once: not again as behaviour.
     const focusPoints = h.policy.ledger.integrityPoints.focus_lost;
+    await leaveAndReturn(context, page);
+    const warning = page.getByRole('alertdialog', { name: 'Return to the exam' });
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(await riskScore(page)).toBe(0);
+    await warning.getByRole('button', { name: 'Back to the exam' }).click();
+    await expect.poll(() => warning.isVisible()).toBe(false);
     await leaveAndReturn(context, page);
     await expect.poll(() => riskScore(page)).toBeGreaterThanOrEqual(focusPoints);
     await leaveAndReturn(context, page);
@@ -111,15 +119,11 @@ describe('the exam in Chromium against the real engine', () => {
     // Past the first warning mark the student is told why, prominently.
     await expect.poll(() => page.locator('.risk__warning').isVisible()).toBe(true);
     expect(await page.locator('.risk__reasons').textContent()).toMatch(/left the exam window/i);
-    // The detectors see the focus losses in the next scored activity window and raise a flag
-    // (a behavioural reason on the ledger, a flag file in the outbox). Wait for it, so the
-    // lock below does not end the session before that window is scored.
-    await expect
-      .poll(async () => {
-        const r = await session.getSnapshot();
-        return r.ok && r.value.risk.reasons.some((reason) => reason.source === 'behaviour');
-      }, { timeout: 5000 })
-      .toBe(true);
+    // The scored activity windows record the losses but do not charge them again (issue 7:
+    // they used to, as focus_collapse, and four one-second losses auto-submitted an exam).
+    await page.waitForTimeout(2500);
+    const afterScoring = await session.getSnapshot();
+    expect(afterScoring.ok && afterScoring.value.risk.reasons.filter((r) => r.source === 'behaviour')).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-exam.png') });
     expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -164,8 +168,7 @@ describe('the exam in Chromium against the real engine', () => {
     expect(uploads?.submissions).toHaveLength(1);
     const body = uploads!.submissions[0]!.body as { reason: string; answers: { questionId: string; value: string }[] };
     expect(body.reason).toBe('risk_limit');
-    // The flag files raised during the session reached the server too, all for this session.
-    expect(uploads!.flags.length).toBeGreaterThan(0);
+    // Flag files raised during the session (if any: leaving no longer raises one) are for this session.
     for (const flag of uploads!.flags) expect(JSON.stringify(flag.body)).toContain(session.sessionId);
     expect(Object.fromEntries(body.answers.map((a) => [a.questionId, a.value]))).toEqual({
       q1: 'c',

@@ -7,6 +7,7 @@ import { PolicySchema, type Exam, type Policy, type VigilApi } from '../../src-m
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
+import type { SystemCheckRunner } from '../../src-main/session/pre-exam-check';
 import { startExamServer, type ExamServer } from '../../src-server/exam-server';
 import { PROCTOR, asProctor } from '../exam-server-fixture';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
@@ -25,7 +26,10 @@ export interface ExamHarness {
    * resumes) and uploads with its attempt token; `serverUrl: null` is demo/offline mode. Its
    * log lines fail the test unless they match `expectLog`.
    */
-  startEngine(studentId: string, opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam }): Promise<ExamSession>;
+  startEngine(
+    studentId: string,
+    opts?: { serverUrl?: string | null; expectLog?: RegExp; exam?: Exam; systemCheck?: SystemCheckRunner },
+  ): Promise<ExamSession>;
   /** A page with `api` bridged in as window.vigil, the exam loaded, real focus and console checks. */
   openExamPage(
     api: VigilApi,
@@ -64,7 +68,14 @@ export function useExamHarness(): ExamHarness {
     exam = loaded.value;
     // One-second activity windows, and flag files from 'medium' up, so the few seconds of a
     // test produce scored packages and flag files as a longer exam would.
-    policy = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 1, classifier: { flagAtLevel: 'medium' } });
+    // Leaving the window for a second costs the full focus_lost points (a real exam scales
+    // them over a minute), so the warn-before-points flow fits in a test's seconds too.
+    policy = PolicySchema.parse({
+      schemaVersion: 1,
+      windowSeconds: 1,
+      classifier: { flagAtLevel: 'medium' },
+      integrity: { lockdown: { leaving: { freeSeconds: 0, fullPointsAfterSeconds: 1 } } },
+    });
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-'));
     renderer = await serveRenderer(await buildRenderer());
     // The engine registers each attempt (startEngine), so every upload carries its token.
@@ -152,6 +163,7 @@ export function useExamHarness(): ExamHarness {
         dataDir,
         studentId,
         serverUrl: opts.serverUrl,
+        ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
         log: (line) => {
           if (!opts.expectLog?.test(line)) problems.push(`engine log: ${line}`);
         },

@@ -33,6 +33,10 @@ describe('the risk panel', () => {
       submit: (i) => session.submit(i),
       lockFlushed: () => session.lockFlushed(),
       signIn: () => session.signIn(),
+      runSystemCheck: () => session.runSystemCheck(),
+      startExam: () => session.startExam(),
+      acknowledgeWarning: (i) => session.acknowledgeWarning(i),
+      requestQuit: (i) => session.requestQuit(i),
       onSnapshot: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);

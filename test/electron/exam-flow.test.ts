@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { hashQuitPassword } from '../../src-main/exam/quit-password';
+import { startExamServer } from '../../src-server/exam-server';
 import type { ExamServer } from '../../src-server/exam-server';
 import { startServerWithDemoExam } from '../exam-server-fixture';
 
@@ -58,6 +60,21 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
   const studentId = 'electron-flow';
   let accessCode = '';
   let app: ElectronApplication | null = null;
+  // The proctor's password opens the lock; the checks only warn, so the exam starts on any test machine.
+  const QUIT_PASSWORD = 'electron-proctor-key';
+  const policyFile = path.join(dataDir, 'policy.json');
+  writeFileSync(
+    policyFile,
+    JSON.stringify({
+      schemaVersion: 1,
+      integrity: {
+        checks: Object.fromEntries(
+          ['prohibited_app', 'second_display', 'mirrored_display', 'virtual_machine', 'remote_session', 'debugger', 'capture_unavailable', 'probe_failed'].map((k) => [k, 'warn']),
+        ),
+        lockdown: { quitPasswordHash: hashQuitPassword(QUIT_PASSWORD, { N: 1024, r: 8, p: 1 }) },
+      },
+    }),
+  );
 
   beforeAll(async () => {
     // The same preparation as `npm start`: build out/, and better-sqlite3 for Electron's ABI.
@@ -81,7 +98,7 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     await server?.close();
   });
 
-  async function launch(extra: string[] = []): Promise<{ app: ElectronApplication; page: Page }> {
+  async function launch(extra: string[] = [], student = studentId): Promise<{ app: ElectronApplication; page: Page }> {
     const env = { ...process.env } as Record<string, string>;
     delete env.ELECTRON_RUN_AS_NODE;
     const launched = await _electron.launch({
@@ -90,8 +107,9 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
         root,
         `--native-binding=${nativeBinding}`,
         `--data-dir=${dataDir}`,
-        `--student-id=${studentId}`,
+        `--student-id=${student}`,
         `--server-url=${server.url}`,
+        `--policy=${policyFile}`,
         ...extra,
       ],
       cwd: root,
@@ -115,16 +133,36 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     await expect.poll(() => examHeading(page).isVisible(), { timeout: 30_000 }).toBe(true);
   }
 
+  /** Vigil closes only for the proctor's password (or once submitted): the proctor types it. */
   async function closeApp(): Promise<void> {
-    await app?.close();
+    if (!app) return;
+    const exited = new Promise((resolve) => app!.process().once('exit', resolve));
+    const page = await app.firstWindow();
+    await page.evaluate(
+      (password) => (window as unknown as { vigil: { requestQuit(i: unknown): Promise<unknown> } }).vigil.requestQuit({ password }),
+      QUIT_PASSWORD,
+    );
+    await exited;
     app = null;
   }
 
   const examHeading = (page: Page) => page.getByRole('heading', { level: 1, name: /Physics 101/ });
 
+  /** A new attempt opens on the system check; Start begins the exam. A resumed one opens on the exam. */
+  async function enterExam(page: Page): Promise<void> {
+    const check = page.getByRole('heading', { level: 1, name: 'System check before the exam' });
+    await expect.poll(async () => (await check.isVisible()) || (await examHeading(page).isVisible()), { timeout: 20_000 }).toBe(true);
+    if (await check.isVisible()) {
+      const start = page.getByRole('button', { name: /^Start the exam/ });
+      await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
+      await start.click();
+    }
+    await expect.poll(() => examHeading(page).isVisible(), { timeout: 20_000 }).toBe(true);
+  }
+
   test('the exam window is locked down and exposes only window.vigil', async () => {
     const { app, page } = await launch();
-    await expect.poll(() => examHeading(page).isVisible(), { timeout: 20_000 }).toBe(true);
+    await enterExam(page);
     expect(page.url()).toBe('app://vigil/index.html');
 
     const main = await app.evaluate(({ BrowserWindow }) => {
@@ -162,7 +200,7 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
       };
     }, server.url);
     expect(page_).toEqual({
-      verbs: ['getSnapshot', 'onSnapshot', 'reportWindowEvent', 'saveAnswer', 'submit'],
+      verbs: ['acknowledgeWarning', 'getSnapshot', 'onSnapshot', 'reportWindowEvent', 'requestQuit', 'runSystemCheck', 'saveAnswer', 'startExam', 'submit'],
       require: 'undefined',
       process: 'undefined',
       ipcRenderer: 'undefined',
@@ -190,7 +228,7 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
 
   test('answers are autosaved to SQLite and come back after the app restarts', async () => {
     let { page } = await launch();
-    await expect.poll(() => examHeading(page).isVisible(), { timeout: 20_000 }).toBe(true);
+    await enterExam(page);
     await page.getByRole('radio', { name: '19.6 m/s' }).check();
     await page.getByRole('radio', { name: 'Kinetic energy' }).check();
     await page.getByRole('textbox', { name: /Newton's second law/ }).fill(shortText);
@@ -241,6 +279,46 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
       q3: shortText,
       q4: essayText,
     });
+    await closeApp();
+  });
+
+  test('quitting is refused without the password: the app, the window and Ctrl+Q stay, each attempt audited', async () => {
+    const { app, page } = await launch([], 'electron-lock');
+    await enterExam(page);
+    await app.evaluate(({ app: electronApp }) => electronApp.quit());
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    await page.keyboard.press('Control+Q');
+    await page.waitForTimeout(1000);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    expect(await examHeading(page).isVisible()).toBe(true);
+    // A wrong password changes nothing.
+    const wrong = await page.evaluate(() =>
+      (window as unknown as { vigil: { requestQuit(i: unknown): Promise<unknown> } }).vigil.requestQuit({ password: 'not-it' }),
+    );
+    expect(wrong).toEqual({ ok: true, value: { allowed: false } });
+    const log = readFileSync(path.join(dataDir, 'vigil.log'), 'utf8');
+    expect(log).toMatch(/close refused \(app_quit\)/);
+    expect(log).toMatch(/close refused \(window_close\)/);
+    await closeApp();
+  });
+
+  test('reload, DevTools, print and zoom shortcuts are swallowed', async () => {
+    const { app, page } = await launch([], 'electron-shortcuts');
+    await enterExam(page);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    for (const keys of ['F5', 'Control+R', 'Control+Shift+R', 'F12', 'Control+Shift+I', 'Control+P', 'Control+Equal', 'Control+Minus']) {
+      await page.keyboard.press(keys);
+    }
+    await page.waitForTimeout(800);
+    // Still the same document (no reload), no DevTools, no zoom.
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    const state = await app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+      return { devTools: contents.isDevToolsOpened(), zoom: contents.getZoomFactor() };
+    });
+    expect(state).toEqual({ devTools: false, zoom: 1 });
+    const log = readFileSync(path.join(dataDir, 'vigil.log'), 'utf8');
+    for (const action of ['reload', 'devtools', 'print', 'zoom']) expect(log).toContain(`blocked shortcut: ${action}`);
     await closeApp();
   });
 

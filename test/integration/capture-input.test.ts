@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityWindower } from '../../src-main/activity/activity-windower';
 import { x11DisplayProblem } from '../../src-main/capture/x11-display';
 import { ActivityPackageSchema, KEY_CATEGORIES, type RawEvent } from '../../src-main/contract/activity';
+import { onPath, startXvfb } from '../x-session';
 
 /**
  * Real OS events end to end: our own Xvfb, xdotool typing into it, uiohook-napi capturing
@@ -29,49 +29,11 @@ const CHILD = `
   process.stdin.on('end', () => { hook.stop(); process.stdout.write('"stopped"\\n'); process.exit(0); });
 `;
 
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 const HAVE_XVFB = onPath('Xvfb');
 if (!HAVE_XVFB) console.warn('capture-input: skipped: the Xvfb binary is not installed (apt-get install xvfb)');
 
 const TEXT = 'hello world';
 const DELAY_MS = 80;
-
-/** Starts Xvfb on a display it picks itself (-displayfd), resolves once it accepts connections. */
-function startXvfb(): Promise<{ proc: ChildProcess; display: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let fd3 = '';
-    const timer = setTimeout(() => fail(new Error(`Xvfb did not report a display within 15 s: ${stderr}`)), 15_000);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(err);
-    };
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    proc.on('error', fail);
-    proc.on('exit', (code) => fail(new Error(`Xvfb exited (${code}) before it was ready: ${stderr}`)));
-    (proc.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
-      fd3 += d.toString();
-      if (!fd3.includes('\n')) return;
-      clearTimeout(timer);
-      proc.removeAllListeners('exit');
-      resolve({ proc, display: `:${fd3.trim()}` });
-    });
-  });
-}
 
 /** Every string anywhere in a value (keys excluded). */
 function strings(value: unknown, out: string[] = []): string[] {

@@ -96,7 +96,7 @@ describe('review reader', () => {
     expect(kinds.indexOf('lock')).toBeLessThan(kinds.indexOf('submission'));
     const focusRows = d.evidence.filter((r) => r.detector === 'focus_lost');
     expect(focusRows).toHaveLength(3);
-    expect(focusRows[0]!.numbers).toContainEqual({ label: 'points added', value: '20' });
+    expect(focusRows[0]!.numbers).toContainEqual({ label: 'points added', value: '40' }); // lockingPolicy: 40 per absence
     const flagRow = d.evidence.find((r) => r.type === 'flag')!;
     expect(flagRow.explanation.length).toBeGreaterThan(20);
     expect(d.events.some((e) => e.id === flagRow.eventId)).toBe(true);

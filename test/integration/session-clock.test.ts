@@ -86,7 +86,7 @@ describe('ExamSession and a wall clock that jumps', () => {
     clock.jumpWall(-HOUR);
     clock.advance(30_000);
     const snap = unwrap(await first.getSnapshot());
-    expect(snap.deadline - clock.now()).toBe(45 * 60_000 - 10 * 60_000 - 30_000);
+    expect(snap.deadline! - clock.now()).toBe(45 * 60_000 - 10 * 60_000 - 30_000);
     await first.close();
     const all = rows();
     expect(all.filter((r) => r.kind === 'package_scored')).toHaveLength((10 * 60 + 30) / 5);
@@ -97,7 +97,7 @@ describe('ExamSession and a wall clock that jumps', () => {
     clock.advance(60_000); // closed for a minute
     const second = await start(45);
     const resumed = unwrap(await second.getSnapshot());
-    expect(resumed.deadline - clock.now()).toBe(45 * 60_000 - 10 * 60_000 - 30_000 - 60_000);
+    expect(resumed.deadline! - clock.now()).toBe(45 * 60_000 - 10 * 60_000 - 30_000 - 60_000);
     clock.advance(45 * 60_000 - 10 * 60_000 - 30_000 - 60_000);
     expect(unwrap(await second.getSnapshot()).phase).toBe('submitted');
   });

@@ -144,9 +144,10 @@ describe('ExamSession recovery', () => {
     const session = await start();
     unwrap(await session.saveAnswer({ questionId: 'q2', value: 'b' }));
     const disk = failSubmissionWrites(session);
-    for (let i = 0; i < 5; i++) {
+    // Four external pastes, 25 points each, reach 100.
+    for (let i = 0; i < 4; i++) {
       scheduler.advanceBy(1000);
-      await session.reportWindowEvent({ kind: 'focus', focused: false });
+      await session.reportWindowEvent({ kind: 'clipboard', action: 'paste', external: true });
     }
     expect(unwrap(await session.getSnapshot()).phase).toBe('locked');
     unwrap(await session.lockFlushed()); // the page's go-ahead: the submission is tried, and fails
@@ -163,9 +164,10 @@ describe('ExamSession recovery', () => {
   it('a student submit while the lock is retrying its submission is recorded as the lock, and one past the deadline as time up', async () => {
     const session = await start();
     const disk = failSubmissionWrites(session);
-    for (let i = 0; i < 5; i++) {
+    // Four external pastes, 25 points each, reach 100.
+    for (let i = 0; i < 4; i++) {
       scheduler.advanceBy(1000);
-      await session.reportWindowEvent({ kind: 'focus', focused: false });
+      await session.reportWindowEvent({ kind: 'clipboard', action: 'paste', external: true });
     }
     disk.recover();
     expect(unwrap(await session.submit({ confirm: true })).reason).toBe('risk_limit');

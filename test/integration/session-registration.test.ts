@@ -103,8 +103,8 @@ describe('signing in to an exam on the server', () => {
     expect(snap.exam.title).toBe('Physics 101 (server copy)');
     expect(snap.studentId).toBe('alice');
     // 30 minutes of the server's clock, shown on this computer's clock.
-    expect(snap.deadline - clock.now()).toBeGreaterThan(29.9 * 60_000);
-    expect(snap.deadline - clock.now()).toBeLessThanOrEqual(30 * 60_000);
+    expect(snap.deadline! - clock.now()).toBeGreaterThan(29.9 * 60_000);
+    expect(snap.deadline! - clock.now()).toBeLessThanOrEqual(30 * 60_000);
 
     const view = await proctorView(snap.sessionId);
     expect(view.attempt).toMatchObject({ appVersion: '0.1.0-test', policyHash: policyHash(defaultPolicy()) });
@@ -183,18 +183,18 @@ describe('the deadline is the server\'s', () => {
     const clock = new SettableClock(START);
     const g = gate(clock);
     const first = unwrap(await g.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
-    const remaining = first.deadline - clock.now();
+    const remaining = first.deadline! - clock.now();
 
     clock.setWallBy(-2 * 3600_000); // back two hours: would be two more hours on a wall-clock deadline
     clock.advanceBy(60_000);
     let snap = unwrap(await g.getSnapshot());
-    expect(snap.deadline - clock.now()).toBe(remaining - 60_000);
+    expect(snap.deadline! - clock.now()).toBe(remaining - 60_000);
 
     clock.setWallBy(+5 * 3600_000); // forward five hours: must not end the exam either
     clock.advanceBy(60_000);
     snap = unwrap(await g.getSnapshot());
     expect(snap.phase).toBe('active');
-    expect(snap.deadline - clock.now()).toBe(remaining - 120_000);
+    expect(snap.deadline! - clock.now()).toBe(remaining - 120_000);
 
     // The exam ends when the server's time is up, measured on the monotonic clock.
     clock.advanceBy(remaining - 120_000 - 1000);
@@ -223,7 +223,7 @@ describe('the deadline is the server\'s', () => {
     expect(resumed.answers.q1?.value).toBe('c');
     // The deadline shown is the server's, mapped through the server's clock (not an hour more).
     const serverNow = Date.now();
-    expect(Math.abs(resumed.deadline - later.now() - (serverDeadline - serverNow))).toBeLessThan(5000);
+    expect(Math.abs(resumed.deadline! - later.now() - (serverDeadline - serverNow))).toBeLessThan(5000);
   });
 });
 

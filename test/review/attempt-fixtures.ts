@@ -25,6 +25,18 @@ export function demoExam(durationMinutes?: number): Exam {
 /** Flag files from 'medium' up, as an invigilated exam would set it. */
 export const reviewPolicy = (): Policy => PolicySchema.parse({ schemaVersion: 1, classifier: { flagAtLevel: 'medium' } });
 
+/**
+ * The locked attempt's rules: the fair ledger warns the first absence and scales short ones
+ * (issue 7); here every 15-second absence costs 40 points from the first, so the third locks.
+ */
+export const lockingPolicy = (): Policy =>
+  PolicySchema.parse({
+    schemaVersion: 1,
+    classifier: { flagAtLevel: 'medium' },
+    ledger: { integrityPoints: { focus_lost: 40 } },
+    integrity: { lockdown: { leaving: { freeSeconds: 0, fullPointsAfterSeconds: 15, graceWarnings: 0 } } },
+  });
+
 /** Drives one attempt second by second. */
 export class AttemptDriver {
   typist: SyntheticTypist | null = null;
@@ -114,7 +126,7 @@ export async function driveAttempt(
   const d = new AttemptDriver(scheduler, opts.seed ?? 7);
   const session = await openExamSession({
     exam: opts.exam ?? demoExam(),
-    policy: reviewPolicy(),
+    policy: kind === 'locked' ? lockingPolicy() : reviewPolicy(),
     dataDir,
     studentId,
     scheduler,
@@ -159,6 +171,11 @@ export async function driveAttempt(
     await d.answer('q3', 'The net force on a body equals its mass times its acceleration.');
     d.run(180);
   } else {
+    // A burst of someone else's typing (flagged by behaviour), then the absences that lock.
+    d.typist = syntheticTypist((opts.seed ?? 11) + 1000, 0.55, 0.6);
+    d.run(6);
+    d.typist = alice;
+    d.run(60);
     for (let i = 0; i < 6; i++) {
       await d.away(15);
       d.run(20);

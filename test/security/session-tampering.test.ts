@@ -80,7 +80,8 @@ describe('ExamSession on a tampered attempt file', () => {
 
   it('a row edited while the app was closed: the student is told, the finding is queued, the score does not drop', async () => {
     const s = await start();
-    unwrap(await s.reportWindowEvent({ kind: 'focus', focused: false }));
+    // An external paste costs its points at once (a focus loss is charged only when it ends, and the first is warned).
+    unwrap(await s.reportWindowEvent({ kind: 'clipboard', action: 'paste', external: true }));
     const before = unwrap(await s.getSnapshot()).risk.score;
     await s.close();
     expect(before).toBeGreaterThan(0);

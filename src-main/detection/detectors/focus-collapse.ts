@@ -27,7 +27,14 @@ export class FocusCollapseDetector implements Detector {
   private readonly recent: { at: number; losses: number }[] = [];
   private lowSince: number | null = null;
 
-  constructor(private readonly s: DetectorSettings) {
+  /**
+   * `scoreLeaving: false`: leaving the window is counted elsewhere (the ledger charges it as
+   * integrity), so it gives no signal and no finding here; only engagement is judged.
+   */
+  constructor(
+    private readonly s: DetectorSettings,
+    private readonly opts: { scoreLeaving: boolean } = { scoreLeaving: true },
+  ) {
     this.engagement = new Baseline(s.baselineMinPackages, 0.05, s.zThreshold);
   }
 
@@ -51,7 +58,9 @@ export class FocusCollapseDetector implements Detector {
     const seconds = durationMs / 1000;
 
     const away = bad.unfocusedMs ? null : pkg.unfocusedMs / durationMs;
-    signals.focus_anomaly = away;
+    // Counted elsewhere, the leaving features read 0 (nothing unusual here), not absent: absent
+    // features would leave the classifier weighing the few that remain, mouse inactivity alone.
+    signals.focus_anomaly = this.opts.scoreLeaving || away === null ? away : 0;
     signals.mouse_inactivity = bad.inactivityMs ? null : clampUnit(pkg.inactivityMs / durationMs);
 
     let lossesRecent: number | null = null;
@@ -60,7 +69,7 @@ export class FocusCollapseDetector implements Detector {
       while (this.recent.length > 0 && this.recent[0]!.at <= pkg.endedAt - RECENT_MS) this.recent.shift();
       lossesRecent = 0;
       for (const r of this.recent) lossesRecent += r.losses;
-      signals.app_switching = clampUnit(lossesRecent / SWITCHES_FOR_FULL_SCORE);
+      signals.app_switching = this.opts.scoreLeaving ? clampUnit(lossesRecent / SWITCHES_FOR_FULL_SCORE) : 0;
     } else signals.app_switching = null;
 
     // Engagement learns only from time the exam window had focus.
@@ -74,7 +83,7 @@ export class FocusCollapseDetector implements Detector {
       this.engagement.observe(rate, o.learningOver);
     }
 
-    if (lossesRecent !== null && lossesRecent >= 2) {
+    if (this.opts.scoreLeaving && lossesRecent !== null && lossesRecent >= 2) {
       const severity = clampUnit(0.3 + 0.2 * (lossesRecent - 1) + 0.3 * (away ?? 0));
       return {
         signals,
@@ -88,7 +97,7 @@ export class FocusCollapseDetector implements Detector {
         },
       };
     }
-    if (away !== null && away >= 0.5) {
+    if (this.opts.scoreLeaving && away !== null && away >= 0.5) {
       return {
         signals,
         finding: {
@@ -100,7 +109,8 @@ export class FocusCollapseDetector implements Detector {
       };
     }
     const lowMs = this.lowSince === null ? 0 : pkg.endedAt - this.lowSince;
-    const needed = lossesRecent !== null && lossesRecent > 0 ? COLLAPSE_AFTER_LEAVING_MS : COLLAPSE_ALONE_MS;
+    const afterLeaving = this.opts.scoreLeaving && lossesRecent !== null && lossesRecent > 0;
+    const needed = afterLeaving ? COLLAPSE_AFTER_LEAVING_MS : COLLAPSE_ALONE_MS;
     if (rate !== null && this.lowSince !== null && lowMs >= needed) {
       return {
         signals,

@@ -30,6 +30,22 @@ function fakeApi(): { api: VigilApi; calls: [string, unknown][] } {
       calls.push(['signIn', input]);
       return ok({} as never);
     },
+    runSystemCheck: async () => {
+      calls.push(['runSystemCheck', undefined]);
+      return ok({ at: 1, ok: true, findings: [] });
+    },
+    startExam: async () => {
+      calls.push(['startExam', undefined]);
+      return ok({ started: true, check: { at: 1, ok: true, findings: [] } });
+    },
+    acknowledgeWarning: async (input) => {
+      calls.push(['acknowledgeWarning', input]);
+      return ok(null);
+    },
+    requestQuit: async (input) => {
+      calls.push(['requestQuit', input]);
+      return ok({ allowed: false });
+    },
     onSnapshot: () => () => undefined,
   };
   return { api, calls };

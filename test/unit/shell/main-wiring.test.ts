@@ -70,6 +70,7 @@ function createFakeElectron(appRoot: string, userData: string, isPackaged: boole
     setPath: () => undefined,
     getVersion: () => '0.0.0-wiring',
     requestSingleInstanceLock: () => true,
+    getAppMetrics: () => [{ pid: process.pid }],
     enableSandbox: () => undefined,
     quit() {
       state.quits++;
@@ -101,8 +102,12 @@ function createFakeElectron(appRoot: string, userData: string, isPackaged: boole
       this.url = url;
     }
   }
+  const powerMonitor = Object.assign(new Emitter(), { removeListener: () => undefined });
+  const screen = Object.assign(new Emitter(), { removeListener: () => undefined, getAllDisplays: () => [{ id: 1 }] });
   const electron = {
     app,
+    powerMonitor,
+    screen,
     BrowserWindow: FakeWindow,
     Menu: { setApplicationMenu: () => undefined },
     dialog: { showErrorBox: (t: string, m: string) => console.error(`[dialog] ${t}: ${m}`) },
@@ -135,7 +140,7 @@ beforeAll(async () => {
   // packages, and a stand-in `electron` that hands out whatever the current test set up.
   const modules = path.join(bundleDir, 'node_modules');
   mkdirSync(path.join(modules, 'electron'), { recursive: true });
-  for (const pkg of ['better-sqlite3', 'uiohook-napi', 'systeminformation', 'zod']) {
+  for (const pkg of ['better-sqlite3', 'uiohook-napi', 'systeminformation', 'zod', 'vigil-native']) {
     symlinkSync(path.join(root, 'node_modules', pkg), path.join(modules, pkg), 'dir');
   }
   writeFileSync(path.join(modules, 'electron', 'package.json'), '{"name":"electron","type":"module","main":"index.js"}');
@@ -149,7 +154,7 @@ beforeAll(async () => {
       '  construct: (_, args) => Reflect.construct(current(n), args),',
       '  apply: (_, self, args) => Reflect.apply(current(n), self, args),',
       '});',
-      ...['app', 'BrowserWindow', 'Menu', 'dialog', 'ipcMain', 'protocol'].map(
+      ...['app', 'BrowserWindow', 'Menu', 'dialog', 'ipcMain', 'protocol', 'powerMonitor', 'screen'].map(
         (n) => `export const ${n} = forward(${JSON.stringify(n)});`,
       ),
     ].join('\n'),
@@ -191,7 +196,10 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
   let main: Awaited<ReturnType<typeof startMain>>;
 
   beforeAll(async () => {
-    main = await startMain(['--student-id=wiring']);
+    // This machine is a VM: the check's block on it would keep the exam from starting here.
+    const policyFile = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-wiring-policy-')), 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ schemaVersion: 1, integrity: { checks: { virtual_machine: 'warn', remote_session: 'warn', probe_failed: 'warn' } } }));
+    main = await startMain(['--student-id=wiring', `--policy=${policyFile}`]);
   }, 60_000);
 
   it('registers app:// as a standard, secure scheme before ready', () => {
@@ -255,11 +263,15 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
 
   it('handles exactly the channel map, checking sender then payload', async () => {
     expect([...main.ipc.keys()].sort()).toEqual([
+      'vigil:acknowledge-warning',
       'vigil:get-snapshot',
       'vigil:lock-flushed',
       'vigil:report-window-event',
+      'vigil:request-quit',
+      'vigil:run-system-check',
       'vigil:save-answer',
       'vigil:sign-in',
+      'vigil:start-exam',
       'vigil:submit',
     ]);
     const wc = main.windows[0]!.webContents;
@@ -283,6 +295,10 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
       const r = await main.ipc.get('vigil:submit')!(event, { confirm: true });
       expect(r).toEqual({ ok: false, error: { code: 'invalid_input', message: 'This caller may not use the exam API.' } });
     }
+    // The exam waits for the system check; start-exam checks and starts it.
+    expect((snapshot as any).value.phase).toBe('checking');
+    const started = (await main.ipc.get('vigil:start-exam')!(mainFrameEvent(wc), undefined)) as any;
+    expect(started).toMatchObject({ ok: true, value: { started: true, check: { ok: true } } });
     // None of the refused calls reached the engine: the exam is still open.
     const after = (await main.ipc.get('vigil:get-snapshot')!(mainFrameEvent(wc), undefined)) as any;
     expect(after.value.phase).toBe('active');
@@ -296,8 +312,15 @@ describe('main.js wiring (recording stand-in for electron, real engine and SQLit
     expect(log).toMatch(/ipc: rejected vigil:save-answer payload/);
   });
 
-  it('closes the engine before quitting, then quits', async () => {
+  it('refuses to quit an exam that is not submitted, and audits it; closes the engine before quitting once submitted', async () => {
     expect(main.state.quits).toBe(0);
+    const wc = main.windows[0]!.webContents;
+    expect(main.electron.app.quit()).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(main.state.quits).toBe(1);
+    expect(readFileSync(path.join(main.dataDir, 'vigil.log'), 'utf8')).toMatch(/close refused \(app_quit\)/);
+    expect(await main.ipc.get('vigil:submit')!(mainFrameEvent(wc), { confirm: true })).toMatchObject({ ok: true });
+    main.state.quits = 0;
     expect(main.electron.app.quit()).toBe(true);
     // A second quit request while the engine closes waits too, and closes nothing twice.
     expect(main.electron.app.quit()).toBe(true);
@@ -314,17 +337,24 @@ describe('main.js with an exam server (--server-url)', () => {
   it('asks the student to sign in, registers with the server, then runs the attempt it registered', async () => {
     const { server, roster } = await startServerWithDemoExam({ students: ['wired'], log: () => {} });
     try {
-      const main = await startMain([`--server-url=${server.url}`]);
+      // This machine is a VM: a policy that warns instead of blocking lets the exam start here.
+      const policyFile = path.join(mkdtempSync(path.join(tmpdir(), 'vigil-wiring-policy-')), 'policy.json');
+      writeFileSync(policyFile, JSON.stringify({ schemaVersion: 1, integrity: { checks: { virtual_machine: 'warn', remote_session: 'warn', probe_failed: 'warn' } } }));
+      const main = await startMain([`--server-url=${server.url}`, `--policy=${policyFile}`]);
       const wc = main.windows[0]!.webContents;
       const call = (channel: string, payload?: unknown) => main.ipc.get(channel)!(mainFrameEvent(wc), payload) as Promise<any>;
       expect((await call('vigil:get-snapshot')).value).toMatchObject({ phase: 'sign_in', exam: { id: 'demo-physics-101', questions: [] } });
       expect(await call('vigil:save-answer', { questionId: 'q3', value: 'x' })).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
       expect(await call('vigil:sign-in', { studentId: 'wired', accessCode: 'WRONG' })).toMatchObject({ ok: false, error: { code: 'bad_access_code' } });
       const signedIn = await call('vigil:sign-in', { studentId: 'wired', accessCode: roster.codes.wired });
-      expect(signedIn).toMatchObject({ ok: true, value: { phase: 'active', studentId: 'wired' } });
+      // Signed in, the attempt runs the pre-exam system check; start-exam starts it.
+      expect(signedIn).toMatchObject({ ok: true, value: { phase: 'checking', studentId: 'wired' } });
+      expect(await call('vigil:start-exam')).toMatchObject({ ok: true, value: { started: true } });
       expect(server.store.attempt(signedIn.value.sessionId)).toMatchObject({ studentId: 'wired', appVersion: '0.0.0-wiring' });
       expect(await call('vigil:save-answer', { questionId: 'q3', value: 'F = ma' })).toMatchObject({ ok: true });
       await expect.poll(() => wc.sent.some(([c, snap]) => c === 'vigil:snapshot' && (snap as any).answers.q3)).toBe(true);
+      // Vigil closes once the exam is submitted (the quit guard).
+      expect(await call('vigil:submit', { confirm: true })).toMatchObject({ ok: true });
       main.electron.app.quit();
       await expect.poll(() => main.state.quits, { timeout: 10_000 }).toBe(2);
     } finally {

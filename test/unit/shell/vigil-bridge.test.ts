@@ -27,7 +27,7 @@ function fakeTransport() {
 describe('createVigilBridge (window.vigil)', () => {
   it('exposes exactly the VigilApi verbs and nothing of Electron', () => {
     const bridge = createVigilBridge(fakeTransport().transport);
-    const verbs: (keyof VigilApi)[] = ['getSnapshot', 'saveAnswer', 'reportWindowEvent', 'submit', 'lockFlushed', 'signIn', 'onSnapshot'];
+    const verbs: (keyof VigilApi)[] = ['getSnapshot', 'saveAnswer', 'reportWindowEvent', 'submit', 'lockFlushed', 'signIn', 'runSystemCheck', 'startExam', 'acknowledgeWarning', 'requestQuit', 'onSnapshot'];
     expect(Object.keys(bridge).sort()).toEqual([...verbs].sort());
     for (const v of verbs) expect(typeof bridge[v]).toBe('function');
   });

@@ -1,0 +1,125 @@
+import type { AuditStore } from '../audit/audit-store';
+import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, err, ok } from '../contract';
+import type { Policy, QuitDecision, Result, SessionPhase, StartExamResult, SystemCheckReport } from '../contract';
+import type { IntegrityWatch } from './integrity-watch';
+import { PreExamCheck, type SystemCheckRunner } from './pre-exam-check';
+import { decideClose, type CloseOutcome } from './quit-guard';
+import type { SessionReporter } from './session-reporter';
+
+export interface SessionLockdownOptions {
+  store: AuditStore;
+  reporter: SessionReporter;
+  policy: Policy;
+  now: () => number;
+  /** The pre-exam system check; without one the exam's time starts when it opens. */
+  systemCheck: SystemCheckRunner | undefined;
+  /** The check's warnings a restored attempt started with. */
+  restoredWarnings: readonly string[];
+  integrity: () => IntegrityWatch;
+  phase: () => SessionPhase;
+  closed: () => boolean;
+  /** The check passed: the session starts the exam's time at `startedAt`. */
+  begin: (startedAt: number) => void;
+  /** The proctor's password let Vigil close (the shell quits). */
+  onCloseAllowed: (() => void) | undefined;
+  emit: () => void;
+}
+
+/**
+ * The lock around one attempt, before and during its time: the pre-exam system check that
+ * gates the start, the "return to the exam" warning the student acknowledges, and the
+ * quit guard (closing only once submitted, or with the proctor's password; every attempt
+ * audited). The session owns the phase; this asks it and tells it when the time starts.
+ */
+export class SessionLockdown {
+  readonly check: PreExamCheck | null;
+  /** What the policy let the exam start with (warnings of the check): recorded during the exam, not charged again. */
+  private warnings: ReadonlySet<string>;
+
+  constructor(private readonly opts: SessionLockdownOptions) {
+    this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, opts.store, opts.now) : null;
+    this.warnings = new Set(opts.restoredWarnings);
+  }
+
+  get acceptedAtStart(): ReadonlySet<string> {
+    return this.warnings;
+  }
+
+  async runSystemCheck(): Promise<Result<SystemCheckReport>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check.');
+    if (this.opts.phase() !== 'checking') return err('invalid_input', 'The exam has already started; the system check runs before it.');
+    try {
+      const report = await this.check.check();
+      this.opts.emit();
+      return ok(report);
+    } catch (e) {
+      return this.opts.reporter.storageFailure('recording the system check', e);
+    }
+  }
+
+  /**
+   * Starts the exam's time, after checking the machine once more: a clean check starts it,
+   * warnings the policy allows start it with the warnings on record, a blocking finding
+   * does not. Starting an exam that runs already is a no-op that says so.
+   */
+  async startExam(): Promise<Result<StartExamResult>> {
+    if (!this.check) return err('invalid_input', 'This exam has no pre-exam system check; it started when it opened.');
+    const phase = this.opts.phase();
+    if (phase !== 'checking') {
+      const last = this.check.report;
+      return last ? ok({ started: phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
+    }
+    try {
+      const { check, startedAt } = await this.check.start(() => this.opts.phase() === 'checking' && !this.opts.closed());
+      if (startedAt !== null) {
+        this.warnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
+        this.opts.begin(startedAt);
+      }
+      this.opts.emit();
+      return ok({ started: startedAt !== null, check });
+    } catch (e) {
+      return this.opts.reporter.storageFailure('starting the exam', e);
+    }
+  }
+
+  async acknowledgeWarning(input: { id: string }): Promise<Result<null>> {
+    const parsed = AcknowledgeWarningInputSchema.safeParse(input);
+    if (!parsed.success) return this.opts.reporter.rejected('acknowledgeWarning', 'Unrecognised warning.');
+    try {
+      this.opts.integrity().acknowledge(parsed.data.id, this.opts.now());
+      return ok(null);
+    } catch (e) {
+      return this.opts.reporter.storageFailure('recording that the warning was read', e);
+    }
+  }
+
+  /** The proctor's quit password from the exam window; a match lets the shell close Vigil. */
+  async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
+    const parsed = RequestQuitInputSchema.safeParse(input);
+    if (!parsed.success) return this.opts.reporter.rejected('requestQuit', 'The password could not be read.');
+    const outcome = this.requestClose('proctor_password', parsed.data.password);
+    const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
+    if (allowed) this.opts.onCloseAllowed?.();
+    return ok({ allowed });
+  }
+
+  /**
+   * Someone tries to close Vigil (`via`: the window's close button, the app quitting, the
+   * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
+   * password; audited either way. The shell closes only on an `allowed_*` outcome.
+   */
+  requestClose(via: string, password?: string): CloseOutcome {
+    try {
+      return decideClose(this.opts.store, this.opts.now(), {
+        via,
+        submitted: this.opts.phase() === 'submitted',
+        ...(password !== undefined ? { password } : {}),
+        passwordHash: this.opts.policy.integrity.lockdown.quitPasswordHash,
+      });
+    } catch (e) {
+      // The attempt cannot be audited: closing is refused rather than unrecorded.
+      this.opts.reporter.reportError('recording a close attempt', e);
+      return 'refused';
+    }
+  }
+}

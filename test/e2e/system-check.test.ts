@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { accessibilityViolations } from './accessibility-check';
+import { SCREENSHOT_DIR, useExamHarness } from './exam-harness';
+
+// The pre-exam system check screen and the warn-before-points overlay, in Chromium against
+// the real engine. The machine check itself is capture/integrity's (tested there); here a
+// scripted check says what the student must fix, then that it is fixed.
+
+const h = useExamHarness();
+
+describe('before and around the exam', () => {
+  test('the system check says what to close, re-checks, and the timer starts only at Start', async () => {
+    let closed = false;
+    let runs = 0;
+    const session = await h.startEngine('e2e-check', {
+      systemCheck: async () => {
+        runs++;
+        const warn = { kind: 'capture_unavailable', severity: 'warn' as const, message: 'Vigil cannot watch this part of the computer (wayland): OS-level capture is limited on Wayland.' };
+        return closed
+          ? { ok: true, findings: [warn] }
+          : {
+              ok: false,
+              findings: [
+                { kind: 'prohibited_app', severity: 'block' as const, message: 'Close these applications: ChatGPT (AI assistant), Discord (communication).' },
+                { kind: 'second_display', severity: 'block' as const, message: 'Disconnect the second display: only one screen may be used during the exam (2 displays: eDP-1, HDMI-1).' },
+                warn,
+              ],
+            };
+      },
+    });
+    const { page } = await h.openExamPage(session, 'System check before the exam');
+
+    const start = page.getByRole('button', { name: /^Start the exam/ });
+    await expect.poll(() => page.getByRole('region', { name: 'Fix before you start' }).textContent()).toMatch(/Close these applications: ChatGPT/);
+    expect(await page.getByRole('region', { name: 'Fix before you start' }).textContent()).toMatch(/Disconnect the second display/);
+    expect(await page.getByRole('region', { name: 'Noted for your proctor' }).textContent()).toMatch(/Wayland/);
+    expect(await start.isDisabled()).toBe(true);
+    // No timer yet: the exam's time has not started.
+    expect(await page.getByRole('timer').count()).toBe(0);
+    const before = await session.getSnapshot();
+    expect(before.ok && before.value).toMatchObject({ phase: 'checking', startedAt: null, deadline: null });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-system-check.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The student closes the apps and unplugs the display, then checks again.
+    closed = true;
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Fix before you start' }).count()).toBe(0);
+    await expect.poll(() => start.isEnabled()).toBe(true);
+    expect(await start.textContent()).toBe('Start the exam with these notes');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-system-check-clean.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    const runsBeforeStart = runs;
+    await start.click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: h.exam.title }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('timer').isVisible()).toBe(true);
+    // Start checked the machine once more before it started the time.
+    expect(runs).toBe(runsBeforeStart + 1);
+    const after = await session.getSnapshot();
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.value.phase).toBe('active');
+    expect(after.value.deadline! - after.value.startedAt!).toBe(h.exam.durationMinutes * 60_000);
+  });
+
+  test('the first time away shows "return to the exam" before any points are added', async () => {
+    const session = await h.startEngine('e2e-warning');
+    const { page, context } = await h.openExamPage(session);
+    const other = await context.newPage();
+    await other.bringToFront();
+    await expect.poll(() => page.evaluate(() => document.hasFocus()), { timeout: 5000 }).toBe(false);
+    await page.waitForTimeout(1500);
+    await page.bringToFront();
+    await other.close();
+
+    const warning = page.getByRole('alertdialog', { name: 'Return to the exam' });
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toMatch(/You left the exam window: switched to another window, away 1\.\d s\. This time it costs nothing/);
+    expect(await page.getByRole('meter', { name: 'Integrity risk score' }).getAttribute('aria-valuenow')).toBe('0');
+    // The button has focus; the exam behind is inert until the student is back.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Back to the exam');
+    expect(await page.locator('.exam').getAttribute('inert')).not.toBeNull();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-return-warning.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => warning.isVisible()).toBe(false);
+    expect(await page.locator('.exam').getAttribute('inert')).toBeNull();
+    const snap = await session.getSnapshot();
+    expect(snap.ok && snap.value.risk.score).toBe(0);
+  });
+
+  test("the proctor's quit dialog refuses a wrong password, and the exam stays open", async () => {
+    const session = await h.startEngine('e2e-proctor');
+    const { page } = await h.openExamPage(session);
+    await page.keyboard.press('Control+Alt+Shift+L');
+    const dialog = page.getByRole('dialog', { name: 'Proctor: close Vigil' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Quit password').fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Close Vigil' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/not the quit password/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-proctor-quit.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const snap = await session.getSnapshot();
+    expect(snap.ok && snap.value.phase).toBe('active');
+  });
+});
