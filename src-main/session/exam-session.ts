@@ -13,11 +13,7 @@ import type { EventSources } from './event-sources';
 import type { CaptureHeartbeat } from './capture-heartbeat';
 import type { DetectionPipeline } from './detection-pipeline';
 import { ExamTimekeeper } from './exam-timekeeper';
-import { CheckpointSchedule } from './checkpoint-schedule';
-import { createExamClock, type ExamClock } from './exam-clock';
-import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
-import { recordCheckpointBreak } from './server-anchor-check';
-import type { ProctorOrder } from '../contract/proctor-order';
+import { ServerAttemptLink } from './server-attempt-link';
 import type { IntegrityWatch } from './integrity-watch';
 import type { CloseOutcome } from './quit-guard';
 import { SessionEnding } from './session-ending';
@@ -58,16 +54,8 @@ export class ExamSession implements VigilApi {
   private readonly policy: Policy;
   /** The exam the attempt started with (the server's, when registered). */
   private readonly exam: Exam;
-  /**
-   * A registered attempt's deadline on the server's clock, carried on a monotonic clock from
-   * the server's time reading; a proctor's signed extension moves it.
-   */
-  private serverDeadline: { clock: ExamClock; at: number } | null;
-  private cancelTimeUp: (() => void) | null = null;
-  private readonly checkpoints: CheckpointSchedule | null;
-  /** A proctor's pause (signed lock order) in force; restored from the audit on a restart. */
-  private hold: { reason: string } | null = null;
-  private live: LiveLink | null = null;
+  /** The exam server's deadline, checkpoints and live link (server-attempt-link.ts). */
+  private readonly server: ServerAttemptLink;
   private readonly timers: ActiveTimers;
   private readonly ending: SessionEnding;
   private started = false;
@@ -95,17 +83,17 @@ export class ExamSession implements VigilApi {
     // A registered attempt is the server's session; a file that continues a deleted one registered anew.
     this.sessionId = restored?.sessionId ?? server?.sessionId ?? carried?.sessionId ?? randomUUID();
     this.exam = restored?.exam ?? opts.exam;
-    this.serverDeadline = server ? { clock: createExamClock(scheduler, server.clockReading), at: server.deadline } : null;
-    this.checkpoints = server
-      ? new CheckpointSchedule({
-          store,
-          scheduler,
-          sessionId: this.sessionId,
-          everyRows: this.policy.checkpoints.everyRows,
-          everySeconds: this.policy.checkpoints.everySeconds,
-          onError: (what, e) => this.reporter.reportError(what, e),
-        })
-      : null;
+    this.server = new ServerAttemptLink({
+      opts,
+      store,
+      scheduler,
+      sessionId: this.sessionId,
+      policy: this.policy,
+      reporter: () => this.reporter,
+      isActive: () => this.phase === 'active',
+      onTimeUp: () => this.ending.trySubmit('time_up'),
+      emit: () => this.emit(),
+    });
     this.openedAt = restored?.startedAt ?? carried?.startedAt ?? now;
     this.scoreFloor = recovery.scoreFloor;
     // An attempt carried over from a damaged or deleted file carries on its time too.
@@ -135,7 +123,7 @@ export class ExamSession implements VigilApi {
         updateRisk: (next) => this.updateRisk(next),
         begin: (startedAt) => this.begin(startedAt),
         toSessionTime: (event) => this.time.toSessionTime(event),
-        onFlag: (flag) => this.live?.reportFlag(flag),
+        onFlag: (flag) => this.server.reportFlag(flag),
       },
     }));
     // Without a system check (tests, tools) the exam's time starts at once, as before the check
@@ -192,11 +180,7 @@ export class ExamSession implements VigilApi {
     const { restored, store, scheduler } = this;
     const now = scheduler.now();
     if (restored) {
-      const broken = this.opts.server?.checkpointBreak;
-      if (broken) {
-        recordCheckpointBreak(store, broken, { sessionId: this.sessionId, studentId: this.opts.studentId, now });
-        this.reporter.addNotice(TAMPERED_NOTICE);
-      }
+      if (this.server.recordCheckpointBreak(now)) this.reporter.addNotice(TAMPERED_NOTICE);
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
     } else {
@@ -209,7 +193,7 @@ export class ExamSession implements VigilApi {
     }
     this.saveMarker();
     this.delivery.start();
-    this.startLive();
+    this.server.startLive(this.risk);
     const standing = this.delivery.standingNotice();
     if (standing) this.reporter.addNotice(standing);
 
@@ -249,7 +233,7 @@ export class ExamSession implements VigilApi {
       resumed,
       // A registered attempt ends at the server's deadline only (timeUp below).
       onTimeUp: () => {
-        if (this.phase === 'active' && !this.serverDeadline) this.ending.trySubmit('time_up');
+        if (this.phase === 'active' && !this.server.registered) this.ending.trySubmit('time_up');
       },
       onJump: () => this.emit(),
       onError: (what, e) => this.reporter.reportError(what, e),
@@ -353,14 +337,12 @@ export class ExamSession implements VigilApi {
     if (this.closed) return;
     this.closed = true;
     this.sources.stop();
-    this.checkpoints?.stop();
     if (this.phase === 'active') {
       this.detection.saveState();
       this.time.save();
     }
     this.timers.cancel();
-    this.cancelTimeUp?.();
-    this.live?.stop();
+    this.server.close();
     try {
       if (this.started) this.store.append('session_closed', { at: this.scheduler.now() });
     } catch (e) {
@@ -378,7 +360,7 @@ export class ExamSession implements VigilApi {
     this.risk = next;
     if (next.score !== before.score || next.warning !== before.warning || next.locked !== before.locked) {
       this.store.append('risk_changed', { from: before.score, to: next.score, level: next.level, reasons: next.reasons, warning: next.warning });
-      this.live?.reportRisk(next);
+      this.server.reportRisk(next);
       if (next.score > this.maxScore) {
         this.maxScore = next.score;
         this.saveMarker();
@@ -402,7 +384,7 @@ export class ExamSession implements VigilApi {
       systemCheck: this.lockdown.check?.report ?? null,
       returnWarning: this.phase === 'active' ? this.integrity.warning : null,
       notices: [...this.reporter.currentNotices(), ...nonNull(this.delivery.uploadNotice())],
-      proctorHold: this.hold,
+      proctorHold: this.server.hold,
     };
   }
 
@@ -419,27 +401,13 @@ export class ExamSession implements VigilApi {
   /** The running exam's timers, the server's deadline and the checkpoints. */
   private beginTimers(): void {
     this.timers.begin();
-    this.armTimeUp();
-    this.checkpoints?.start();
+    this.server.begin();
   }
 
   /** Leaving 'active' for good at the submission: no deadline, pause or checkpoint timer runs on. */
   private setPhase(phase: SessionPhase): void {
     this.phase = phase;
-    if (phase !== 'submitted') return;
-    this.cancelTimeUp?.();
-    this.hold = null;
-    // The log as submitted, anchored on the server.
-    this.checkpoints?.stop();
-    this.checkpoints?.queueNow();
-  }
-
-  /** The server's deadline timer (an unregistered attempt's is the timekeeper's own). */
-  private armTimeUp(): void {
-    this.cancelTimeUp?.();
-    if (!this.serverDeadline) return;
-    const { clock, at } = this.serverDeadline;
-    this.cancelTimeUp = this.scheduler.after(Math.max(0, at - clock.now()), () => this.ending.trySubmit('time_up'));
+    if (phase === 'submitted') this.server.submitted();
   }
 
   /**
@@ -448,39 +416,12 @@ export class ExamSession implements VigilApi {
    * way; an unregistered one at the end of its own exam time (exam-timekeeper.ts).
    */
   private timeUp(): boolean {
-    if (!this.serverDeadline) return this.time.timeUp();
-    return this.serverDeadline.clock.now() >= this.serverDeadline.at;
+    return this.server.timeUp() ?? this.time.timeUp();
   }
 
   /** When the exam ends, on this computer's wall clock (for the countdown). */
   private deadlineWall(): number {
-    if (!this.serverDeadline) return this.time.deadline();
-    const { clock, at } = this.serverDeadline;
-    return clock.toWall(at);
-  }
-
-  private startLive(): void {
-    const serverUrl = this.opts.serverUrl !== undefined ? this.opts.serverUrl : this.policy.serverUrl;
-    const applied = appliedOrders(this.store);
-    if (this.phase === 'active') this.hold = applied.hold;
-    const log = (line: string) => this.reporter.log(line);
-    const onError = (what: string, e: unknown) => this.reporter.reportError(what, e);
-    const now = () => this.scheduler.now();
-    this.live = startLiveLink(serverUrl, this.opts.server ?? null, { store: this.store, now, onApply: (o) => this.applyOrder(o), onError, log }, applied);
-    this.live?.reportRisk(this.risk);
-  }
-
-  /** A verified proctor order (already audited): pause, resume, or more time. */
-  private applyOrder(order: ProctorOrder): void {
-    if (order.action === 'extend') {
-      // The signed deadline, not "plus N minutes": a restart already read the extended one from the server.
-      if (this.serverDeadline) this.serverDeadline = { ...this.serverDeadline, at: order.deadline };
-      if (this.phase === 'active' && this.cancelTimeUp) this.armTimeUp();
-    } else if (this.phase === 'active') {
-      // A pause never submits: answers stay saved, and the time-up timer still ends the exam.
-      this.hold = order.action === 'lock' ? { reason: order.reason } : null;
-    }
-    this.emit();
+    return this.server.deadlineWall() ?? this.time.deadline();
   }
 
   private emit(): void {
