@@ -39,7 +39,7 @@ export interface ExamHarness {
   /** The exam access code of a student (issued on first use), for tests that sign in on the page. */
   accessCode(studentId: string, exam?: Exam): Promise<string>;
   /** A sign-in gate on this file's data dir, as the app has before the student signs in. */
-  signInGate(opts?: { exam?: Exam; expectLog?: RegExp }): SignInGate;
+  signInGate(opts?: { exam?: Exam; expectLog?: RegExp; systemCheck?: SystemCheckRunner }): SignInGate;
   /** A page with console checks and nothing bridged. */
   openBarePage(): Promise<{ page: Page; context: BrowserContext }>;
 }
@@ -131,8 +131,16 @@ export function useExamHarness(): ExamHarness {
     if (/^signed in /.test(line)) return;
     if (!expectLog?.test(line)) problems.push(`engine log: ${line}`);
   };
-  const signInGate = (opts: { exam?: Exam; expectLog?: RegExp } = {}): SignInGate => {
-    const gate = new SignInGate({ exam: opts.exam ?? exam, policy, dataDir, serverUrl: server.url, appVersion: '0.1.0-e2e', log: engineLog(opts.expectLog) });
+  const signInGate = (opts: { exam?: Exam; expectLog?: RegExp; systemCheck?: SystemCheckRunner } = {}): SignInGate => {
+    const gate = new SignInGate({
+      exam: opts.exam ?? exam,
+      policy,
+      dataDir,
+      serverUrl: server.url,
+      appVersion: '0.1.0-e2e',
+      log: engineLog(opts.expectLog),
+      ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
+    });
     cleanups.push(() => gate.close());
     return gate;
   };
@@ -152,7 +160,11 @@ export function useExamHarness(): ExamHarness {
     async startEngine(studentId, opts = {}) {
       if (opts.serverUrl === undefined) {
         const forExam = opts.exam ?? exam;
-        const gate = signInGate({ exam: forExam, ...(opts.expectLog ? { expectLog: opts.expectLog } : {}) });
+        const gate = signInGate({
+          exam: forExam,
+          ...(opts.expectLog ? { expectLog: opts.expectLog } : {}),
+          ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
+        });
         const signedIn = await gate.signIn({ studentId, accessCode: await accessCode(studentId, forExam) });
         if (!signedIn.ok) throw new Error(`signing ${studentId} in: ${signedIn.error.message}`);
         return gate.attempt!;

@@ -13,7 +13,10 @@ describe('before and around the exam', () => {
   test('the system check says what to close, re-checks, and the timer starts only at Start', async () => {
     let closed = false;
     let runs = 0;
+    // Unregistered (no exam server): the exam's own time starts at Start, so the deadline is
+    // exactly start + duration. A registered attempt's deadline is the server's.
     const session = await h.startEngine('e2e-check', {
+      serverUrl: null,
       systemCheck: async () => {
         runs++;
         const warn = { kind: 'capture_unavailable', severity: 'warn' as const, message: 'Vigil cannot watch this part of the computer (wayland): OS-level capture is limited on Wayland.' };
