@@ -7,7 +7,7 @@ import type { Exam, Policy, Scheduler } from '../contract';
 import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-server-client';
 import { attemptDatabaseFile } from './attempt-file';
 import { deviceId } from './device-id';
-import { policyHash } from './policy-hash';
+import { configKey } from '../exam/config-key';
 import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
 
 /** What the session needs from the server's side of an attempt. */
@@ -84,7 +84,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
     studentId: o.studentId,
     deviceId: deviceId(o.dataDir),
     appVersion: o.appVersion,
-    policyHash: policyHash(o.policy),
+    policyHash: configKey(o.policy),
     accessCode: o.accessCode,
   });
   const monotonicAt = monotonicNow(o.scheduler);

@@ -8,7 +8,7 @@ import { PolicySchema, defaultPolicy } from '../../src-main/contract';
 import type { Exam, Policy, Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
-import { policyHash } from '../../src-main/session/policy-hash';
+import { configKey } from '../../src-main/exam/config-key';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
 import { FakeClock } from '../fake-clock';
@@ -107,7 +107,7 @@ describe('signing in to an exam on the server', () => {
     expect(snap.deadline! - clock.now()).toBeLessThanOrEqual(30 * 60_000);
 
     const view = await proctorView(snap.sessionId);
-    expect(view.attempt).toMatchObject({ appVersion: '0.1.0-test', policyHash: policyHash(defaultPolicy()) });
+    expect(view.attempt).toMatchObject({ appVersion: '0.1.0-test', policyHash: configKey(defaultPolicy()) });
     expect(view.attempt.deviceId).toMatch(/^[0-9a-f-]{36}$/);
 
     unwrap(await g.saveAnswer({ questionId: 'q1', value: 'c' }));
@@ -159,7 +159,7 @@ describe('signing in to an exam on the server', () => {
   });
 
   it('a policy the exam does not accept is refused with its own message', async () => {
-    await setUp({ requiredPolicyHash: policyHash(defaultPolicy()) });
+    await setUp({ requiredPolicyHash: configKey(defaultPolicy()) });
     const other = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 7 });
     expect(await gate(new SettableClock(START), { policy: other }).signIn({ studentId: 'alice', accessCode: roster.codes.alice! })).toMatchObject({
       ok: false,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PolicySchema, defaultPolicy } from '../../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../../src-main/exam/exam-files';
 import { deviceId } from '../../../src-main/session/device-id';
-import { policyHash } from '../../../src-main/session/policy-hash';
+import { configKey } from '../../../src-main/exam/config-key';
 import { registerOrResume } from '../../../src-main/session/server-registration';
 import { ExamServerClient } from '../../../src-main/upload/exam-server-client';
 import { FakeClock } from '../../fake-clock';
@@ -34,14 +34,14 @@ describe('deviceId', () => {
   });
 });
 
-describe('policyHash (the Config Key)', () => {
+describe('the Config Key the app registers with', () => {
   it('is the same for the same rules however written, and changes with any rule', () => {
     const a = PolicySchema.parse({ schemaVersion: 1, windowSeconds: 5, ledger: { behaviourCap: 60 } });
     const b = PolicySchema.parse({ ledger: { behaviourCap: 60 }, schemaVersion: 1 });
-    expect(policyHash(a)).toBe(policyHash(b));
-    expect(policyHash(a)).toBe(policyHash(defaultPolicy()));
-    expect(policyHash(PolicySchema.parse({ schemaVersion: 1, windowSeconds: 6 }))).not.toBe(policyHash(a));
-    expect(policyHash(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(configKey(a)).toBe(configKey(b));
+    expect(configKey(a)).toBe(configKey(defaultPolicy()));
+    expect(configKey(PolicySchema.parse({ schemaVersion: 1, windowSeconds: 6 }))).not.toBe(configKey(a));
+    expect(configKey(a)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
