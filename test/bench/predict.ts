@@ -9,19 +9,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { SEED_PREDICT_BODY } from '../seed-predict-body';
 
-const SEED_BODY = {
-  sample_id: 'bench-[<id>]',
-  mean_dwell: 150.2,
-  std_dwell: 50.3,
-  mean_flight: 120.5,
-  std_flight: 40.1,
-  avg_mouse_speed: 2.5,
-  tab_switch_count: 3,
-  copy_events: 1,
-  paste_events: 0,
-  inactivity_time: 20,
-};
+const SEED_BODY = { ...SEED_PREDICT_BODY, sample_id: 'bench-[<id>]' };
 
 export async function benchPredict(seconds = 10): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./predict-server.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -5,20 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startExamServer, type ExamServer } from '../../src-server/exam-server';
+import { SEED_PREDICT_BODY } from '../seed-predict-body';
 
 // The seed's POST /predict (../shared/seeds/000_bd9a660469cab5be.txt), kept exact.
-const SEED_BODY = {
-  sample_id: 'user123',
-  mean_dwell: 150.2,
-  std_dwell: 50.3,
-  mean_flight: 120.5,
-  std_flight: 40.1,
-  avg_mouse_speed: 2.5,
-  tab_switch_count: 3,
-  copy_events: 1,
-  paste_events: 0,
-  inactivity_time: 20,
-};
+const SEED_BODY = SEED_PREDICT_BODY;
 const QUIET = { ...SEED_BODY, tab_switch_count: 0, copy_events: 0, inactivity_time: 0 };
 
 /** POST from a chosen loopback address, so tests can be two clients. */

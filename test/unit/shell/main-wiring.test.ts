@@ -14,24 +14,12 @@ import { buildMain } from '../../../scripts/build.mjs';
 import { AuditStore } from '../../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../../src-main/contract';
 import { startServerWithDemoExam } from '../../exam-server-fixture';
+import { Emitter } from '../../fake-emitter';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 type Listener = (...args: any[]) => unknown;
 
-class Emitter {
-  readonly listeners = new Map<string, Listener[]>();
-  on(name: string, f: Listener): this {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), f]);
-    return this;
-  }
-  once(name: string, f: Listener): this {
-    return this.on(name, f);
-  }
-  emit(name: string, ...args: unknown[]): void {
-    for (const f of this.listeners.get(name) ?? []) f(...args);
-  }
-}
 
 let nextId = 1;
 class FakeWebContents extends Emitter {

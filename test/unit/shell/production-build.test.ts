@@ -10,23 +10,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs build script without type declarations
 import { buildDefines, buildMain } from '../../../scripts/build.mjs';
+import { Emitter } from '../../fake-emitter';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 type Listener = (...args: any[]) => unknown;
 
-class Emitter {
-  readonly listeners = new Map<string, Listener[]>();
-  on(name: string, f: Listener): this {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), f]);
-    return this;
-  }
-  once(name: string, f: Listener): this {
-    return this.on(name, f);
-  }
-  emit(name: string, ...args: unknown[]): void {
-    for (const f of this.listeners.get(name) ?? []) f(...args);
-  }
-}
 
 /** Just enough Electron for main.js to reach its first window. */
 function fakeElectron(appRoot: string) {
