@@ -4,7 +4,8 @@
  *   timeline in Chromium: target < 1 s;
  * - list a folder of 200 attempts: target < 3 s.
  * The databases are generated once into a cache folder (tmpfs when there is one: the
- * engine fsyncs every row) and reused by later runs.
+ * engine fsyncs every row) and reused by later runs, as long as they are at the schema
+ * the engine writes today (an older file would measure an older row mix).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { PolicySchema } from '../../src-main/contract';
+import { SCHEMA_VERSION } from '../../src-main/audit/migrations';
 import { openExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
 import { ReviewService } from '../../src-main/review/review-service';
@@ -20,7 +22,7 @@ import { CHROMIUM, CHROMIUM_ARGS, exposeReview } from '../../scripts/browser-eng
 import { AttemptDriver, demoExam, T0, writeAttempt } from '../review/attempt-fixtures';
 import { syntheticTypist } from '../unit/typist/synthetic-typist';
 
-const CACHE = path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'vigil-review-bench-v2');
+const CACHE = path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'vigil-review-bench-v3');
 const LONG = path.join(CACHE, 'long');
 const ROOM = path.join(CACHE, 'room');
 
@@ -59,8 +61,23 @@ async function writeLongAttempt(): Promise<string> {
   return file;
 }
 
+/** The schema a cached database is at (0 when it cannot be read): only today's is reused. */
+function schemaOf(file: string): number {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return db.pragma('user_version', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
 async function prepare(): Promise<{ long: string; rows: number }> {
   let long = existsSync(LONG) ? readdirSync(LONG).find((n) => n.endsWith('.sqlite')) : undefined;
+  if (long && schemaOf(path.join(LONG, long)) !== SCHEMA_VERSION) long = undefined;
   if (!long) {
     rmSync(LONG, { recursive: true, force: true });
     const t0 = performance.now();
@@ -68,7 +85,8 @@ async function prepare(): Promise<{ long: string; rows: number }> {
     long = path.basename(await writeLongAttempt());
     console.log(`[review bench]   took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  if (!existsSync(ROOM) || readdirSync(ROOM).filter((n) => n.endsWith('.sqlite')).length !== 200) {
+  const room = existsSync(ROOM) ? readdirSync(ROOM).filter((n) => n.endsWith('.sqlite')) : [];
+  if (room.length !== 200 || schemaOf(path.join(ROOM, room[0]!)) !== SCHEMA_VERSION) {
     rmSync(ROOM, { recursive: true, force: true });
     const seeds = path.join(CACHE, 'seeds');
     rmSync(seeds, { recursive: true, force: true });
