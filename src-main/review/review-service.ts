@@ -88,9 +88,9 @@ export class ReviewService {
   /** The attempt for drawing: its chain is walked afterwards (verify), unless that is already known. */
   open(id: string): AttemptDetail {
     const a = this.find(id);
-    const { raw } = this.read(a, { rows: true, verify: false });
-    if (!raw) return this.fail(a);
-    return buildTimeline(raw, summarizeAttempt(raw, a.id, this.notes.get(a.id)));
+    const { raw, summary } = this.read(a, { rows: true, verify: false });
+    if (!raw || !summary.readable) return this.fail(a);
+    return buildTimeline(raw, { ...summary, review: this.notes.get(a.id) });
   }
 
   verify(id: string): Verification {
