@@ -202,6 +202,8 @@ export type ReviewVerb = keyof typeof REVIEW_VERBS;
 export type ReviewInput<V extends ReviewVerb> = z.infer<(typeof REVIEW_VERBS)[V]['input']>;
 export type ReviewOutput<V extends ReviewVerb> = z.infer<(typeof REVIEW_VERBS)[V]['output']>;
 export const REVIEW_CHANNEL = 'vigil-review:invoke';
+/** performance.mark the review page sets once a timeline's lanes are on screen (the review bench reads it). */
+export const TIMELINE_DRAWN_MARK = 'vigil-review:timeline-drawn';
 
 /** Names a proctor reads for detectors and integrity kinds (legend, table, PDF). */
 export const DETECTOR_LABELS: Record<string, string> = {

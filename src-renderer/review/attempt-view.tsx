@@ -5,7 +5,7 @@ import { MarkerSlider } from './marker-slider';
 import { call } from './review-api';
 import { ReviewForm } from './review-form';
 import { clock, dateTime, DELIVERY_TEXT, elapsed, SUBMIT_REASON_TEXT, verificationText } from './review-format';
-import { markerLanes, TimelineChart } from './timeline-chart';
+import { answerEvent, laneEvents, markerLanes, TimelineChart } from './timeline-chart';
 
 const BANNER_TITLE: Record<Verification['state'], string> = {
   ok: 'Audit log verified.',
@@ -62,12 +62,12 @@ export function AttemptView({ detail, verification, onBack }: { detail: AttemptD
   const lanes = useMemo(() => markerLanes(detail), [detail]);
   // The keyboard path steps through flags, findings, lock and submission; answer saves (thousands in a long exam) are in the table.
   const markerEvents = useMemo(
-    () => lanes.filter((l) => l.key !== 'answer').flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq),
+    () => lanes.filter((l) => l.key !== 'answer').flatMap(laneEvents).sort((a, b) => a.at - b.at || a.seq - b.seq),
     [lanes],
   );
   const allEvents = useMemo(
-    () => (tableOpen ? [...detail.events, ...(lanes.find((l) => l.key === 'answer')?.events ?? [])].sort((a, b) => a.at - b.at || a.seq - b.seq) : []),
-    [tableOpen, detail, lanes],
+    () => (tableOpen ? [...detail.events, ...detail.answers.at.map((_, i) => answerEvent(detail, i))].sort((a, b) => a.at - b.at || a.seq - b.seq) : []),
+    [tableOpen, detail],
   );
   const s = detail.summary;
 

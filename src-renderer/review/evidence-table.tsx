@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { RISK_LEVELS } from '../../src-main/contract/risk';
 import { detectorLabel, type EvidenceRow } from '../../src-main/contract/review';
 import { clock, colorFor, elapsed } from './review-format';
 
 /** Rows drawn at a time; thousands of flags are a click away, not a frozen page. */
 const PAGE = 300;
+const NO_ROWS: EvidenceRow[] = [];
 
 interface Props {
   rows: EvidenceRow[];
@@ -23,11 +24,17 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
   // The selected row is always drawn, even past the page limit.
   const selectedIndex = matching.findIndex((r) => r.eventId === selectedEventId);
   const shown = selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit);
+  // The rows are drawn after the first paint (and after each change, in the background): the
+  // timeline above is what the proctor looks at first, and hundreds of rows of numbers held it up.
+  const drawn = useDeferredValue(shown, NO_ROWS);
   const selectedRef = useRef<HTMLTableRowElement>(null);
+  const scrolledTo = useRef<string | null>(null);
 
   useEffect(() => {
-    selectedRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [selectedEventId]);
+    if (!selectedEventId || scrolledTo.current === selectedEventId || !selectedRef.current) return;
+    scrolledTo.current = selectedEventId;
+    selectedRef.current.scrollIntoView({ block: 'nearest' });
+  }, [selectedEventId, drawn]);
 
   // A marker picked while its row is filtered out: show every row again rather than hide the pick.
   useEffect(() => {
@@ -82,7 +89,7 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
               </tr>
             </thead>
             <tbody>
-              {shown.map((r) => {
+              {drawn.map((r) => {
                 const isSelected = r.eventId === selectedEventId;
                 return (
                   <tr key={r.id} ref={isSelected ? selectedRef : undefined} className={isSelected ? 'selected' : undefined} data-event-id={r.eventId}>

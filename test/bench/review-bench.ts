@@ -19,6 +19,7 @@ import { FakeClock } from '../fake-clock';
 import { ReviewService } from '../../src-main/review/review-service';
 import { buildRenderer, serveRenderer } from '../../scripts/browser-engine/renderer-server';
 import { CHROMIUM, CHROMIUM_ARGS, exposeReview } from '../../scripts/browser-engine/review-bridge';
+import { TIMELINE_DRAWN_MARK } from '../../src-main/contract/review';
 import { AttemptDriver, demoExam, T0, writeAttempt } from '../review/attempt-fixtures';
 import { syntheticTypist } from '../unit/typist/synthetic-typist';
 
@@ -145,7 +146,10 @@ async function main(): Promise<void> {
 
   const server = await serveRenderer(await buildRenderer());
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  /** From page.goto to the page's mark after the frame with the lanes (its clock and ours are both epoch-based). */
   const drawMs: { wall: number; cpu: number }[] = [];
+  /** From page.goto to Playwright seeing data-drawn: later by its polling and by this process being busy (the chain walk the page asks for next). */
+  const noticedMs: { wall: number; cpu: number }[] = [];
   const pageListMs: { wall: number; cpu: number }[] = [];
   /** The page's own main-thread work (Chromium's TaskDuration: parsing, React, uPlot). */
   const pageTaskMs: number[] = [];
@@ -159,16 +163,24 @@ async function main(): Promise<void> {
       await exposeReview(page, () => service);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
-      drawMs.push(
+      const startedAt = performance.timeOrigin + performance.now();
+      noticedMs.push(
         await timed(async () => {
           await page.goto(`${server.url}review.html#/attempt/${encodeURIComponent(id)}`);
           await page.waitForSelector('.timeline-chart[data-drawn="true"]', { timeout: 60_000 });
         }),
       );
       const { metrics } = await cdp.send('Performance.getMetrics');
+      // The page's own clock: when the frame with the three lanes was out (timeline-chart.tsx).
+      const drawnAt = await page.evaluate((mark) => {
+        const entry = performance.getEntriesByName(mark)[0];
+        return entry ? performance.timeOrigin + entry.startTime : null;
+      }, TIMELINE_DRAWN_MARK);
+      if (drawnAt === null) throw new Error(`the page set data-drawn without the ${TIMELINE_DRAWN_MARK} mark`);
+      drawMs.push({ wall: drawnAt - startedAt, cpu: noticedMs.at(-1)!.cpu });
       const t0 = performance.now();
       await page.locator('.banner-ok').waitFor({ timeout: 60_000 });
-      verifiedAfterMs.push(drawMs.at(-1)!.wall + performance.now() - t0);
+      verifiedAfterMs.push(noticedMs.at(-1)!.wall + performance.now() - t0);
       pageTaskMs.push(1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN));
       await context.close();
     }
@@ -194,7 +206,10 @@ async function main(): Promise<void> {
   console.log(`  read + build the timeline (Node), first open: ${med(openCold)}`);
   console.log(`  walk the hash chain (Node, requested by the page once the chart is drawn): ${med(verifyCold)}`);
   console.log(`  open again (file unchanged, rows kept): ${med(openWarm)}`);
-  console.log(`  open and draw in Chromium (page load, verb call, three uPlot lanes), first open: ${med(drawMs)}, page main thread ${ms(median(pageTaskMs))}  [target < 1000 ms]`);
+  console.log(
+    `  open and draw in Chromium (page load, verb call, three uPlot lanes, until the frame with them is out), first open: median ${ms(median(drawMs.map((x) => x.wall)))} wall  [target < 1000 ms]`,
+  );
+  console.log(`    (the same, until Playwright sees it: ${med(noticedMs)}; page main thread ${ms(median(pageTaskMs))})`);
   console.log(`  ...and the verification banner (the whole chain walked) after: median ${ms(median(verifiedAfterMs))}`);
   console.log(`review: list 200 attempts (${ROOM})`);
   console.log(`  read + verify + summarise (Node), first listing: ${med(listCold)}`);
