@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
-import { DISPOSITION_LABELS, type AttemptDetail, type Verification, type EvidenceRow, type ExportFormat, type ReviewNote, type TimelineEvent } from '../../src-main/contract/review';
+import { DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { AttemptDetail, Verification, EvidenceRow, ExportFormat, ReviewNote, TimelineEvent } from '../../src-main/contract/review';
 import { EvidenceTable } from './evidence-table';
 import { MarkerSlider } from './marker-slider';
 import { call } from './review-api';

@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { RISK_LEVELS } from '../../src-main/contract/risk';
-import { detectorLabel, type EvidenceRow } from '../../src-main/contract/review';
+import { RISK_LEVELS } from '../../src-main/contract/risk-levels';
+import { detectorLabel } from '../../src-main/contract/review-labels';
+import type { EvidenceRow } from '../../src-main/contract/review';
 import { clock, colorFor, elapsed } from './review-format';
 
 /** Rows drawn at a time; thousands of flags are a click away, not a frozen page. */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { detectorLabel, DISPOSITION_LABELS, type AttemptDetail, type EvidenceRow, type Verification } from '../../src-main/contract/review';
-import { RISK_LEVELS } from '../../src-main/contract/risk';
+import { detectorLabel, DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { AttemptDetail, EvidenceRow, Verification } from '../../src-main/contract/review';
+import { RISK_LEVELS } from '../../src-main/contract/risk-levels';
 import { clock, colorFor, dateTime, elapsed } from './review-format';
 import { SummaryFacts, VerificationBanner } from './attempt-view';
 import { markerLanes, TimelineChart } from './timeline-chart';

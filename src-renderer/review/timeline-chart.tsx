@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { answerLabel, detectorLabel, TIMELINE_DRAWN_MARK, type AttemptDetail, type TimelineEvent } from '../../src-main/contract/review';
+import { answerLabel, detectorLabel, TIMELINE_DRAWN_MARK } from '../../src-main/contract/review-labels';
+import type { AttemptDetail, TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
 import { markerStripData, nearestMarker } from './marker-strip';
 
