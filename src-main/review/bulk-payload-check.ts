@@ -31,8 +31,9 @@ function compile(kind: AuditKind): ValidateFunction | null {
   try {
     const schema = z.toJSONSchema(AUDIT_ROW_SCHEMAS[kind], { target: 'draft-7', io: 'input', unrepresentable: 'throw' });
     if (JSON.stringify(schema).includes('"default"')) return null;
-    // strictNumbers: Infinity (JSON.parse reads 1e999 as it) is not a number, as in zod.
-    ajv ??= new Ajv({ strictNumbers: true, allErrors: false });
+    // strictNumbers: Infinity (JSON.parse reads 1e999 as it) is not a number, as in zod;
+    // patterns run without the u flag, as zod runs them.
+    ajv ??= new Ajv({ strictNumbers: true, allErrors: false, unicodeRegExp: false });
     return ajv.compile(schema);
   } catch {
     return null;
