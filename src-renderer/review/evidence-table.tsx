@@ -21,13 +21,30 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
   const [level, setLevel] = useState('all');
   const detectors = useMemo(() => [...new Set(rows.map((r) => r.detector))].sort(), [rows]);
   const [limit, setLimit] = useState(PAGE);
-  const matching = rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity')));
+  const matching = useMemo(
+    () => rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity'))),
+    [rows, detector, level],
+  );
   // The selected row is always drawn, even past the page limit.
   const selectedIndex = matching.findIndex((r) => r.eventId === selectedEventId);
-  const shown = selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit);
-  // The rows are drawn after the first paint (and after each change, in the background): the
-  // timeline above is what the proctor looks at first, and hundreds of rows of numbers held it up.
-  const drawn = useDeferredValue(shown, NO_ROWS);
+  const shown = useMemo(
+    () => (selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit)),
+    [matching, selectedIndex, limit],
+  );
+  // The rows are built once the first frame is out (the timeline above it is what the proctor
+  // looks at first; hundreds of rows of numbers held it up), and after each change in the background.
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  const drawn = useDeferredValue(painted ? shown : NO_ROWS, NO_ROWS);
   const selectedRef = useRef<HTMLTableRowElement>(null);
   const scrolledTo = useRef<string | null>(null);
 
