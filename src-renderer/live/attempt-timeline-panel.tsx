@@ -31,34 +31,53 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
   const [error, setError] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
+  // A refresh redraws the chart (and its zoom): a proctor studying a stretch can hold it still.
+  const [follow, setFollow] = useState(true);
+  const [asked, setAsked] = useState(0);
   const lastFetch = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const session = useRef(row.sessionId);
+  session.current = row.sessionId;
 
+  /** One fetch at a time, at most every REFRESH_MS; an answer for an attempt no longer shown is dropped. */
+  const schedule = useCallback(() => {
+    if (timer.current !== null) return;
+    timer.current = setTimeout(
+      () => {
+        timer.current = null;
+        lastFetch.current = Date.now();
+        const id = session.current;
+        client.timeline(id).then(
+          (t) => {
+            if (session.current !== id) return;
+            setTimeline(t);
+            setError(null);
+          },
+          (e: unknown) => session.current === id && setError((e as Error).message),
+        );
+      },
+      Math.max(0, lastFetch.current + REFRESH_MS - Date.now()),
+    );
+  }, [client]);
+
+  // Another attempt: start afresh.
   useEffect(() => {
     setTimeline(null);
     setSelectedId(null);
     lastFetch.current = 0;
-  }, [row.sessionId]);
-
-  // `row` is a new object at each live update of this attempt: that is the cue to refetch.
-  useEffect(() => {
-    let cancelled = false;
-    const wait = Math.max(0, lastFetch.current + REFRESH_MS - Date.now());
-    const timer = setTimeout(() => {
-      lastFetch.current = Date.now();
-      client.timeline(row.sessionId).then(
-        (t) => {
-          if (cancelled) return;
-          setTimeline(t);
-          setError(null);
-        },
-        (e: unknown) => !cancelled && setError((e as Error).message),
-      );
-    }, wait);
+    schedule();
     return () => {
-      cancelled = true;
-      clearTimeout(timer);
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
     };
-  }, [row, client]);
+  }, [row.sessionId, schedule]);
+  // `row` is a new object at each live update of this attempt: the cue to refetch, unless held.
+  useEffect(() => {
+    if (follow) schedule();
+  }, [row, follow, schedule]);
+  useEffect(() => {
+    if (asked > 0) schedule();
+  }, [asked, schedule]);
 
   const detail = timeline?.detail ?? null;
   const lanes = useMemo(() => (detail ? markerLanes(detail) : []), [detail]);
@@ -105,6 +124,15 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
               ))}
             </ul>
           )}
+          <div className="drill__follow">
+            <label>
+              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Update as events arrive (each update redraws the
+              chart and its zoom)
+            </label>
+            <button type="button" onClick={() => setAsked((n) => n + 1)}>
+              Refresh now
+            </button>
+          </div>
           <p className="muted legend-note">
             Shaded: away from the exam window. Dashed red line: lock. Black line: submission. Blue line: the selected marker. Click a marker to show its row.
           </p>

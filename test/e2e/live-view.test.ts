@@ -178,6 +178,21 @@ describe('the proctor live view', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(4);
     expect(await table.textContent()).toMatch(/Stress spike.*Error rate tripled in 20 s/);
 
+    // Held still (to study a zoomed stretch), it waits for the refresh button.
+    await drill.getByLabel(/Update as events arrive/).uncheck();
+    await app.emitWithAck('vigil_flag', {
+      sequence: 220,
+      level: 'high',
+      probability: 0.7,
+      patterns: [{ pattern: 'network_anomaly', severity: 0.6, explanation: 'Upload of 2 MB/s while answering' }],
+      at: min(19),
+    } satisfies LiveFlagReport);
+    await expect.poll(() => page.locator(`tr[data-session="${dana.sessionId}"]`).textContent()).toMatch(/3 flags/);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // longer than the drill-down's refresh interval
+    expect(await table.locator('tbody tr').count()).toBe(4);
+    await drill.getByRole('button', { name: 'Refresh now' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+
     expect(await accessibilityViolations(page)).toEqual([]);
     await drill.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-live-drilldown.png'), fullPage: true });
