@@ -26,6 +26,7 @@ export class LiveRecord {
   private dropped = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly detach: (() => void)[] = [];
+  private readonly lockKept = new Set<string>();
 
   constructor(
     private readonly storage: ExamServerStorage,
@@ -46,6 +47,9 @@ export class LiveRecord {
         // The app's changes are kept as the reports themselves (with the app's clock), above.
         if (change.source !== 'stream') return;
         const { score, level, locked, warning, reasons } = change.risk;
+        // A locked attempt is re-announced after every window; its lock is kept once.
+        if (score === change.previousScore && (!locked || this.lockKept.has(change.sessionId))) return;
+        if (locked) this.lockKept.add(change.sessionId);
         this.add({
           sessionId: change.sessionId,
           kind: 'stream_risk',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LiveRecord } from '../../../src-server/live-record';
 import { SqliteExamStorage } from '../../../src-server/sqlite-storage';
+import type { AppReportEvent, LiveStream, RiskChange } from '../../../src-server/live-stream';
 import type { AttemptRecord, ExamServerStorage } from '../../../src-server/storage';
 
 // The live copy is written in batches, read back through flush, and a report storage refuses
@@ -75,5 +76,40 @@ describe('LiveRecord', () => {
     expect(storage.liveReports('s1').map((r) => r.kind)).toEqual(['app_risk', 'app_flag']);
     record.close();
     blocked.close();
+  });
+
+  it("keeps the app's reports as sent and the server's own score only when it moves (a lock once)", () => {
+    storage = SqliteExamStorage.inMemory();
+    storage.addAttempt(attempt('s1'));
+    const app = new Set<(e: AppReportEvent) => void>();
+    const risk = new Set<(c: RiskChange) => void>();
+    const stream = {
+      onAppReport: (l: (e: AppReportEvent) => void) => (app.add(l), () => app.delete(l)),
+      onRiskChange: (l: (c: RiskChange) => void) => (risk.add(l), () => risk.delete(l)),
+    } as unknown as LiveStream;
+    const record = new LiveRecord(storage, { now: () => 0 });
+    record.attach(stream);
+    const report = { score: 15, level: 'low' as const, locked: false, warning: null, reasons: [], at: 7 };
+    for (const l of app) l({ sessionId: 's1', kind: 'risk', report, receivedAt: 9 });
+    const change = (score: number, previousScore: number, locked: boolean, source: 'app' | 'stream' = 'stream'): RiskChange => ({
+      sessionId: 's1',
+      examId: 'demo',
+      studentId: 's1',
+      risk: { score, level: 'high', locked, warning: null, reasons: [] },
+      previousScore,
+      alerted: false,
+      source,
+      at: score,
+    });
+    for (const c of [change(15, 15, false, 'app'), change(40, 20, false), change(100, 40, true), change(100, 100, true), change(100, 100, true)]) for (const l of risk) l(c);
+    record.flush();
+    expect(storage.liveReports('s1').map((r) => [r.kind, r.at])).toEqual([
+      ['app_risk', 7],
+      ['stream_risk', 40],
+      ['stream_risk', 100],
+    ]);
+    expect(storage.liveReports('s1')[0]!.body).toEqual(report);
+    record.close();
+    expect(app.size + risk.size).toBe(0);
   });
 });
