@@ -181,17 +181,21 @@ function riskRows(reports: StoredLiveReport[]): Draft[] {
       continue;
     }
     // Reasons come newest first and at most ten per report: each integrity finding once, oldest first.
+    let at = p.at;
     for (const reason of [...p.reasons].reverse()) {
       const key = `${reason.at}|${reason.code}|${reason.message}`;
       if (reason.source !== 'integrity' || seenReasons.has(key)) continue;
       seenReasons.add(key);
       drafts.push({ at: reason.at, kind: 'integrity_event', payload: { kind: reason.code, at: reason.at, message: reason.message, points: reason.points } });
+      // A change cannot come before the finding that caused it; the server's score reads the
+      // clock twice in one event (a few ms apart), so the change is placed at its cause.
+      at = Math.max(at, reason.at);
     }
     if (p.score !== score) {
-      drafts.push({ at: p.at, kind: 'risk_changed', payload: { from: score, to: p.score, level: p.level, reasons: p.reasons, warning: p.warning } });
+      drafts.push({ at, kind: 'risk_changed', payload: { from: score, to: p.score, level: p.level, reasons: p.reasons, warning: p.warning } });
       score = p.score;
     }
-    if (p.locked && !locked) drafts.push({ at: p.at, kind: 'session_locked', payload: { at: p.at, score: p.score, reasons: p.reasons } });
+    if (p.locked && !locked) drafts.push({ at, kind: 'session_locked', payload: { at, score: p.score, reasons: p.reasons } });
     locked = p.locked;
   }
   return drafts;

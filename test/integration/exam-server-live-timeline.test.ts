@@ -85,6 +85,10 @@ describe('GET /api/proctor/live/sessions/:id/timeline', () => {
     const tl = await timelineOf(bob.sessionId);
     expect(tl.detail.risk.score).toEqual([0, 20]);
     expect(tl.detail.events.filter((e) => e.kind === 'integrity').map((e) => e.detector)).toEqual(['focus_lost']);
+    expect(tl.detail.evidence[0]!.numbers).toEqual([
+      { label: 'risk score', value: '0 → 20' },
+      { label: 'points added', value: '20' },
+    ]);
     expect(tl.lanes.find((l) => l.lane === 'risk')!.note).toMatch(/server's score of the exam page's events/);
   });
 

@@ -181,6 +181,22 @@ describe('the live drill-down timeline', () => {
     expect(lanes.find((l) => l.lane === 'answers')!.state).toBe('not_available');
   });
 
+  it("a finding stamped a few ms after the server's score that it changed still shows what it did to the score", () => {
+    const change = (at: number, score: number, reasonAts: number[]): StoredLiveReport => ({
+      kind: 'stream_risk',
+      at,
+      receivedAt: at,
+      body: { score, level: 'low', locked: false, warning: null, reasons: reasonAts.map((a) => ({ ...focusLost, at: a, points: 20 })), previousScore: score - 20 },
+    });
+    const stream: ServerEvidence = {
+      uploads: { sessionId: 'sess-1', flags: [], submissions: [] },
+      liveReports: [change(s(10), 20, [s(10) + 14]), change(s(12), 40, [s(12) + 3, s(10) + 14])],
+    };
+    const { detail } = liveTimeline(attempt, stream, { checkpoints: 0, now: s(50) });
+    expect(detail.evidence.map((r) => r.numbers.find((n) => n.label === 'risk score')?.value)).toEqual(['0 → 20', '20 → 40']);
+    expect(detail.risk).toEqual({ at: [T0, s(10) + 14, s(12) + 3], score: [0, 20, 40] });
+  });
+
   it('an attempt that sent nothing yet is an empty timeline that says so, not an error', () => {
     const { detail, lanes } = liveTimeline(attempt, { uploads: { sessionId: 'sess-1', flags: [], submissions: [] }, liveReports: [] }, { checkpoints: 0, now: s(5) });
     expect(detail.risk).toEqual({ at: [T0], score: [0] });
