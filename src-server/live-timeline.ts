@@ -20,14 +20,16 @@ export function addLiveTimelineRoute(router: Router, ctx: ServerContext, record:
     if (!isId(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
     const attempt = ctx.storage.attempt(sessionId);
     if (!attempt) throw new HttpError(404, `there is no registered session ${sessionId}`);
+    const started = performance.now();
     // What arrived a moment ago is in the drill-down too, not only after the next batch.
     record.flush();
     const evidence: ServerEvidence = { uploads: ctx.storage.uploadsOf(sessionId), liveReports: ctx.storage.liveReports(sessionId) };
-    return { status: 200, body: liveTimeline(attempt, evidence, { checkpoints: ctx.storage.checkpointCount(sessionId), now: ctx.now() }) };
+    const timeline = liveTimeline(attempt, evidence, { checkpoints: ctx.storage.checkpointCount(sessionId), now: ctx.now() });
+    return { status: 200, body: { ...timeline, buildMs: Math.round(performance.now() - started) } };
   });
 }
 
-export function liveTimeline(attempt: AttemptRecord, evidence: ServerEvidence, opts: { checkpoints: number; now: number }): LiveTimeline {
+export function liveTimeline(attempt: AttemptRecord, evidence: ServerEvidence, opts: { checkpoints: number; now: number }): Omit<LiveTimeline, 'buildMs'> {
   const input = timelineRows(evidence);
   const raw = {
     file: `exam server: session ${attempt.sessionId}`,

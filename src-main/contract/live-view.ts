@@ -64,4 +64,9 @@ export interface LiveTimeline {
   builtAt: number;
   detail: AttemptDetail;
   lanes: LiveTimelineLane[];
+  /**
+   * How long the server took to read and build it (ms). A long attempt takes a while, on the
+   * thread that also sends the alerts: the page spaces its refreshes by it.
+   */
+  buildMs: number;
 }

@@ -9,6 +9,8 @@ import type { LiveClient } from './live-client';
 
 /** A busy attempt changes every few seconds; the drill-down follows at most this often. */
 const REFRESH_MS = 2_000;
+/** ...and spaces refreshes so that building it takes at most a tenth of the server's time. */
+const BUILD_SHARE = 10;
 
 const LANE_NAMES: Record<LiveTimelineLane['lane'], string> = {
   risk: 'Risk score',
@@ -35,11 +37,12 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
   const [follow, setFollow] = useState(true);
   const [asked, setAsked] = useState(0);
   const lastFetch = useRef(0);
+  const interval = useRef(REFRESH_MS);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const session = useRef(row.sessionId);
   session.current = row.sessionId;
 
-  /** One fetch at a time, at most every REFRESH_MS; an answer for an attempt no longer shown is dropped. */
+  /** One fetch at a time, spaced by `interval`; an answer for an attempt no longer shown is dropped. */
   const schedule = useCallback(() => {
     if (timer.current !== null) return;
     timer.current = setTimeout(
@@ -50,13 +53,14 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
         client.timeline(id).then(
           (t) => {
             if (session.current !== id) return;
+            interval.current = Math.max(REFRESH_MS, BUILD_SHARE * t.buildMs);
             setTimeline(t);
             setError(null);
           },
           (e: unknown) => session.current === id && setError((e as Error).message),
         );
       },
-      Math.max(0, lastFetch.current + REFRESH_MS - Date.now()),
+      Math.max(0, lastFetch.current + interval.current - Date.now()),
     );
   }, [client]);
 
@@ -65,6 +69,7 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
     setTimeline(null);
     setSelectedId(null);
     lastFetch.current = 0;
+    interval.current = REFRESH_MS;
     schedule();
     return () => {
       if (timer.current !== null) clearTimeout(timer.current);
