@@ -27,6 +27,6 @@ export function reviewGateFor(opts: { production: boolean; passwordHash: string 
   return {
     ok: true,
     passwordHash: null,
-    note: `development: the policy ${opts.policyFile} sets no proctor password, so the review opens without a sign-in (an installed Vigil refuses to)`,
+    note: `development: ${opts.policyFile} sets no proctor password, so the review opens without a sign-in (an installed Vigil refuses to)`,
   };
 }
