@@ -1,15 +1,19 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ReviewService } from '../../src-main/review/review-service';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 export { CHROMIUM, CHROMIUM_ARGS };
+
+/** ReviewService, or the ProctorGate in front of it (src-main/review/proctor-gate.ts): what answers the review channel. */
+export interface ReviewEndpoint {
+  invoke(verb: never, input: unknown): Promise<unknown>;
+}
 
 /**
  * Puts the review verbs behind `window.vigilReview` in a Playwright page, as the Electron
  * review preload does: one binding into this Node process, taken off the global object
  * before the page's scripts run. Call before the first `page.goto`.
  */
-export async function exposeReview(page: Page, service: () => ReviewService): Promise<void> {
+export async function exposeReview(page: Page, service: () => ReviewEndpoint): Promise<void> {
   // The result crosses as one JSON string: Playwright's own value serialisation walks every
   // nested object and takes seconds on a three-hour timeline; a string is one value.
   await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await service().invoke(verb as never, input)));
@@ -30,7 +34,7 @@ const IN_PAGE_SCRIPT = String.raw`(() => {
  * needs a headless browser, so one is started on first use even when the review window is
  * headful.
  */
-export function createPdfPrinter(rendererUrl: string, service: () => ReviewService): { print(id: string): Promise<Buffer>; close(): Promise<void> } {
+export function createPdfPrinter(rendererUrl: string, service: () => ReviewEndpoint): { print(id: string): Promise<Buffer>; close(): Promise<void> } {
   let browser: Promise<Browser> | null = null;
   return {
     async print(id) {

@@ -1,3 +1,5 @@
+import { loadInstalledPolicy, type ConfigSources } from '../exam/installed-config';
+
 /**
  * When the review in the Vigil app asks for the proctor password (docs/review.md):
  * - an installed (production) Vigil always does, with the password of its signed policy;
@@ -29,4 +31,12 @@ export function reviewGateFor(opts: { production: boolean; passwordHash: string 
     passwordHash: null,
     note: `development: ${opts.policyFile} sets no proctor password, so the review opens without a sign-in (an installed Vigil refuses to)`,
   };
+}
+
+/** The same, from the policy this Vigil would run an exam under (signed and from the managed folder when installed). */
+export function reviewGateFromPolicy(src: Omit<ConfigSources, 'examFile'>): { ok: true; passwordHash: string | null; notes: string[] } | { ok: false; title: string; message: string } {
+  const loaded = loadInstalledPolicy(src);
+  if (!loaded.ok) return { ok: false, ...loaded.error };
+  const decided = reviewGateFor({ production: src.production, passwordHash: loaded.value.policy.integrity.lockdown.quitPasswordHash, policyFile: loaded.value.source });
+  return decided.ok ? { ok: true, passwordHash: decided.passwordHash, notes: [...loaded.value.notes, decided.note] } : decided;
 }
