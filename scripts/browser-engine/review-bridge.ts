@@ -1,11 +1,22 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ProctorGate } from '../../src-main/review/proctor-gate';
+import type { ReviewService } from '../../src-main/review/review-service';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 export { CHROMIUM, CHROMIUM_ARGS };
 
-/** ReviewService, or the ProctorGate in front of it (src-main/review/proctor-gate.ts): what answers the review channel. */
-export interface ReviewEndpoint {
-  invoke(verb: never, input: unknown): Promise<unknown>;
+/**
+ * What answers the review channel: the ProctorGate in front of a ReviewService, as in the
+ * app, or a bare ReviewService, which is served as a review that asks for no password.
+ */
+export type ReviewEndpoint = ProctorGate | ReviewService;
+
+const openGates = new WeakMap<ReviewService, ProctorGate>();
+function gateOf(endpoint: ReviewEndpoint): ProctorGate {
+  if (endpoint instanceof ProctorGate) return endpoint;
+  let gate = openGates.get(endpoint);
+  if (!gate) openGates.set(endpoint, (gate = new ProctorGate({ service: endpoint, passwordHash: null, root: endpoint.root })));
+  return gate;
 }
 
 /**
@@ -16,7 +27,7 @@ export interface ReviewEndpoint {
 export async function exposeReview(page: Page, service: () => ReviewEndpoint): Promise<void> {
   // The result crosses as one JSON string: Playwright's own value serialisation walks every
   // nested object and takes seconds on a three-hour timeline; a string is one value.
-  await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await service().invoke(verb as never, input)));
+  await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await gateOf(service()).invoke(verb, input)));
   await page.addInitScript({ content: IN_PAGE_SCRIPT });
 }
 
