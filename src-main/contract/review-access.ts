@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The proctor's sign-in in front of the review (review-access.ts in src-main/review holds
- * the gate). Two verbs on the review channel besides the review verbs: the state of the
- * gate, and the sign-in. Every other review verb is refused until the sign-in succeeded.
+ * the gate). Three verbs on the review channel besides the review verbs: the state of the
+ * gate, the sign-in and the sign-out. Every other review verb is refused until the sign-in succeeded.
  */
 export const ReviewAccessStateSchema = z.object({
   /** Whether this review asks for the proctor password (docs/review.md says when). */
@@ -30,6 +30,8 @@ export const REVIEW_ACCESS_VERBS = {
     input: z.object({ password: z.string().min(1).max(PROCTOR_PASSWORD_MAX_LENGTH) }).strict(),
     output: ReviewAccessStateSchema,
   },
+  /** Locks the review again (the proctor steps away from the exam computer). */
+  proctorSignOut: { input: z.object({}).strict(), output: ReviewAccessStateSchema },
 } as const;
 export type ReviewAccessVerb = keyof typeof REVIEW_ACCESS_VERBS;
 export type ReviewAccessInput<V extends ReviewAccessVerb> = z.infer<(typeof REVIEW_ACCESS_VERBS)[V]['input']>;

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../contract/result';
 import { REVIEW_ACCESS_VERBS, type ReviewAccessState } from '../contract/review-access';
 import type { ReviewVerb } from '../contract/review';
 import { verifyQuitPassword } from '../exam/quit-password';
-import { ReviewAccessLog, type AccessHistory } from './review-access-log';
+import { ReviewAccessLog, type AccessHistory, type AccessOutcome } from './review-access-log';
 
 /** What the gate stands in front of: ReviewService, or anything with its `invoke`. */
 export interface ReviewInvoker {
@@ -71,13 +71,14 @@ export class ProctorGate {
     };
   }
 
-  /** One call from the review page: the two sign-in verbs here, the review verbs only once signed in. */
+  /** One call from the review page: the sign-in verbs here, the review verbs only once signed in. */
   async invoke(verb: string, input: unknown): Promise<Result<unknown>> {
     if (verb === 'reviewAccess') {
       const parsed = REVIEW_ACCESS_VERBS.reviewAccess.input.safeParse(input ?? {});
       return parsed.success ? ok(this.state()) : err('invalid_input', 'reviewAccess takes no input.');
     }
     if (verb === 'proctorSignIn') return this.signIn(input);
+    if (verb === 'proctorSignOut') return this.signOut(input);
     if (this.required && !this.signedIn) {
       return err('not_signed_in', 'The review is locked: sign in with the proctor password first.');
     }
@@ -119,13 +120,23 @@ export class ProctorGate {
     );
   }
 
+  private signOut(input: unknown): Result<ReviewAccessState> {
+    if (!REVIEW_ACCESS_VERBS.proctorSignOut.input.safeParse(input ?? {}).success) return err('invalid_input', 'proctorSignOut takes no input.');
+    if (!this.signedIn) return ok(this.state());
+    // Locked first: a sign-out that cannot be recorded still locks.
+    this.signedIn = false;
+    this.beforeSignIn = null;
+    const recorded = this.record('signed_out', this.now());
+    return recorded.ok ? ok(this.state()) : recorded;
+  }
+
   private retryAt(): number {
     const { lastFailureAt, failedSinceLastSignIn } = this.history;
     return lastFailureAt === null ? 0 : lastFailureAt + retryDelayMs(failedSinceLastSignIn);
   }
 
   /** A try that cannot be recorded is refused: a guess must never go unrecorded. */
-  private record(outcome: 'signed_in' | 'wrong_password' | 'too_soon', at: number): Result<null> {
+  private record(outcome: AccessOutcome, at: number): Result<null> {
     try {
       this.accessLog?.record(outcome, at);
     } catch (e) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const REVIEW_ACCESS_LOG_NAME = 'vigil-review-access.jsonl';
 
-export const ACCESS_OUTCOMES = ['signed_in', 'wrong_password', 'too_soon'] as const;
+export const ACCESS_OUTCOMES = ['signed_in', 'wrong_password', 'too_soon', 'signed_out'] as const;
 export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
 
 const AccessLineSchema = z.object({ at: z.number(), outcome: z.enum(ACCESS_OUTCOMES) });

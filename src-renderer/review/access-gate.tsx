@@ -39,24 +39,35 @@ export function AccessGate({ children }: { children: ReactNode }) {
   const printing = location.hash.startsWith('#/report/');
   return (
     <>
-      {access.signedIn && !printing && <SignedInNotice access={access} />}
+      {access.signedIn && !printing && <SignedInNotice access={access} onLocked={setAccess} />}
       {children}
     </>
   );
 }
 
-function SignedInNotice({ access }: { access: ReviewAccessState }) {
+function SignedInNotice({ access, onLocked }: { access: ReviewAccessState; onLocked(state: ReviewAccessState): void }) {
   const n = access.failedSinceLastSignIn;
+  const lock = async (): Promise<void> => {
+    await callAccess('proctorSignOut', {});
+    // Main has locked whatever the reply; its state is what the page shows next.
+    const fresh = await callAccess('reviewAccess', {});
+    if (fresh.ok) onLocked(fresh.value);
+  };
   const since = access.previousSignInAt ? `since the previous proctor sign-in (${dateTime(access.previousSignInAt)})` : 'before this sign-in';
   return (
     <header className="access-notice">
-      <p className={`banner ${n > 0 ? 'banner-cannot_verify' : 'banner-ok'}`}>
-        Signed in as proctor.{' '}
-        {n > 0
-          ? `${n} wrong ${n === 1 ? 'password was' : 'passwords were'} tried ${since}, the last at ${dateTime(access.lastFailureAt ?? 0)}.`
-          : `No wrong password was tried ${since}.`}
-        {access.logFile ? ` Every try is recorded in ${access.logFile}.` : ''}
-      </p>
+      <div className={`banner ${n > 0 ? 'banner-cannot_verify' : 'banner-ok'}`}>
+        <p>
+          Signed in as proctor.{' '}
+          {n > 0
+            ? `${n} wrong ${n === 1 ? 'password was' : 'passwords were'} tried ${since}, the last at ${dateTime(access.lastFailureAt ?? 0)}.`
+            : `No wrong password was tried ${since}.`}
+          {access.logFile ? ` Every try is recorded in ${access.logFile}.` : ''}
+        </p>
+        <button type="button" onClick={() => void lock()}>
+          Lock the review
+        </button>
+      </div>
     </header>
   );
 }

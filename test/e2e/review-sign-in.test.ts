@@ -138,7 +138,7 @@ describe('the proctor sign-in in front of the review', () => {
     await button.click();
     await page.getByRole('heading', { level: 1, name: /Attempts in/ }).waitFor();
     await expect.poll(() => page.locator('.attempts-table tbody tr').count()).toBe(2);
-    expect(await page.getByRole('banner').textContent()).toMatch(
+    expect(await page.getByRole('banner').locator('p').textContent()).toMatch(
       /^Signed in as proctor\. 2 wrong passwords were tried before this sign-in, the last at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\. Every try is recorded in .*vigil-review-access\.jsonl\.$/,
     );
     expect(accessLog()).toEqual(['wrong_password', 'wrong_password', 'signed_in']);
@@ -157,6 +157,21 @@ describe('the proctor sign-in in front of the review', () => {
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     expect(text).toMatch(/Vigil attempt report: cleo-flagged/);
     expect(text).not.toMatch(/Signed in as proctor/);
+  });
+
+  it('locks again with "Lock the review": the verbs are refused until the next sign-in', async () => {
+    await page.getByRole('button', { name: 'Lock the review' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Proctor sign-in' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('proctor-password');
+    const refused = await page.evaluate(() => (window as unknown as { vigilReview: { invoke(v: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> } }).vigilReview.invoke('listAttempts', {}));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+    await page.getByLabel('Proctor password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /cleo-flagged/ }).waitFor();
+    expect(await page.getByRole('banner').locator('p').textContent()).toMatch(/^Signed in as proctor\. No wrong password was tried since the previous proctor sign-in \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)\./);
+    expect(accessLog()).toEqual(['wrong_password', 'wrong_password', 'signed_in', 'signed_out', 'signed_in']);
+    await page.screenshot({ path: path.join(SHOTS, 'review-signed-in-attempt.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
 

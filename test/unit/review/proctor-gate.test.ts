@@ -101,6 +101,19 @@ describe('the proctor gate in front of the review verbs', () => {
     expect(logLines(root).map((l) => l.outcome)).toEqual(['wrong_password', 'wrong_password', 'signed_in']);
   });
 
+  it('locks again on sign-out, and records it', async () => {
+    const { g, service, root } = gate();
+    expect(await g.invoke('proctorSignOut', {})).toMatchObject({ ok: true, value: { signedIn: false } });
+    await g.invoke('proctorSignIn', { password: PASSWORD });
+    expect(await g.invoke('listAttempts', {})).toMatchObject({ ok: true });
+    expect(await g.invoke('proctorSignOut', { all: true })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await g.invoke('proctorSignOut', {})).toMatchObject({ ok: true, value: { signedIn: false, failedSinceLastSignIn: 0 } });
+    expect(await g.invoke('listAttempts', {})).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+    expect(service.calls).toEqual(['listAttempts']);
+    // A sign-out that was not signed in records nothing.
+    expect(logLines(root).map((l) => l.outcome)).toEqual(['signed_in', 'signed_out']);
+  });
+
   it('makes each try after a wrong password wait longer, refusing early tries unchecked (and recording them)', async () => {
     const { g, clock, root } = gate();
     expect([1, 2, 3, 4, 5].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000, 16_000]);
