@@ -174,6 +174,7 @@ async function main(): Promise<void> {
       );
       const { metrics } = await cdp.send('Performance.getMetrics');
       // The page's own clock: when the frame with the three lanes was out (timeline-chart.tsx).
+      await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, TIMELINE_DRAWN_MARK, { timeout: 60_000 });
       const drawnAt = await page.evaluate((mark) => {
         const entry = performance.getEntriesByName(mark)[0];
         return entry ? performance.timeOrigin + entry.startTime : null;
