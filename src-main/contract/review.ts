@@ -169,6 +169,15 @@ export const AttemptDetailSchema = z.object({
 });
 export type AttemptDetail = z.infer<typeof AttemptDetailSchema>;
 
+/**
+ * What openAttempt sends the page: the detail with only the time and audit row of each answer
+ * save. A three-hour attempt autosaves ~43,000 times, and the question, revision and length
+ * columns were a third of what crossed to the page before the chart could draw; answerSaves
+ * sends them when the proctor opens the timeline table. AttemptDetail fits it as it is.
+ */
+export const AttemptForPageSchema = AttemptDetailSchema.extend({ answers: AnswerSeriesSchema.pick({ at: true, seq: true }) });
+export type AttemptForPage = z.infer<typeof AttemptForPageSchema>;
+
 export const EXPORT_FORMATS = ['timeline.csv', 'timeline.jsonl', 'flags.csv', 'flags.jsonl', 'report.pdf'] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -181,7 +190,9 @@ const AttemptId = z.object({ id: z.string().min(1).max(1000) }).strict();
  */
 export const REVIEW_VERBS = {
   listAttempts: { input: z.object({}).strict(), output: AttemptListSchema },
-  openAttempt: { input: AttemptId, output: AttemptDetailSchema },
+  openAttempt: { input: AttemptId, output: AttemptForPageSchema },
+  /** Every answer save of the attempt, all columns (the timeline table). */
+  answerSaves: { input: AttemptId, output: AnswerSeriesSchema },
   verifyAttempt: { input: AttemptId, output: VerificationSchema },
   saveReview: {
     input: z.object({ id: z.string().min(1).max(1000), disposition: DispositionSchema, notes: z.string().max(20_000) }).strict(),

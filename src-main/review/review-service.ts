@@ -5,6 +5,7 @@ import {
   EMPTY_REVIEW_NOTE,
   REVIEW_VERBS,
   type AttemptDetail,
+  type AttemptForPage,
   type AttemptList,
   type AttemptSummary,
   type ExportFormat,
@@ -179,8 +180,12 @@ export class ReviewService {
     switch (verb) {
       case 'listAttempts':
         return this.list();
-      case 'openAttempt':
-        return this.open((input as ReviewInput<'openAttempt'>).id);
+      case 'openAttempt': {
+        const detail = this.open((input as ReviewInput<'openAttempt'>).id);
+        return { ...detail, answers: { at: detail.answers.at, seq: detail.answers.seq } } satisfies AttemptForPage;
+      }
+      case 'answerSaves':
+        return this.open((input as ReviewInput<'answerSaves'>).id).answers;
       case 'verifyAttempt':
         return this.verify((input as ReviewInput<'verifyAttempt'>).id);
       case 'saveReview':

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { answerLabel, detectorLabel, TIMELINE_DRAWN_MARK } from '../../src-main/contract/review-labels';
-import type { AttemptDetail, TimelineEvent } from '../../src-main/contract/review';
+import type { AnswerSeries, AttemptForPage, TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
 import { markerStripData, nearestMarker } from './marker-strip';
 
@@ -17,10 +17,15 @@ const AXIS_FONT = '12px system-ui, sans-serif';
 const TITLE = 30;
 const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS + TITLE, values: () => [], grid: { show: false }, ticks: { show: false } });
 
-/** The answer save at column i, as an event (for the strip's click and the timeline table). */
-export function answerEvent(detail: AttemptDetail, i: number): TimelineEvent {
-  const a = detail.answers;
-  return { id: `answer-${a.seq[i]}`, seq: a.seq[i]!, at: a.at[i]!, kind: 'answer', label: answerLabel(a, i) };
+/**
+ * The answer save at column i, as an event. The page is sent only when each save was and its
+ * audit row; the question, revision and length come with answerSaves (`full`, or the detail
+ * itself where it has them, as on the exam server's live view).
+ */
+export function answerEvent(answers: AttemptForPage['answers'] | AnswerSeries, i: number, full?: AnswerSeries | null): TimelineEvent {
+  const series = full ?? ('questionId' in answers ? answers : null);
+  const seq = answers.seq[i]!;
+  return { id: `answer-${seq}`, seq, at: answers.at[i]!, kind: 'answer', label: series ? answerLabel(series, i) : `Answer saved (audit row ${seq})` };
 }
 
 /** Lanes of the marker strip, top to bottom. */
@@ -37,7 +42,8 @@ export interface MarkerLane {
 /** Every event of a lane (built one by one: only for short lanes or on request). */
 export const laneEvents = (lane: MarkerLane): TimelineEvent[] => lane.at.map((_, i) => lane.event(i));
 
-export function markerLanes(detail: AttemptDetail): MarkerLane[] {
+/** `answers`: all columns of the answer saves, once fetched (read when a marker is picked, so the lanes need not change). */
+export function markerLanes(detail: AttemptForPage, answers?: { readonly current: AnswerSeries | null }): MarkerLane[] {
   const eventLane = (key: string, label: string, color: string, events: TimelineEvent[]): MarkerLane => ({
     key,
     label,
@@ -51,13 +57,13 @@ export function markerLanes(detail: AttemptDetail): MarkerLane[] {
   );
   const of = (kinds: TimelineEvent['kind'][]) => detail.events.filter((e) => kinds.includes(e.kind));
   lanes.push(eventLane('integrity', 'Integrity findings', colorFor('integrity'), of(['integrity'])));
-  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), at: detail.answers.at, event: (i) => answerEvent(detail, i) });
+  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), at: detail.answers.at, event: (i) => answerEvent(detail.answers, i, answers?.current) });
   lanes.push(eventLane('session', 'Lock, submit, errors', colorFor('lock'), of(['lock', 'submission', 'resumed', 'error'])));
   return lanes.filter((l) => l.at.length > 0 || l.key === 'integrity');
 }
 
 interface Props {
-  detail: AttemptDetail;
+  detail: AttemptForPage;
   lanes: MarkerLane[];
   selectedId: string | null;
   onPick(event: TimelineEvent): void;
