@@ -103,6 +103,9 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
     const width = staticWidth ?? Math.max(480, markersRef.current!.clientWidth);
     const xRange: [number, number] = range ? [sec(range[0]), sec(range[1])] : [sec(detail.from), sec(detail.to)];
     const interactive = staticWidth === undefined;
+    // The exam's window until a zoom sets the stretch: a fixed range array would pin the scale
+    // there, since uPlot ranges even an explicit setScale through it (the zoom did nothing).
+    const timeScale: uPlot.Scale = { time: true, auto: false, min: xRange[0], max: xRange[1], range: (_u, min, max) => [min ?? xRange[0], max ?? xRange[1]] };
     let syncing = false;
 
     const overlay: uPlot.Plugin = {
@@ -168,8 +171,12 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
           const { min, max } = u.scales.x!;
           if (key !== 'x' || min == null || max == null || (min === stripFor[0] && max === stripFor[1])) return;
           stripFor = [min, max];
-          // After this commit: new data set from inside uPlot's own scale pass would be dropped.
-          queueMicrotask(() => u.setData(markerStripData(lanes, min * 1000, max * 1000, u.bbox.width / uPlot.pxRatio)));
+          // After this commit (data set inside uPlot's own scale pass would be dropped), and
+          // without letting uPlot range the new data: that would undo the zoom.
+          queueMicrotask(() => {
+            u.setData(markerStripData(lanes, min * 1000, max * 1000, u.bbox.width / uPlot.pxRatio), false);
+            u.setScale('x', { min, max });
+          });
         },
       },
     };
@@ -179,7 +186,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         height: 36 + 24 * lanes.length,
         legend: { show: false },
         cursor,
-        scales: { x: { time: true, range: xRange }, lane: { range: [0.4, lanes.length + 0.6] } },
+        scales: { x: timeScale, lane: { range: [0.4, lanes.length + 0.6] } },
         axes: [
           timeAxis(false),
           {
@@ -225,7 +232,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         height: staticWidth ? 170 : 230,
         cursor,
         legend: { show: interactive },
-        scales: { x: { time: true, range: xRange }, y: { range: [0, 100] } },
+        scales: { x: timeScale, y: { range: [0, 100] } },
         axes: [
           timeAxis(true),
           { size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Score, %' : 'Score, probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
@@ -248,7 +255,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         height: staticWidth ? 120 : 160,
         cursor,
         legend: { show: interactive },
-        scales: { x: { time: true, range: xRange }, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
+        scales: { x: timeScale, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
         axes: [
           timeAxis(true),
           { scale: 'kpm', size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Keys/min' : 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },

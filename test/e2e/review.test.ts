@@ -147,6 +147,16 @@ describe('review of a room of attempts', () => {
     expect(await selected.first().textContent()).toMatch(/Network anomaly.*critical.*baseline/);
     await page.locator('.timeline-chart').screenshot({ path: path.join(SHOTS, 'review-timeline.png') });
 
+    // Zoom: every lane shows a shorter stretch (each canvas changes), and "Whole exam" comes back.
+    const lanePictures = () => Promise.all(['markers', 'risk', 'typing'].map((l) => page.locator(`.lane-${l} canvas`).screenshot()));
+    const whole = await lanePictures();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(async () => (await lanePictures()).map((p, i) => p.equals(whole[i]!))).toEqual([false, false, false]);
+    await page.locator('.timeline-chart').screenshot({ path: path.join(SHOTS, 'review-timeline-zoomed.png') });
+    await page.getByRole('button', { name: 'Whole exam' }).click();
+    await expect.poll(async () => (await lanePictures()).map((p, i) => p.equals(whole[i]!))).toEqual([true, true, true]);
+
     // The keyboard path: the slider steps through markers and selects rows.
     const slider = page.getByRole('slider', { name: /Markers/ });
     await slider.focus();
