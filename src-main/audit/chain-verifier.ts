@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, rowHash } from './hash-chain';
-import { evolveKey, keyAt, tagFor, type KeyCursor } from './keyed-chain';
+import { KeyWalker } from './key-walker';
 
 /** One place where the chain stops holding together. */
 export interface ChainBreak {
@@ -44,7 +44,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   let count = 0;
   let untaggedRows = 0;
   let seenTag = false;
-  let cursor: KeyCursor | null = opts.k0 ? { index: 0, key: opts.k0 } : null;
+  let walker: KeyWalker | null = opts.k0 ? new KeyWalker(opts.k0) : null;
   let tagsThrough = 0;
   let last: { seq: number; hash: string } | null = null;
   const keyRow = opts.keyed
@@ -68,7 +68,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       broken = null;
       expectedSeq = seq;
       prevHash = rowPrev;
-      if (claim?.rekeyed) cursor = null;
+      if (claim?.rekeyed) walker = null;
     }
     if (broken) continue;
     if (seq !== expectedSeq) {
@@ -96,11 +96,11 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       untaggedRows++;
     } else {
       seenTag = true;
-      if (cursor) {
-        // Rows are consecutive here, so one evolution per row; keyAt covers a jump after a segment.
-        cursor = cursor.index === seq - 2 ? { index: seq - 1, key: evolveKey(cursor.key) } : keyAt(cursor, seq - 1);
+      if (walker) {
+        // Rows are consecutive here, so one evolution per row; a segment may jump further.
+        walker.advanceTo(seq - 1);
         // A plain comparison: the verifier holds K_0 and answers no one, so timing reveals nothing.
-        if (tagFor(cursor.key, hash) !== tag) {
+        if (walker.tag(hash) !== tag) {
           breakAt(seq, "the tag does not verify with the attempt's key for this row (the row was re-sealed)");
           continue;
         }
