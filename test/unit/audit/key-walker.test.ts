@@ -7,7 +7,7 @@ import { sha256Hex } from '../../../src-main/audit/hash-chain';
 describe('KeyWalker', () => {
   it('gives the same keys and tags as createHmac (evolveKey, tagFor) row after row', () => {
     for (let round = 0; round < 5; round++) {
-      let key = randomBytes(32);
+      let key: Buffer = randomBytes(32);
       const walker = new KeyWalker(key);
       for (let seq = 1; seq <= 40; seq++) {
         const hash = sha256Hex(`row ${round}.${seq}`);
