@@ -109,6 +109,7 @@ export class AuditChain {
     );
     this.ctx.stmt(HEAD_UPSERT).run(seq, hash);
     this.ctx.stmt('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1').run(seq, evolveKey(key));
+    this.ctx.secretReplaced();
     const payload = JSON.parse(payloadText) as AuditPayload<K>;
     return { valid: true, seq, at, kind, payload, prevHash, hash, tag } as AuditRecord & { kind: K };
   }
@@ -130,6 +131,7 @@ export class AuditChain {
     this.ctx.db.prepare('DELETE FROM chain_key').run();
     const index = this.readHead()?.seq ?? 0;
     this.installKeyAt(key, index, old?.sealed_from ?? index + 1);
+    this.ctx.secretReplaced(true);
   }
 
   /** Inside a transaction: whether the stored key is there and is the key of the row after the head. */

@@ -226,6 +226,7 @@ export class AuditStore implements OutboxPort {
       const body = JSON.parse(row.body) as Record<string, unknown>;
       if (typeof body.k0 !== 'string') return;
       this.outbox.replaceBody(id, encodeJson({ ...body, k0: null, k0Erased: true }, 'upload body', false));
+      this.ctx.secretReplaced(true);
     });
   }
 
@@ -296,7 +297,14 @@ export class AuditStore implements OutboxPort {
     return JSON.parse(text) as unknown;
   }
 
+  /** Truncates the WAL now, so no replaced key stays in it (see StoreContext.eraseReplacedSecrets). */
+  eraseReplacedKeys(): boolean {
+    return this.ctx.eraseReplacedSecrets();
+  }
+
   close(): void {
-    if (this.ctx.db.open) this.ctx.db.close();
+    if (!this.ctx.db.open) return;
+    this.ctx.eraseReplacedSecrets();
+    this.ctx.db.close();
   }
 }
