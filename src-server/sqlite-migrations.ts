@@ -107,6 +107,14 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    // h/anchor (issue 8): renumber at merge if another branch appended a migration first.
+    version: 30,
+    name: 'config key on uploads',
+    sql: `
+      ALTER TABLE uploads ADD COLUMN config_mismatch TEXT CHECK (config_mismatch IS NULL OR json_valid(config_mismatch));
+    `,
+  },
 ];
 
 export const SERVER_SCHEMA_VERSION = SERVER_MIGRATIONS.at(-1)!.version;
