@@ -165,10 +165,10 @@ export class OutboxRelay {
           switch (outcome.kind) {
             case 'delivered':
               this.outbox.markDelivered(item.id, at);
-              this.tellDelivered(item, answer);
               counts.delivered++;
               this.consecutiveFailures = 0;
               this.lastError = null;
+              this.tellDelivered(item, answer);
               break;
             case 'rejected':
               this.outbox.markRejected(item.id, at, outcome.error);
