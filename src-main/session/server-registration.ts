@@ -9,7 +9,7 @@ import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-serve
 import { attemptDatabaseFile } from './attempt-file';
 import { deviceId } from './device-id';
 import { configKey } from '../exam/config-key';
-import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
+import { compareWithServer, latestWallTime, type CheckpointBreak } from './server-anchor-check';
 
 /** What the session needs from the server's side of an attempt. */
 export interface ServerAttempt {
@@ -135,8 +135,11 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
     };
   }
   if (status.reason !== 'unreachable') return status;
-  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
-  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured
+  // then, and never earlier than the log's latest time: a clock set back while the app was
+  // closed (and the network cut) must not give the student that time again.
+  const wallNow = Math.max(o.scheduler.now(), latestWallTime(attemptDatabaseFile(o.dataDir, o.examId, o.studentId)) ?? -Infinity);
+  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: wallNow + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
 }
 
 /**
