@@ -27,11 +27,13 @@ export const offlineAttemptFile = (p: AttemptPlace): string => `${attemptDatabas
 
 /**
  * The offline-started attempt this computer holds for this student, if any: null when there
- * is none, a registration supersedes it, or its database is gone (the marker then proves
- * nothing, and a fresh sign-in registers, where the server sees any earlier attempt).
+ * is none or a registration supersedes it. Its database may be gone: the attempt still goes
+ * on offline (the attempt marker carries its session, start and score into a new file with
+ * a finding, attempt-file.ts) rather than registering a fresh attempt the server would take
+ * for the first.
  */
 export function heldOfflineAttempt(p: AttemptPlace, accessCode: string): { sessionId: string; codeMatches: boolean } | null {
-  if (!existsSync(attemptDatabaseFile(p.dataDir, p.examId, p.studentId)) || existsSync(registrationFile(p.dataDir, p.examId, p.studentId))) return null;
+  if (existsSync(registrationFile(p.dataDir, p.examId, p.studentId))) return null;
   try {
     const parsed = OfflineFileSchema.safeParse(JSON.parse(readFileSync(offlineAttemptFile(p), 'utf8')));
     if (!parsed.success) return null;

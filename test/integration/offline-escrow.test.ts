@@ -152,6 +152,26 @@ describe('an attempt started offline', () => {
     expect(list.attempts).toEqual([expect.objectContaining({ sessionId: first.sessionId, origin: 'offline-started' })]);
   });
 
+  it('the database deleted before the escrow arrived: the same attempt goes on, with a finding the server then gets', async () => {
+    server.setAvailable(false);
+    const g1 = gate(new FakeClock(START));
+    const first = unwrap(await g1.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    unwrap(await g1.saveAnswer({ questionId: 'q3', value: 'before' }));
+    await g1.close();
+    for (const f of [dbFile(), `${dbFile()}-wal`, `${dbFile()}-shm`]) rmSync(f, { force: true });
+
+    server.setAvailable(true);
+    const clock = new FakeClock(START + 60_000);
+    const g2 = gate(clock);
+    const second = unwrap(await g2.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    expect(second.sessionId).toBe(first.sessionId);
+    expect(second.notices.join(' ')).toMatch(/changed or damaged outside Vigil/);
+    await deliver(clock, g2);
+    const list = (await asProctor(server, 'GET', `/api/proctor/exams/${DEMO_EXAM.id}/attempts`)).body as { attempts: { sessionId: string }[] };
+    expect(list.attempts.map((a) => a.sessionId)).toEqual([first.sessionId]);
+    expect(JSON.stringify(server.sessions()[first.sessionId]?.flags ?? [])).toMatch(/log_tampered/);
+  });
+
   it('without offlineStart an unreachable server still only says so', async () => {
     server.setAvailable(false);
     const g = gate(new FakeClock(START), false);
