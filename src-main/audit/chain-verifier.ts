@@ -46,7 +46,9 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   let seenTag = false;
   let walker: KeyWalker | null = opts.k0 ? new KeyWalker(opts.k0) : null;
   let tagsThrough = 0;
-  let last: { seq: number; hash: string } | null = null;
+  // The last row as stored, kept in two variables: an object per row was measurable garbage.
+  let lastSeq = 0;
+  let lastHash: string | null = null;
   const keyRow = opts.keyed
     ? (db.prepare('SELECT key_index, sealed_from FROM chain_key WHERE id = 1').get() as { key_index: number; sealed_from: number } | undefined)
     : undefined;
@@ -57,7 +59,8 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
 
   for (const [seq, kind, at, payload, rowPrev, hash, tag] of rows.raw().iterate() as IterableIterator<RawRow>) {
     count++;
-    last = { seq, hash };
+    lastSeq = seq;
+    lastHash = hash;
     if (kind === 'segment_started' && (broken !== null || seq !== expectedSeq || rowPrev !== prevHash)) {
       const claim = segmentClaim(payload);
       const pending = broken as ChainBreak | null;
@@ -100,7 +103,8 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
         // Rows are consecutive here, so one evolution per row; a segment may jump further.
         walker.advanceTo(seq - 1);
         // A plain comparison: the verifier holds K_0 and answers no one, so timing reveals nothing.
-        if (walker.tag(hash) !== tag) {
+        // `hash` equals the row hash computed just above: 64 lowercase hex characters.
+        if (walker.tagOfComputedHash(hash) !== tag) {
           breakAt(seq, "the tag does not verify with the attempt's key for this row (the row was re-sealed)");
           continue;
         }
@@ -112,14 +116,14 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   }
 
   if (broken === null) {
-    const lastSeq = expectedSeq - 1;
+    const endSeq = expectedSeq - 1;
     const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
-    if ((head?.seq ?? 0) !== lastSeq || (head !== undefined && head.hash !== prevHash)) {
-      breakAt(lastSeq + 1, `the chain ends at row ${lastSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
-    } else if (opts.keyed && (seenTag || keyRow) && keyRow?.key_index !== lastSeq) {
+    if ((head?.seq ?? 0) !== endSeq || (head !== undefined && head.hash !== prevHash)) {
+      breakAt(endSeq + 1, `the chain ends at row ${endSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
+    } else if (opts.keyed && (seenTag || keyRow) && keyRow?.key_index !== endSeq) {
       breakAt(
-        lastSeq + 1,
-        keyRow ? `the stored key is for row ${keyRow.key_index + 1} but the chain ends at row ${lastSeq}` : 'the chain is sealed but its key is missing',
+        endSeq + 1,
+        keyRow ? `the stored key is for row ${keyRow.key_index + 1} but the chain ends at row ${endSeq}` : 'the chain is sealed but its key is missing',
       );
     }
   }
@@ -130,7 +134,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
     unacknowledged,
     untaggedRows,
     tags: opts.k0 ? { checked: true, throughSeq: tagsThrough } : { checked: false },
-    last,
+    last: lastHash === null ? null : { seq: lastSeq, hash: lastHash },
   };
 }
 
