@@ -79,13 +79,18 @@ export class StoreContext {
    */
   eraseReplacedSecrets(): boolean {
     if (this.db.readonly || !this.db.open || this.db.inTransaction) return false;
+    // TRUNCATE waits (busy handler) for readers on older snapshots: never let it hold up the exam.
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
+      this.db.pragma('busy_timeout = 0');
       const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
       if (result?.busy !== 0) return false;
       this.replacedSecrets = 0;
       return true;
     } catch {
       return false;
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(timeout)}`);
     }
   }
 
