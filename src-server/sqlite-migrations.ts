@@ -108,8 +108,8 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     `,
   },
   {
-    // h/anchor (issue 8): renumber at merge if another branch appended a migration first.
-    version: 30,
+    // Numbered 50 by the integrator (30 and 40 are other branches' migrations, merged before it).
+    version: 50,
     name: 'config key on uploads',
     sql: `
       ALTER TABLE uploads ADD COLUMN config_mismatch TEXT CHECK (config_mismatch IS NULL OR json_valid(config_mismatch));
