@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { KeyWalker } from './key-walker';
 
 /**
  * The keyed, forward-secure layer over the audit hash chain, shared by the client's audit
@@ -43,15 +42,9 @@ export function evolveKey(key: Uint8Array): Buffer {
 /** K_{cursor.index + steps}. Costs one HMAC per step, so callers keep a recent cursor. */
 export function evolveKeyBy(key: Uint8Array, steps: number): Buffer {
   if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number >= 0, got ${steps}`);
-  if (key.length !== KEY_BYTES) {
-    let current: Buffer = Buffer.from(key);
-    for (let i = 0; i < steps; i++) current = evolveKey(current);
-    return current;
-  }
-  // The server may walk 100,000 steps to a far checkpoint: the walker reuses its buffers.
-  const walker = new KeyWalker(key);
-  walker.advanceTo(steps);
-  return walker.key();
+  let current: Buffer = Buffer.from(key);
+  for (let i = 0; i < steps; i++) current = evolveKey(current);
+  return current;
 }
 
 /** Moves a cursor forward to K_index; a key cannot be evolved backwards. */
