@@ -200,6 +200,19 @@ export class AuditChain {
    * Walks the whole chain and names the first row that does not fit, including a break an
    * earlier restore already recorded (the log was tampered with all the same).
    */
+  /** AuditStore.latestWallTime: max(at), or the last row's at with the net recorded set-back added back. */
+  latestWallTime(): number | null {
+    const row = this.ctx
+      .stmt(
+        `SELECT max(at) AS maxAt, (SELECT at FROM audit ORDER BY seq DESC LIMIT 1) AS lastAt,
+                (SELECT coalesce(sum(json_extract(payload, '$.sizeMs')), 0) FROM audit WHERE kind = 'clock_jump') AS netJump
+         FROM audit`,
+      )
+      .get() as { maxAt: number | null; lastAt: number | null; netJump: number };
+    if (row.maxAt === null || row.lastAt === null) return null;
+    return Math.max(row.maxAt, row.lastAt - Math.min(0, row.netJump));
+  }
+
   verify(k0?: Buffer): VerifyResult {
     const found = this.inspect(k0);
     const first = [...found.acknowledged, ...(found.unacknowledged ? [found.unacknowledged] : [])][0];

@@ -303,17 +303,7 @@ export class AuditStore implements OutboxPort {
    * later. Null for an empty log. An offline restart must not think it is earlier than this.
    */
   latestWallTime(): number | null {
-    return this.ctx.read('read the latest time in the audit log', () => {
-      const row = this.ctx.db
-        .prepare(
-          `SELECT max(at) AS maxAt, (SELECT at FROM audit ORDER BY seq DESC LIMIT 1) AS lastAt,
-                  (SELECT coalesce(sum(json_extract(payload, '$.sizeMs')), 0) FROM audit WHERE kind = 'clock_jump') AS netJump
-           FROM audit`,
-        )
-        .get() as { maxAt: number | null; lastAt: number | null; netJump: number };
-      if (row.maxAt === null || row.lastAt === null) return null;
-      return Math.max(row.maxAt, row.lastAt - Math.min(0, row.netJump));
-    });
+    return this.ctx.read('read the latest time in the audit log', () => this.chain.latestWallTime());
   }
 
   /** Truncates the WAL now, so no replaced key stays in it (see StoreContext.eraseReplacedSecrets). */
