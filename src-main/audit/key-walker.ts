@@ -18,6 +18,9 @@ export class KeyWalker {
   private readonly inner = Buffer.alloc(BLOCK + BLOCK);
   /** opad-xored key, then the inner digest. */
   private readonly outer = Buffer.alloc(BLOCK + DIGEST);
+  /** The inner input of a tag (pad + 64 hex characters) and of an evolution (pad + "evolve"), as views made once. */
+  private readonly tagInput = this.inner.subarray(0, BLOCK + 64);
+  private readonly evolveInput = this.inner.subarray(0, BLOCK + EVOLVE.length);
 
   constructor(
     key: Uint8Array,
@@ -39,7 +42,7 @@ export class KeyWalker {
    */
   tagOfComputedHash(rowHash: string): string {
     this.inner.write(rowHash, BLOCK, 'latin1');
-    return this.mac(BLOCK + 64, 'hex');
+    return this.mac(this.tagInput, 'hex');
   }
 
   /** K_index (a copy). */
@@ -52,7 +55,7 @@ export class KeyWalker {
   /** Moves to K_{index+1} = HMAC(K_index, "evolve"); the old key is overwritten. */
   evolve(): void {
     EVOLVE.copy(this.inner, BLOCK);
-    this.setKey(this.mac(BLOCK + EVOLVE.length, 'buffer'));
+    this.setKey(this.mac(this.evolveInput, 'buffer'));
     this.index++;
   }
 
@@ -64,10 +67,10 @@ export class KeyWalker {
     while (this.index < target) this.evolve();
   }
 
-  private mac(innerLength: number, encoding: 'hex'): string;
-  private mac(innerLength: number, encoding: 'buffer'): Buffer;
-  private mac(innerLength: number, encoding: 'hex' | 'buffer'): string | Buffer {
-    hash('sha256', this.inner.subarray(0, innerLength), 'buffer').copy(this.outer, BLOCK);
+  private mac(input: Buffer, encoding: 'hex'): string;
+  private mac(input: Buffer, encoding: 'buffer'): Buffer;
+  private mac(input: Buffer, encoding: 'hex' | 'buffer'): string | Buffer {
+    hash('sha256', input, 'buffer').copy(this.outer, BLOCK);
     return encoding === 'hex' ? hash('sha256', this.outer, 'hex') : hash('sha256', this.outer, 'buffer');
   }
 
