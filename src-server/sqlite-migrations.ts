@@ -108,7 +108,23 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     `,
   },
   {
-    // Numbered 50 by the integrator (30 and 40 are other branches' migrations, merged before it).
+    version: 30,
+    name: 'live reports',
+    // `at` is the report's own clock (the app's, for its reports): REAL, as the app may send fractions.
+    sql: `
+      CREATE TABLE live_reports (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES attempts (session_id),
+        kind TEXT NOT NULL CHECK (kind IN ('app_risk', 'app_flag', 'stream_risk')),
+        at REAL NOT NULL,
+        received_at REAL NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX live_reports_by_session ON live_reports (session_id, id);
+    `,
+  },
+  {
+    // Numbered 50 by the integrator (40 is h/session's).
     version: 50,
     name: 'config key on uploads',
     sql: `
