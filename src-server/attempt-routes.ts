@@ -51,6 +51,8 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
     };
   });
 
+  // The client's outbox delivers the escrow (src-main/session/key-escrow.ts), with an
+  // Idempotency-Key: the answer then also acknowledges that key, as every upload's does.
   router.add('POST', '/api/sessions/:sessionId/key-escrow', (request) => {
     const { sessionId } = request.params as { sessionId: string };
     if (!isId(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
@@ -60,7 +62,15 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
     } catch (error) {
       throw new HttpError(400, `invalid request body: k0 ${(error as Error).message}`);
     }
-    return ctx.storage.transaction(() => escrow(ctx, sessionId, body));
+    const key = request.header('idempotency-key');
+    return idempotent(ctx, request, {
+      keyRequired: false,
+      faultable: false,
+      run: () => {
+        const answer = escrow(ctx, sessionId, body);
+        return key === null ? answer : { status: answer.status, body: { ok: true, id: key, ...answer.body } };
+      },
+    });
   });
 }
 

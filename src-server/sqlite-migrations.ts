@@ -123,6 +123,14 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       CREATE INDEX live_reports_by_session ON live_reports (session_id, id);
     `,
   },
+  {
+    // Numbered 50 by the integrator (40 is h/session's).
+    version: 50,
+    name: 'config key on uploads',
+    sql: `
+      ALTER TABLE uploads ADD COLUMN config_mismatch TEXT CHECK (config_mismatch IS NULL OR json_valid(config_mismatch));
+    `,
+  },
 ];
 
 export const SERVER_SCHEMA_VERSION = SERVER_MIGRATIONS.at(-1)!.version;

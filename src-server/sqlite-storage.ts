@@ -6,6 +6,7 @@ import type {
   AcceptedCheckpoint,
   AttemptRecord,
   CheckpointRefusal,
+  ConfigMismatch,
   ExamRecord,
   ExamServerStorage,
   RecordedResponse,
@@ -44,6 +45,7 @@ interface UploadRow {
   idempotency_key: string;
   received_at: string;
   body: string;
+  config_mismatch: string | null;
 }
 
 /**
@@ -255,8 +257,12 @@ export class SqliteExamStorage implements ExamServerStorage {
 
   addUpload(sessionId: string, kind: UploadKind, u: StoredUpload): void {
     this.db
-      .prepare('INSERT INTO uploads (session_id, kind, student_id, idempotency_key, received_at, body) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(sessionId, kind, u.studentId, u.idempotencyKey, u.receivedAt, JSON.stringify(u.body));
+      .prepare('INSERT INTO uploads (session_id, kind, student_id, idempotency_key, received_at, body, config_mismatch) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(sessionId, kind, u.studentId, u.idempotencyKey, u.receivedAt, JSON.stringify(u.body), u.configMismatch ? JSON.stringify(u.configMismatch) : null);
+  }
+
+  configMismatches(sessionId: string): number {
+    return (this.sql('SELECT count(*) AS n FROM uploads WHERE session_id = ? AND config_mismatch IS NOT NULL').get(sessionId) as { n: number }).n;
   }
 
   hasSubmission(sessionId: string, studentId: string): boolean {
@@ -291,6 +297,7 @@ function addRow(session: SessionUploads, row: UploadRow): void {
     idempotencyKey: row.idempotency_key,
     receivedAt: row.received_at,
     body: JSON.parse(row.body) as unknown,
+    ...(row.config_mismatch !== null ? { configMismatch: JSON.parse(row.config_mismatch) as ConfigMismatch } : {}),
   };
   (row.kind === 'submission' ? session.submissions : session.flags).push(upload);
 }

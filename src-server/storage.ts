@@ -1,6 +1,20 @@
 import type { SignedProctorOrder } from '../src-main/contract/proctor-order';
 import type { AttemptOrigin, CheckpointRefusalReason, ExamSettings } from '../src-main/contract/exam-server-api';
 
+/**
+ * An upload that came with another Config Key (`vigil-config-key`, the SHA-256 of the app's
+ * policy) than its attempt registered with, or than the exam requires: stored all the same
+ * (a student's submission and a proctor's evidence are never dropped), marked for the proctor.
+ */
+export interface ConfigMismatch {
+  /** The key the upload came with; null when it came with none. */
+  sent: string | null;
+  /** The key the attempt registered with. */
+  registered: string;
+  /** The exam's required key at the time of the upload, if it has one. */
+  required: string | null;
+}
+
 /** One upload the server accepted. */
 export interface StoredUpload {
   studentId: string;
@@ -8,6 +22,8 @@ export interface StoredUpload {
   /** ISO time of receipt. */
   receivedAt: string;
   body: unknown;
+  /** Present only when the upload's Config Key did not match (see ConfigMismatch). */
+  configMismatch?: ConfigMismatch;
 }
 
 export interface SessionUploads {
@@ -126,6 +142,8 @@ export interface ExamServerStorage {
 
   addUpload(sessionId: string, kind: UploadKind, upload: StoredUpload): void;
   hasSubmission(sessionId: string, studentId: string): boolean;
+  /** How many of the session's uploads are marked with a ConfigMismatch. */
+  configMismatches(sessionId: string): number;
   /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
   uploads(): Record<string, SessionUploads>;
   uploadsOf(sessionId: string): SessionUploads;

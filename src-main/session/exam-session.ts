@@ -13,6 +13,7 @@ import type { EventSources } from './event-sources';
 import type { CaptureHeartbeat } from './capture-heartbeat';
 import type { DetectionPipeline } from './detection-pipeline';
 import { ExamTimekeeper } from './exam-timekeeper';
+import { escrowUpload, escrowsKey } from './key-escrow';
 import { ServerAttemptLink } from './server-attempt-link';
 import type { IntegrityWatch } from './integrity-watch';
 import type { CloseOutcome } from './quit-guard';
@@ -211,11 +212,13 @@ export class ExamSession implements VigilApi {
   }
 
   private startChain(): void {
-    const { studentId, escrowKey, server } = this.opts;
-    // The server's K_0 when registered (and nothing to escrow); otherwise one made here.
+    const { studentId, server, dataDir } = this.opts;
+    // The server's K_0 when registered (and nothing to escrow); otherwise one made here, escrowed when a server is configured.
     const k0 = server?.k0 ?? this.opts.k0;
     const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.openedAt, policy: this.policy };
-    const chain = { ...base, ...(k0 ? { k0 } : {}), escrowKey: server ? false : (escrowKey ?? false), carryOver: this.recovery.carryOver, awaitsCheck: this.phase === 'checking' };
+    const identity = this.opts.escrowIdentity ?? null;
+    const escrow = escrowsKey(this.opts, this.policy) ? (key: Buffer) => escrowUpload({ ...base, examId: this.exam.id, dataDir, identity }, key) : null;
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrow, carryOver: this.recovery.carryOver, awaitsCheck: this.phase === 'checking' };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
   }
 

@@ -3,6 +3,7 @@ import type { Policy, RiskState, Scheduler } from '../contract';
 import type { ProctorOrder } from '../contract/proctor-order';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { createExamClock, type ExamClock } from './exam-clock';
+import { escrowsKey } from './key-escrow';
 import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
 import { recordCheckpointBreak } from './server-anchor-check';
 import type { ExamSessionOptions } from './session-options';
@@ -40,7 +41,8 @@ export class ServerAttemptLink {
   ) {
     const server = a.opts.server ?? null;
     this.deadline = server ? { clock: createExamClock(a.scheduler, server.clockReading), at: server.deadline } : null;
-    this.checkpoints = server
+    // An offline attempt that escrows its key checkpoints too: they wait in the outbox for the escrow's token.
+    this.checkpoints = server || escrowsKey(a.opts, a.policy)
       ? new CheckpointSchedule({
           store: a.store,
           scheduler: a.scheduler,

@@ -3,12 +3,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { decodeKey } from '../audit/keyed-chain';
 import { ExamSchema, monotonicNow } from '../contract';
+import type { RegistrationResponse } from '../contract/exam-server-api';
 import type { Exam, Policy, Scheduler } from '../contract';
 import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-server-client';
 import { attemptDatabaseFile } from './attempt-file';
 import { deviceId } from './device-id';
 import { configKey } from '../exam/config-key';
-import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
+import { compareWithServer, latestWallTime, type CheckpointBreak } from './server-anchor-check';
 
 /** What the session needs from the server's side of an attempt. */
 export interface ServerAttempt {
@@ -64,7 +65,7 @@ type RegistrationFile = z.infer<typeof RegistrationFileSchema>;
 export const registrationFile = (dataDir: string, examId: string, studentId: string): string =>
   `${attemptDatabaseFile(dataDir, examId, studentId)}.registration.json`;
 
-const codeCheck = (sessionId: string, accessCode: string): string => createHash('sha256').update(`${sessionId}\u0000${accessCode}`).digest('hex');
+export const codeCheck = (sessionId: string, accessCode: string): string => createHash('sha256').update(`${sessionId}\u0000${accessCode}`).digest('hex');
 
 /**
  * Registers the attempt with the exam server (`POST /api/sessions`) or, when this computer
@@ -100,14 +101,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
   } catch (e) {
     return { ok: false, reason: 'refused', message: `the server's attempt key cannot be used: ${(e as Error).message}` };
   }
-  writeRegistration(file, {
-    sessionId: r.sessionId,
-    token: r.token,
-    deadline: r.deadline,
-    wallOffset: r.serverTime - o.scheduler.now(),
-    codeCheck: codeCheck(r.sessionId, o.accessCode),
-    ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
-  });
+  keepRegistration(o, r, o.scheduler.now());
   return {
     ok: true,
     value: {
@@ -141,8 +135,30 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
     };
   }
   if (status.reason !== 'unreachable') return status;
-  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
-  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured
+  // then, and never earlier than the log's latest time: a clock set back while the app was
+  // closed (and the network cut) must not give the student that time again.
+  const wallNow = Math.max(o.scheduler.now(), latestWallTime(attemptDatabaseFile(o.dataDir, o.examId, o.studentId)) ?? -Infinity);
+  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: wallNow + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+}
+
+/**
+ * Keeps what a restart needs beside the attempt's database: after a registration, or after an
+ * offline-started attempt's key escrow registered it (key-escrow.ts).
+ */
+export function keepRegistration(
+  o: { dataDir: string; examId: string; studentId: string; accessCode: string },
+  r: Pick<RegistrationResponse, 'sessionId' | 'token' | 'deadline' | 'serverTime' | 'serverPublicKey'>,
+  wallNow: number,
+): void {
+  writeRegistration(registrationFile(o.dataDir, o.examId, o.studentId), {
+    sessionId: r.sessionId,
+    token: r.token,
+    deadline: r.deadline,
+    wallOffset: r.serverTime - wallNow,
+    codeCheck: codeCheck(r.sessionId, o.accessCode),
+    ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
+  });
 }
 
 function readRegistration(file: string): RegistrationFile | null {

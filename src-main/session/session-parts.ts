@@ -11,6 +11,8 @@ import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { createSessionWatchers } from './session-watchers';
 import { SubmissionDelivery } from './submission-delivery';
+import { KeyEscrowLink } from './key-escrow';
+import { offlineAttemptRegistered } from './offline-attempt';
 
 export interface SessionParts {
   reporter: SessionReporter;
@@ -80,11 +82,14 @@ export function createSessionParts(a: {
     onError: (what, e) => reporter.reportError(what, e),
     onFlag: hooks.onFlag,
   });
+  // Not registered: uploads wait for the key escrow, whose answer brings the token (key-escrow.ts).
+  const escrow = opts.server ? null : escrowLink(opts, store, a.sessionId, scheduler, (line) => reporter.log(line));
   const delivery = new SubmissionDelivery({
     store,
     // The server may move between runs (IT's newer policy or the flag); the rules may not.
     serverUrl: opts.serverUrl !== undefined ? opts.serverUrl : opts.policy.serverUrl,
-    token: opts.server?.token ?? null,
+    token: escrow ? escrow.currentToken : (opts.server?.token ?? null),
+    ...(escrow ? { mayDeliver: escrow.mayDeliver, onDelivered: escrow.delivered } : {}),
     scheduler,
     configKey: configKey(opts.policy),
     submitted: restored?.submission ? { receipt: restored.submission, seq: restored.submissionSeq } : null,
@@ -105,4 +110,17 @@ export function createSessionParts(a: {
   });
   integrity = watchers.integrity;
   return { reporter, beats: new CaptureHeartbeat(store), lockdown, detection, delivery, integrity, sources: watchers.sources };
+}
+
+function escrowLink(opts: ExamSessionOptions, store: AuditStore, sessionId: string, scheduler: Scheduler, log: (line: string) => void): KeyEscrowLink {
+  const identity = opts.escrowIdentity;
+  return new KeyEscrowLink({
+    store,
+    sessionId,
+    log,
+    // Signed in offline: a restart resumes the attempt as registered from now on.
+    onRegistered: (answer) => {
+      if (identity) offlineAttemptRegistered({ dataDir: opts.dataDir, examId: opts.exam.id, studentId: opts.studentId, accessCode: identity.accessCode }, answer, scheduler.now());
+    },
+  });
 }

@@ -175,7 +175,9 @@ async function start(): Promise<void> {
   };
   if (serverUrl) {
     // With an exam server the student signs in first; the server sends the exam (issue 8).
-    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion() });
+    // Demo (development) builds start offline when the server is unreachable, escrowing K_0 (docs/trust.md);
+    // an installed exam insists on the server at sign-in.
+    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion(), offlineStart: !production });
     log(`exam ${exam.id}: waiting for the student to sign in with ${serverUrl}`);
   } else {
     try {

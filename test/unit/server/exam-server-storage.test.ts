@@ -67,6 +67,18 @@ describe.each([['SQLite in memory', () => SqliteExamStorage.inMemory()]] as [str
     s.close();
   });
 
+  it('an upload marked with a Config Key mismatch keeps its mark, and the session counts them', () => {
+    const s = open();
+    const mismatch = { sent: null, registered: 'a'.repeat(64), required: 'b'.repeat(64) };
+    s.addUpload('s1', 'submission', { studentId: 'u', idempotencyKey: 'a', receivedAt: 't1', body: { answers: [] }, configMismatch: mismatch });
+    s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'b', receivedAt: 't2', body: { n: 1 } });
+    expect(s.uploadsOf('s1').submissions[0]).toEqual({ studentId: 'u', idempotencyKey: 'a', receivedAt: 't1', body: { answers: [] }, configMismatch: mismatch });
+    expect(s.uploadsOf('s1').flags[0]).not.toHaveProperty('configMismatch');
+    expect(s.configMismatches('s1')).toBe(1);
+    expect(s.configMismatches('s2')).toBe(0);
+    s.close();
+  });
+
   it('uploads come back per session in arrival order, as copies', () => {
     const s = open();
     s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'a', receivedAt: 't1', body: { n: 1 } });
@@ -154,6 +166,26 @@ describe('SQLite file storage', () => {
       const other = SqliteExamStorage.openDir(join(dir, 'other'));
       expect(other.tokenSecret().equals(secret)).toBe(false);
       other.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a database from before the Config Key marks is upgraded: its uploads kept, unmarked, new ones markable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-storage-'));
+    try {
+      const file = join(dir, 'exam-server.sqlite');
+      const old = new Database(file);
+      for (const m of SERVER_MIGRATIONS.filter((x) => x.version <= 20)) old.exec(m.sql);
+      old.pragma(`application_id = ${SERVER_APPLICATION_ID}`);
+      old.pragma('user_version = 20');
+      old.prepare("INSERT INTO uploads (session_id, kind, student_id, idempotency_key, received_at, body) VALUES ('s1', 'flag', 'u', 'a', 't1', '{}')").run();
+      old.close();
+      const s = SqliteExamStorage.openFile(file);
+      expect(s.uploadsOf('s1').flags).toEqual([{ studentId: 'u', idempotencyKey: 'a', receivedAt: 't1', body: {} }]);
+      s.addUpload('s1', 'flag', { studentId: 'u', idempotencyKey: 'b', receivedAt: 't2', body: {}, configMismatch: { sent: 'x', registered: 'y', required: null } });
+      expect(s.configMismatches('s1')).toBe(1);
+      s.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
