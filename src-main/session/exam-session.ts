@@ -89,6 +89,7 @@ export class ExamSession implements VigilApi {
       scheduler,
       sessionId: this.sessionId,
       policy: this.policy,
+      durationMs: this.exam.durationMinutes * 60_000,
       reporter: () => this.reporter,
       isActive: () => this.phase === 'active',
       onTimeUp: () => this.ending.trySubmit('time_up'),
@@ -122,6 +123,7 @@ export class ExamSession implements VigilApi {
         emit: () => this.emit(),
         updateRisk: (next) => this.updateRisk(next),
         begin: (startedAt) => this.begin(startedAt),
+        startOnServer: () => this.server.startOnServer(),
         toSessionTime: (event) => this.time.toSessionTime(event),
         onFlag: (flag) => this.server.reportFlag(flag),
       },
@@ -183,6 +185,7 @@ export class ExamSession implements VigilApi {
       if (this.server.recordCheckpointBreak(now)) this.reporter.addNotice(TAMPERED_NOTICE);
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.detection.restoreState();
+      if (this.phase === 'active') this.server.resumeStart(restored.serverStartClaim);
     } else {
       this.startChain();
     }
@@ -379,6 +382,7 @@ export class ExamSession implements VigilApi {
       phase: this.phase,
       startedAt: this.startedAt,
       deadline: this.phase === 'checking' ? null : this.deadlineWall(),
+      startBy: this.phase === 'checking' ? this.server.startByWall() : null,
       risk: this.risk,
       submission: this.delivery.receipt(),
       systemCheck: this.lockdown.check?.report ?? null,

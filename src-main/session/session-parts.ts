@@ -6,7 +6,7 @@ import { CaptureHeartbeat } from './capture-heartbeat';
 import { DetectionPipeline, type DetectionPipelineOptions } from './detection-pipeline';
 import type { EventSources } from './event-sources';
 import type { IntegrityWatch } from './integrity-watch';
-import { SessionLockdown } from './session-lockdown';
+import { SessionLockdown, type SessionLockdownOptions } from './session-lockdown';
 import type { ExamSessionOptions } from './session-options';
 import { SessionReporter } from './session-reporter';
 import { createSessionWatchers } from './session-watchers';
@@ -30,6 +30,8 @@ export interface SessionHooks {
   updateRisk: (next: RiskState) => void;
   /** The system check let the exam start: its time runs from `startedAt`. */
   begin: (startedAt: number) => void;
+  /** Before exam_started is written: the exam server starts the time (server-attempt-link.ts). */
+  startOnServer: SessionLockdownOptions['startOnServer'];
   /** Raw activity on session time (the timekeeper's), before detection sees it. */
   toSessionTime: (event: RawEvent) => RawEvent;
   /** A flag was raised (the live link streams it to the server). */
@@ -66,6 +68,7 @@ export function createSessionParts(a: {
     phase: hooks.phase,
     closed: hooks.closed,
     begin: hooks.begin,
+    startOnServer: hooks.startOnServer,
     onCloseAllowed: opts.onCloseAllowed,
     emit: hooks.emit,
   });
