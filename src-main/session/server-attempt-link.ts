@@ -65,6 +65,7 @@ export class ServerAttemptLink {
           },
           onError: (what, e) => a.reporter().reportError(what, e),
           log: (line) => a.reporter().log(line),
+          ...(opts.fetch ? { fetch: opts.fetch } : {}),
         })
       : null;
     this.checkpoints = server
