@@ -12,6 +12,7 @@ export type SystemCheckRunner = () => Promise<{ ok: boolean; findings: { kind: s
 export class PreExamCheck {
   private last: SystemCheckReport | null = null;
   private running: Promise<SystemCheckReport> | null = null;
+  private starting: Promise<{ check: SystemCheckReport; startedAt: number | null }> | null = null;
 
   constructor(
     private readonly run: SystemCheckRunner,
@@ -36,9 +37,20 @@ export class PreExamCheck {
    * (with the warnings the policy let it start with, and the server's start). Returns the
    * start time, or null when the exam may not start.
    */
-  async start(
+  start(
     stillChecking: () => boolean,
     anchor: () => Promise<{ serverAt: number; deadline?: number } | null> = async () => null,
+  ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
+    // A second Start while one runs shares it: one server start, one exam_started.
+    this.starting ??= this.startOnce(stillChecking, anchor).finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startOnce(
+    stillChecking: () => boolean,
+    anchor: () => Promise<{ serverAt: number; deadline?: number } | null>,
   ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
     const check = await this.check();
     if (!check.ok || !stillChecking()) return { check, startedAt: null };

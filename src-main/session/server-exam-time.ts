@@ -99,14 +99,17 @@ export class ServerExamTime {
       this.adopt(answer.value, monotonicNow(this.o.scheduler));
       return { serverAt: answer.value.examStartedAt, deadline: answer.value.deadline };
     }
-    this.startLocally(claim, answer ? answer.message : 'no exam server is configured');
+    // Refused (not merely unreachable): retrying cannot help; the proctor sees the error.
+    const refused = answer !== null && answer.reason !== 'unreachable';
+    this.startLocally(claim, answer ? answer.message : 'no exam server is configured', !refused);
+    if (refused) this.o.onError("starting the exam's time on the exam server", new Error(answer.message));
     return { serverAt: claim };
   }
 
   /** A restart of a running exam the server has not heard started: its claim goes out again. */
   resumeUnconfirmed(claim: number | null): void {
     if (this.deadlineAt !== null) return;
-    this.startLocally(claim ?? this.clock.now(), 'not yet told after a restart');
+    this.startLocally(claim ?? this.clock.now(), 'not yet told after a restart', true);
   }
 
   /**
@@ -128,14 +131,14 @@ export class ServerExamTime {
     this.cancelRetry = null;
   }
 
-  private startLocally(claim: number, why: string): void {
+  private startLocally(claim: number, why: string, retry: boolean): void {
     const startBy = this.o.server.startBy;
     this.pendingClaim = claim;
     this.deadlineAt = Math.min(claim, startBy ?? claim) + this.o.durationMs;
     this.confirmed = false;
     this.o.log(`the exam server did not start the exam's time (${why}); it runs on this computer from the server-clock estimate, and the start is sent until the server answers`);
     this.o.onPendingNotice(PENDING_START_NOTICE);
-    this.scheduleRetry(this.client ? RETRY_MS : null);
+    this.scheduleRetry(this.client && retry ? RETRY_MS : null);
   }
 
   private scheduleRetry(ms: number | null): void {

@@ -76,7 +76,8 @@ export class SessionLockdown {
     }
     try {
       const { check, startedAt } = await this.check.start(() => this.opts.phase() === 'checking' && !this.opts.closed(), this.opts.startOnServer);
-      if (startedAt !== null) {
+      // Two Starts at once share one start (pre-exam-check.ts); only the first begins the time.
+      if (startedAt !== null && this.opts.phase() === 'checking') {
         this.warnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
         this.opts.begin(startedAt);
       }

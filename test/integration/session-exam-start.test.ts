@@ -128,6 +128,18 @@ describe('the exam time starts at Start, on the server', () => {
     expect(unwrap(await g.getSnapshot())).toMatchObject({ phase: 'submitted', submission: { reason: 'time_up' } });
   });
 
+  it('two Starts at once (a double click, a second window) make one start on the server and one exam_started', async () => {
+    const g = gate();
+    await signIn(g);
+    clock.advanceBy(MINUTE);
+    const [a, b] = await Promise.all([g.startExam(), g.startExam()]);
+    expect(unwrap(a).started).toBe(true);
+    expect(unwrap(b).started).toBe(true);
+    expect(unwrap(await g.getSnapshot()).deadline! - clock.now()).toBe(DURATION);
+    await g.close();
+    expect(auditKinds().filter((k) => k === 'exam_started')).toHaveLength(1);
+  });
+
   it('delaying Start past the check window gains nothing: the time started at startBy', async () => {
     const g = gate();
     await signIn(g);
