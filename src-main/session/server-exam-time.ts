@@ -49,6 +49,7 @@ export class ServerExamTime {
   private confirmed: boolean;
   private pendingClaim: number | null = null;
   private cancelRetry: (() => void) | null = null;
+  private cancelReread: (() => void) | null = null;
   private readonly client: ExamServerClient | null;
   private stopped = false;
 
@@ -58,6 +59,8 @@ export class ServerExamTime {
     this.serverStartedAt = o.server.examStartedAt;
     this.confirmed = o.server.deadline !== null;
     this.client = o.serverUrl ? new ExamServerClient({ serverUrl: o.serverUrl, timeoutMs: START_TIMEOUT_MS, ...(o.fetch ? { fetch: o.fetch } : {}) }) : null;
+    // Resumed offline from the kept file: the server's clock and deadline are read again once it answers.
+    if (o.server.readOffline && this.client) this.cancelReread = o.scheduler.after(0, () => void this.reread());
   }
 
   /** The server's clock now (estimated). */
@@ -129,6 +132,38 @@ export class ServerExamTime {
     this.stopped = true;
     this.cancelRetry?.();
     this.cancelRetry = null;
+    this.cancelReread?.();
+    this.cancelReread = null;
+  }
+
+  /**
+   * An offline restart ran on the file kept beside the attempt; once the server answers, its
+   * clock and deadline rule (an edited file gains nothing past that moment). A start it has
+   * not heard of yet is the start retry's business.
+   */
+  private async reread(): Promise<void> {
+    this.cancelReread = null;
+    if (this.stopped || !this.client) return;
+    const { sessionId, token } = this.o.server;
+    const status = await this.client.status(sessionId, token);
+    if (this.stopped) return;
+    if (!status.ok) {
+      if (status.reason === 'unreachable') this.cancelReread = this.o.scheduler.after(RETRY_MS, () => void this.reread());
+      else this.o.onError("reading the exam server's deadline again", new Error(status.message));
+      return;
+    }
+    const s = status.value;
+    this.clock = createExamClock(this.o.scheduler, { serverTime: s.serverTime, monotonicAt: monotonicNow(this.o.scheduler) });
+    if (s.deadline !== null && s.deadline !== this.deadlineAt) {
+      this.o.log(`the exam server's deadline is ${new Date(s.deadline).toISOString()}, not the one kept on this computer (${this.deadlineAt === null ? 'none' : new Date(this.deadlineAt).toISOString()})`);
+      this.deadlineAt = s.deadline;
+      this.serverStartedAt = s.examStartedAt ?? this.serverStartedAt;
+      this.confirmed = true;
+      this.pendingClaim = null;
+      this.cancelRetry?.();
+      this.o.onPendingNotice(null);
+    }
+    this.o.onDeadlineMoved();
   }
 
   private startLocally(claim: number, why: string, retry: boolean): void {

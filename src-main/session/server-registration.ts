@@ -25,6 +25,11 @@ export interface ServerAttempt {
   examStartedAt: number | null;
   /** While the time awaits Start: when it starts at the latest (server clock). */
   startBy: number | null;
+  /**
+   * A restart while the server could not be reached: deadline and clock come from the file kept
+   * beside the attempt (not under the chain), so the server is asked again once it answers.
+   */
+  readOffline?: boolean;
   /** One reading of the server's clock and the monotonic clock at that moment. */
   clockReading: { serverTime: number; monotonicAt: number };
   /** The server's last accepted checkpoint, on a resume while online. */
@@ -158,7 +163,14 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
   // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
   return {
     ok: true,
-    value: { ...base, ...examTimeOf(kept), clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null },
+    value: {
+      ...base,
+      ...examTimeOf(kept),
+      clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt },
+      lastCheckpoint: null,
+      checkpointBreak: null,
+      readOffline: true,
+    },
   };
 }
 

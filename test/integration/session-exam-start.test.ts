@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ let server: ExamServer;
 let roster: Roster;
 let demo: Exam;
 let clock: SettableClock;
-/** The network between the app and the server: false makes every start call fail as unreachable. */
+/** The network between the app and the server: false makes every call outside the live link fail as unreachable. */
 let online: boolean;
 const gates: SignInGate[] = [];
 
@@ -70,7 +70,7 @@ afterEach(async () => {
 });
 
 const network: typeof fetch = (input, init) => {
-  if (!online && String(input).endsWith('/start')) return Promise.reject(new TypeError('fetch failed: network is down'));
+  if (!online) return Promise.reject(new TypeError('fetch failed: network is down'));
   return fetch(input, init);
 };
 
@@ -198,7 +198,7 @@ describe('the exam time starts at Start, on the server', () => {
     const signedIn = await signIn(g);
     clock.advanceBy(MINUTE);
     // The server started it (the answer never got written here).
-    const token = JSON.parse((await import('node:fs')).readFileSync(`${attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice')}.registration.json`, 'utf8')).token as string;
+    const token = JSON.parse(readFileSync(`${attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice')}.registration.json`, 'utf8')).token as string;
     expect((await fetch(`${server.url}/api/sessions/${signedIn.sessionId}/start`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(201);
     await g.close();
     clock.advanceBy(4 * MINUTE);
@@ -257,6 +257,28 @@ describe('Start while the exam server cannot be reached', () => {
     expect(resumed.deadline! - clock.now()).toBe(DURATION - 6 * MINUTE);
     clock.advanceBy(15_000);
     await expect.poll(async () => (await serverAttempt(signedIn.sessionId)).examStartedAt).toBe(START + 2 * MINUTE);
+  });
+
+  it("an offline restart runs on the kept file, and the server's deadline rules again once it answers (an edited file gains nothing)", async () => {
+    const logs: string[] = [];
+    const g = gate();
+    await signIn(g);
+    unwrap(await g.startExam());
+    const deadline = unwrap(await g.getSnapshot()).deadline!;
+    await g.close();
+
+    const file = `${attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice')}.registration.json`;
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { deadline: number };
+    writeFileSync(file, JSON.stringify({ ...kept, deadline: kept.deadline + 60 * MINUTE }));
+    online = false;
+    clock.advanceBy(MINUTE);
+    const again = gate(logs);
+    const resumed = await signIn(again);
+    expect(resumed.deadline).toBe(deadline + 60 * MINUTE); // offline: the file is all there is
+    online = true;
+    clock.advanceBy(15_000);
+    await expect.poll(async () => unwrap(await again.getSnapshot()).deadline).toBe(deadline);
+    expect(logs.some((l) => /the exam server's deadline is .*not the one kept on this computer/.test(l))).toBe(true);
   });
 
   it('signing in needs the server: the message says the time has not started and nothing is lost', async () => {
