@@ -106,7 +106,8 @@ export class ExamSession implements VigilApi {
       if (this.parts.server.recordCheckpointBreak(now)) this.parts.reporter.addNotice(TAMPERED_NOTICE);
       store.append('session_resumed', { sessionId: this.sessionId, at: now, phase: this.phase });
       this.parts.detection.restoreState();
-      if (this.phase === 'active') this.parts.server.resumeStart(restored.serverStartClaim);
+      // A start the server never heard of (offline to the end, even through the submission) is told now.
+      if (this.phase !== 'checking') this.parts.server.resumeStart(restored.serverStartClaim, this.phase === 'active');
     } else {
       this.startChain();
     }

@@ -92,9 +92,9 @@ export class ServerAttemptLink {
     return this.time ? this.time.start() : null;
   }
 
-  /** A restarted running exam: if the server has not heard it started, tell it (the claim from exam_started). */
-  resumeStart(claim: number | null): void {
-    this.time?.resumeUnconfirmed(claim);
+  /** A restarted exam that had started: if the server has not heard so, tell it (the claim from exam_started). */
+  resumeStart(claim: number | null, running: boolean): void {
+    this.time?.resumeUnconfirmed(claim, running);
   }
 
   /** While the system check runs: when the exam's time starts at the latest (wall clock); null unregistered. */

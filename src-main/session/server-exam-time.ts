@@ -109,10 +109,18 @@ export class ServerExamTime {
     return { serverAt: claim };
   }
 
-  /** A restart of a running exam the server has not heard started: its claim goes out again. */
-  resumeUnconfirmed(claim: number | null): void {
+  /**
+   * A restart of an exam the server has not heard started: its claim goes out again. `running`
+   * false (locked or submitted since): only the server's record is at stake, so the student
+   * is not told, and there is no claim to invent if exam_started has none.
+   */
+  resumeUnconfirmed(claim: number | null, running: boolean): void {
     if (this.deadlineAt !== null) return;
-    this.startLocally(claim ?? this.clock.now(), 'not yet told after a restart', true);
+    if (running) this.startLocally(claim ?? this.clock.now(), 'not yet told after a restart', true);
+    else if (claim !== null) {
+      this.pendingClaim = claim;
+      this.scheduleRetry(this.client ? 0 : null);
+    }
   }
 
   /**

@@ -259,6 +259,27 @@ describe('Start while the exam server cannot be reached', () => {
     await expect.poll(async () => (await serverAttempt(signedIn.sessionId)).examStartedAt).toBe(START + 2 * MINUTE);
   });
 
+  it('an exam started and submitted offline tells the server its start at the next run, so lateness is judged on the real start', async () => {
+    const g = gate();
+    const signedIn = await signIn(g);
+    clock.advanceBy(3 * MINUTE);
+    online = false;
+    unwrap(await g.startExam());
+    clock.advanceBy(10 * MINUTE);
+    unwrap(await g.submit({ confirm: true }));
+    await g.close();
+    expect(await serverAttempt(signedIn.sessionId)).toMatchObject({ examStartedAt: null });
+
+    online = true;
+    const again = gate();
+    const resumed = await signIn(again);
+    expect(resumed.phase).toBe('submitted');
+    expect(resumed.notices).not.toContain(PENDING_START_NOTICE);
+    clock.advanceBy(1);
+    await expect.poll(async () => (await serverAttempt(signedIn.sessionId)).examStartedAt).toBe(START + 3 * MINUTE);
+    expect(await serverAttempt(signedIn.sessionId)).toMatchObject({ deadline: START + 3 * MINUTE + DURATION });
+  });
+
   it("an offline restart runs on the kept file, and the server's deadline rules again once it answers (an edited file gains nothing)", async () => {
     const logs: string[] = [];
     const g = gate();
