@@ -108,8 +108,7 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     `,
   },
   {
-    // h/session: h/anchor and h/livetimeline also add a migration 30; renumber at merge (keep the array ascending).
-    version: 30,
+    version: 40,
     name: 'exam time starts at Start',
     sql: `
       ALTER TABLE attempts ADD COLUMN exam_started_at INTEGER;
