@@ -13,6 +13,8 @@ import { addPredictRoute } from './predict-route';
 import { PROCTOR_ORDER_EVENT, addProctorOrderRoutes } from './proctor-order-routes';
 import { addProctorLive } from './proctor-live';
 import { addLiveViewPage } from './live-view-page';
+import { LiveRecord } from './live-record';
+import { addLiveTimelineRoute } from './live-timeline';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -117,6 +119,9 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
       proctorLive.orderIssued(signed);
     },
   });
+  // What the live channel carries is kept, so the drill-down survives a restart.
+  const liveRecord = new LiveRecord(store, { now: ctx.now, log });
+  addLiveTimelineRoute(router, ctx, liveRecord);
   addLiveViewPage(router);
 
   const server = createServer((req, res) => {
@@ -165,6 +170,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
       });
     });
   } catch (error) {
+    liveRecord.close();
     if (ownsStore) store.close();
     throw error;
   }
@@ -181,6 +187,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     attemptForToken,
   });
   proctorLive.attach(live);
+  liveRecord.attach(live);
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
@@ -194,6 +201,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     close: () =>
       new Promise<void>((resolve, reject) => {
         live?.close();
+        liveRecord.close();
         server.close((error) => {
           if (ownsStore) store.close();
           if (error) reject(error);

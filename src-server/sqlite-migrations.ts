@@ -108,6 +108,22 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     `,
   },
   {
+    version: 30,
+    name: 'live reports',
+    // `at` is the report's own clock (the app's, for its reports): REAL, as the app may send fractions.
+    sql: `
+      CREATE TABLE live_reports (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES attempts (session_id),
+        kind TEXT NOT NULL CHECK (kind IN ('app_risk', 'app_flag', 'stream_risk')),
+        at REAL NOT NULL,
+        received_at REAL NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX live_reports_by_session ON live_reports (session_id, id);
+    `,
+  },
+  {
     version: 40,
     name: 'exam time starts at Start',
     sql: `

@@ -10,6 +10,7 @@ import type {
   ExamServerStorage,
   RecordedResponse,
   SessionUploads,
+  StoredLiveReport,
   StoredUpload,
   StoredProctorOrder,
   UploadKind,
@@ -181,6 +182,23 @@ export class SqliteExamStorage implements ExamServerStorage {
     this.sql('INSERT INTO proctor_orders (session_id, seq, order_id, action, signed, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       o.sessionId, o.seq, o.orderId, o.action, JSON.stringify(signed), issuedBy, o.issuedAt,
     );
+  }
+
+  addLiveReports(reports: (StoredLiveReport & { sessionId: string })[]): void {
+    const insert = this.sql('INSERT INTO live_reports (session_id, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of reports) insert.run(r.sessionId, r.kind, r.at, r.receivedAt, JSON.stringify(r.body));
+    })();
+  }
+
+  liveReports(sessionId: string): StoredLiveReport[] {
+    const rows = this.sql('SELECT kind, at, received_at, body FROM live_reports WHERE session_id = ? ORDER BY id').all(sessionId) as {
+      kind: StoredLiveReport['kind'];
+      at: number;
+      received_at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ kind: r.kind, at: r.at, receivedAt: r.received_at, body: JSON.parse(r.body) as unknown }));
   }
 
   proctorOrders(sessionId: string): StoredProctorOrder[] {

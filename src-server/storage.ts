@@ -78,6 +78,22 @@ export interface CheckpointRefusal {
 
 export type UploadKind = 'flag' | 'submission';
 
+/**
+ * What the live channel carried for an attempt, kept so the proctor's drill-down survives a
+ * server restart: the app's own risk reports and flags (`vigil_risk`, `vigil_flag`) and the
+ * server's score of seed events. The outbox stays the source of truth; this is the live copy.
+ */
+export type LiveReportKind = 'app_risk' | 'app_flag' | 'stream_risk';
+
+export interface StoredLiveReport {
+  kind: LiveReportKind;
+  /** The report's own time: the app's clock for app reports, the server's for stream scores (epoch ms). */
+  at: number;
+  /** Server clock at receipt. */
+  receivedAt: number;
+  body: unknown;
+}
+
 export interface StoredProctorOrder {
   signed: SignedProctorOrder;
   /** Who ordered it (the proctor credential is shared, so for now always 'proctor'). */
@@ -121,6 +137,11 @@ export interface ExamServerStorage {
   /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
   uploads(): Record<string, SessionUploads>;
   uploadsOf(sessionId: string): SessionUploads;
+
+  /** Several live reports in one transaction (they arrive in bursts and are written in batches). */
+  addLiveReports(reports: (StoredLiveReport & { sessionId: string })[]): void;
+  /** Oldest first (in arrival order). */
+  liveReports(sessionId: string): StoredLiveReport[];
 
   /** A signed proctor order, kept as issued (the server's audit of it). */
   addProctorOrder(signed: SignedProctorOrder, issuedBy: string): void;

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { SERVER_APPLICATION_ID, SERVER_MIGRATIONS, SERVER_SCHEMA_VERSION } from '../../../src-server/sqlite-migrations';
 import { SqliteExamStorage } from '../../../src-server/sqlite-storage';
 import type { AttemptRecord, ExamServerStorage } from '../../../src-server/storage';
 import { DEMO_EXAM } from '../../exam-server-fixture';
@@ -80,6 +82,63 @@ describe.each([['SQLite in memory', () => SqliteExamStorage.inMemory()]] as [str
     expect(s.uploadsOf('s1').flags[0]!.body).toEqual({ n: 1 });
     expect(s.uploadsOf('none')).toEqual({ sessionId: 'none', flags: [], submissions: [] });
     s.close();
+  });
+});
+
+describe('live reports', () => {
+  it('come back per session in arrival order, and a report for an unregistered session is refused', () => {
+    const s = SqliteExamStorage.inMemory();
+    s.addAttempt(attempt(1));
+    s.addAttempt(attempt(2));
+    s.addLiveReports([
+      { sessionId: 's1', kind: 'app_risk', at: 10.5, receivedAt: 11, body: { score: 5 } },
+      { sessionId: 's2', kind: 'stream_risk', at: 12, receivedAt: 12, body: { score: 7 } },
+      { sessionId: 's1', kind: 'app_flag', at: 9, receivedAt: 13, body: { sequence: 1 } },
+    ]);
+    expect(s.liveReports('s1')).toEqual([
+      { kind: 'app_risk', at: 10.5, receivedAt: 11, body: { score: 5 } },
+      { kind: 'app_flag', at: 9, receivedAt: 13, body: { sequence: 1 } },
+    ]);
+    expect(s.liveReports('none')).toEqual([]);
+    // All or nothing: one report of a session that was never registered refuses the batch.
+    expect(() =>
+      s.addLiveReports([
+        { sessionId: 's2', kind: 'app_risk', at: 20, receivedAt: 20, body: {} },
+        { sessionId: 'ghost', kind: 'app_risk', at: 20, receivedAt: 20, body: {} },
+      ]),
+    ).toThrow();
+    expect(s.liveReports('s2')).toHaveLength(1);
+    s.close();
+  });
+
+  it('a server database from before live reports (schema 20) is migrated and keeps its attempts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-storage-'));
+    try {
+      const file = join(dir, 'exam-server.db');
+      const db = new Database(file);
+      db.pragma('foreign_keys = ON');
+      db.transaction(() => {
+        for (const m of SERVER_MIGRATIONS.filter((x) => x.version <= 20)) db.exec(m.sql);
+        db.pragma(`application_id = ${SERVER_APPLICATION_ID}`);
+        db.pragma('user_version = 20');
+        const a = attempt(1);
+        db.prepare(
+          `INSERT INTO attempts (session_id, exam_id, student_id, device_id, app_version, policy_hash, k0, origin, started_at,
+             client_started_at, deadline, attempt_number, second_attempt_of, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(a.sessionId, a.examId, a.studentId, a.deviceId, a.appVersion, a.policyHash, a.k0, a.origin, a.startedAt, null, a.deadline, 1, null, a.createdAt);
+      })();
+      db.close();
+      const s = SqliteExamStorage.openFile(file);
+      const raw = new Database(file, { readonly: true });
+      expect(raw.pragma('user_version', { simple: true })).toBe(SERVER_SCHEMA_VERSION);
+      raw.close();
+      expect(s.attempt('s1')).toEqual(attempt(1));
+      s.addLiveReports([{ sessionId: 's1', kind: 'app_flag', at: 1, receivedAt: 2, body: { sequence: 3 } }]);
+      expect(s.liveReports('s1')).toHaveLength(1);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
