@@ -31,6 +31,11 @@ export interface SessionSnapshot {
    * Null otherwise (without a server the time waits for Start however long the check takes).
    */
   startBy?: number | null;
+  /**
+   * Before sign-in: the pre-exam system check follows the sign-in, and the exam's time starts
+   * at Start, not at sign-in. Absent (false) when the exam opens straight after sign-in.
+   */
+  checkFirst?: boolean;
   /** The last pre-exam system check (null before the first, and for an exam started without one). */
   systemCheck: SystemCheckReport | null;
   /** A violation that was warned instead of charged, until the student acknowledges it. */

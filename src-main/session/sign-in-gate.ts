@@ -187,6 +187,7 @@ export class SignInGate implements VigilApi {
       systemCheck: null,
       returnWarning: null,
       notices: [],
+      checkFirst: this.opts.systemCheck !== undefined,
     };
   }
 }
