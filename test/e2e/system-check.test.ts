@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PENDING_START_NOTICE } from '../../src-main/session/server-exam-time';
+import { SignInGate } from '../../src-main/session/sign-in-gate';
 import { describe, expect, test } from 'vitest';
 import { asProctor } from '../exam-server-fixture';
 import { accessibilityViolations } from './accessibility-check';
@@ -96,6 +100,40 @@ describe('before and around the exam', () => {
     if (!after.ok) throw new Error(after.error.message);
     // The page's deadline is the server's, through the clock reading of the start's answer.
     expect(Math.abs(after.value.deadline! - Date.now() - (started.deadline - Date.now()))).toBeLessThan(2000);
+  });
+
+  test('Start while the exam server cannot be reached: the exam starts, and the student is told the server hears of it later', async () => {
+    const code = await h.accessCode('e2e-start-offline');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-start-offline-'));
+    let startReachable = false;
+    const gate = new SignInGate({
+      exam: h.exam,
+      policy: h.policy,
+      dataDir,
+      serverUrl: h.server.url,
+      appVersion: '0.1.0-e2e',
+      systemCheck: async () => ({ ok: true, findings: [] }),
+      fetch: (input, init) => (String(input).endsWith('/start') && !startReachable ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
+      log: () => {},
+    });
+    try {
+      const signedIn = await gate.signIn({ studentId: 'e2e-start-offline', accessCode: code });
+      if (!signedIn.ok) throw new Error(signedIn.error.message);
+      const { page } = await h.openExamPage(gate, 'System check before the exam');
+      const start = page.getByRole('button', { name: 'Start the exam' });
+      await expect.poll(() => start.isEnabled()).toBe(true);
+      await start.click();
+      await expect.poll(() => page.getByRole('timer').isVisible()).toBe(true);
+      await expect.poll(() => page.getByText(PENDING_START_NOTICE).isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-start-offline.png') });
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const view = await asProctor(h.server, 'GET', `/api/proctor/sessions/${gate.attempt!.sessionId}`);
+      expect(view.body).toMatchObject({ attempt: { examStartedAt: null } });
+    } finally {
+      startReachable = true;
+      await gate.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('once the check window is over, the check screen says the time is running', async () => {
