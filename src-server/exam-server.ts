@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAttemptRoutes } from './attempt-routes';
+import { addExamStartRoute } from './exam-start-route';
 import { addCheckpointRoutes } from './checkpoint-routes';
 import { tokenSession } from './credentials';
 import type { RateLimit } from './client-rate-limit';
@@ -103,6 +104,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   const router = new Router();
   router.add('GET', '/ping', () => ({ status: 200, body: { message: 'Server is running' } }));
   addAttemptRoutes(router, ctx);
+  addExamStartRoute(router, ctx);
   addCheckpointRoutes(router, ctx);
   addUploadRoutes(router, ctx);
   addProctorRoutes(router, ctx);

@@ -64,7 +64,7 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
     if (inner?.id !== examId) throw new HttpError(400, `the exam's id (${String(inner?.id)}) must match the path (${examId})`);
     try {
       const settings = putExam(ctx.storage, body, ctx.now());
-      return { status: 200, body: { examId, secondAttempt: settings.secondAttempt, requiredPolicyHash: settings.requiredPolicyHash } };
+      return { status: 200, body: { examId, secondAttempt: settings.secondAttempt, requiredPolicyHash: settings.requiredPolicyHash, maxCheckMinutes: settings.maxCheckMinutes } };
     } catch (error) {
       throw new HttpError(400, (error as Error).message);
     }

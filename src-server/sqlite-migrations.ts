@@ -124,7 +124,16 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     `,
   },
   {
-    // Numbered 50 by the integrator (40 is h/session's).
+    version: 40,
+    name: 'exam time starts at Start',
+    sql: `
+      ALTER TABLE attempts ADD COLUMN exam_started_at INTEGER;
+      ALTER TABLE attempts ADD COLUMN start_by INTEGER;
+      UPDATE attempts SET exam_started_at = started_at;
+      ALTER TABLE exams ADD COLUMN max_check_minutes INTEGER NOT NULL DEFAULT 15 CHECK (max_check_minutes BETWEEN 0 AND 240);
+    `,
+  },
+  {
     version: 50,
     name: 'config key on uploads',
     sql: `

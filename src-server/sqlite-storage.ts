@@ -33,6 +33,8 @@ interface AttemptRow {
   started_at: number;
   client_started_at: number | null;
   deadline: number;
+  exam_started_at: number | null;
+  start_by: number | null;
   attempt_number: number;
   second_attempt_of: string | null;
   created_at: number;
@@ -125,16 +127,17 @@ export class SqliteExamStorage implements ExamServerStorage {
   putExam(exam: ExamRecord): void {
     this.db
       .prepare(
-        `INSERT INTO exams (exam_id, exam, second_attempt, required_policy_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO exams (exam_id, exam, second_attempt, required_policy_hash, max_check_minutes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (exam_id) DO UPDATE SET exam = excluded.exam,
-           second_attempt = excluded.second_attempt, required_policy_hash = excluded.required_policy_hash, updated_at = excluded.updated_at`,
+           second_attempt = excluded.second_attempt, required_policy_hash = excluded.required_policy_hash,
+           max_check_minutes = excluded.max_check_minutes, updated_at = excluded.updated_at`,
       )
-      .run(exam.examId, JSON.stringify(exam.exam), exam.secondAttempt, exam.requiredPolicyHash, exam.updatedAt);
+      .run(exam.examId, JSON.stringify(exam.exam), exam.secondAttempt, exam.requiredPolicyHash, exam.maxCheckMinutes, exam.updatedAt);
   }
 
   exam(examId: string): ExamRecord | undefined {
     const row = this.sql('SELECT * FROM exams WHERE exam_id = ?').get(examId) as
-      | { exam_id: string; exam: string; second_attempt: 'refuse' | 'flag'; required_policy_hash: string | null; updated_at: number }
+      | { exam_id: string; exam: string; second_attempt: 'refuse' | 'flag'; required_policy_hash: string | null; max_check_minutes: number; updated_at: number }
       | undefined;
     if (!row) return undefined;
     return {
@@ -142,6 +145,7 @@ export class SqliteExamStorage implements ExamServerStorage {
       exam: JSON.parse(row.exam) as ExamRecord['exam'],
       secondAttempt: row.second_attempt,
       requiredPolicyHash: row.required_policy_hash,
+      maxCheckMinutes: row.max_check_minutes,
       updatedAt: row.updated_at,
     };
   }
@@ -166,12 +170,12 @@ export class SqliteExamStorage implements ExamServerStorage {
     this.db
       .prepare(
         `INSERT INTO attempts (session_id, exam_id, student_id, device_id, app_version, policy_hash, k0, origin, started_at,
-           client_started_at, deadline, attempt_number, second_attempt_of, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           client_started_at, deadline, exam_started_at, start_by, attempt_number, second_attempt_of, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         a.sessionId, a.examId, a.studentId, a.deviceId, a.appVersion, a.policyHash, a.k0, a.origin, a.startedAt,
-        a.clientStartedAt, a.deadline, a.attemptNumber, a.secondAttemptOf, a.createdAt,
+        a.clientStartedAt, a.deadline, a.examStartedAt, a.startBy, a.attemptNumber, a.secondAttemptOf, a.createdAt,
       );
   }
 
@@ -207,6 +211,11 @@ export class SqliteExamStorage implements ExamServerStorage {
   setDeadline(sessionId: string, deadline: number): void {
     const changed = this.sql('UPDATE attempts SET deadline = ? WHERE session_id = ?').run(deadline, sessionId).changes;
     if (changed !== 1) throw new Error(`no attempt ${sessionId} to move the deadline of`);
+  }
+
+  startExam(sessionId: string, examStartedAt: number, deadline: number): void {
+    const changed = this.sql('UPDATE attempts SET exam_started_at = ?, deadline = ? WHERE session_id = ? AND exam_started_at IS NULL').run(examStartedAt, deadline, sessionId).changes;
+    if (changed !== 1) throw new Error(`no attempt ${sessionId} awaiting its start`);
   }
 
   attempt(sessionId: string): AttemptRecord | undefined {
@@ -315,6 +324,8 @@ function attemptFromRow(r: AttemptRow): AttemptRecord {
     startedAt: r.started_at,
     clientStartedAt: r.client_started_at,
     deadline: r.deadline,
+    examStartedAt: r.exam_started_at,
+    startBy: r.start_by,
     attemptNumber: r.attempt_number,
     secondAttemptOf: r.second_attempt_of,
     createdAt: r.created_at,

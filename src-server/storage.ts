@@ -58,7 +58,15 @@ export interface AttemptRecord {
   startedAt: number;
   /** What an offline client said; null online. */
   clientStartedAt: number | null;
+  /**
+   * Server clock, epoch ms. While the exam's time has not started (`examStartedAt` null) the
+   * latest it can be: `startBy` + duration, capped by a first attempt's, plus extensions.
+   */
   deadline: number;
+  /** When the exam's time started (server clock); null while the attempt awaits its system check. */
+  examStartedAt: number | null;
+  /** When the time starts at the latest, for an attempt registered to await its check; else null. */
+  startBy: number | null;
   attemptNumber: number;
   secondAttemptOf: string | null;
   createdAt: number;
@@ -159,6 +167,8 @@ export interface ExamServerStorage {
   proctorOrders(sessionId: string): StoredProctorOrder[];
   /** A time extension moves the attempt's deadline on the server too. */
   setDeadline(sessionId: string, deadline: number): void;
+  /** The exam's time starts (once): its start and the deadline it runs to. */
+  startExam(sessionId: string, examStartedAt: number, deadline: number): void;
 
   close(): void;
 }

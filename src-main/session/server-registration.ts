@@ -20,8 +20,17 @@ export interface ServerAttempt {
   k0: Buffer | null;
   /** The exam the server handed out; null on a resume (the attempt has it under its chain). */
   exam: Exam | null;
-  /** Epoch ms on the server's clock. */
-  deadline: number;
+  /** Epoch ms on the server's clock; null while the exam's time awaits Start (awaitsCheck). */
+  deadline: number | null;
+  /** When the exam's time started on the server's clock; null while it awaits Start (or unknown, in an old file). */
+  examStartedAt: number | null;
+  /** While the time awaits Start: when it starts at the latest (server clock). */
+  startBy: number | null;
+  /**
+   * A restart while the server could not be reached: deadline and clock come from the file kept
+   * beside the attempt (not under the chain), so the server is asked again once it answers.
+   */
+  readOffline?: boolean;
   /** One reading of the server's clock and the monotonic clock at that moment. */
   clockReading: { serverTime: number; monotonicAt: number };
   /** The server's last accepted checkpoint, on a resume while online. */
@@ -45,6 +54,8 @@ export interface RegisterOptions {
   policy: Policy;
   appVersion: string;
   scheduler: Scheduler;
+  /** The app checks the machine first: the server starts the exam's time at Start, not now. */
+  awaitsCheck?: boolean;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -52,7 +63,12 @@ export interface RegisterOptions {
 const RegistrationFileSchema = z.object({
   sessionId: z.string().min(1),
   token: z.string().min(1),
-  deadline: z.number(),
+  /** The server's deadline; null until the server has started the exam's time. */
+  deadline: z.number().nullable(),
+  /** When the server started the exam's time (absent in files written before Start moved to the server). */
+  examStartedAt: z.number().nullable().optional(),
+  /** While the time awaits Start: when it starts at the latest. */
+  startBy: z.number().nullable().optional(),
   /** serverTime minus the wall clock at registration: the best offline guess after a restart. */
   wallOffset: z.number(),
   /** sha256(sessionId, access code): the student signs in again with the same code. */
@@ -87,6 +103,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
     appVersion: o.appVersion,
     policyHash: configKey(o.policy),
     accessCode: o.accessCode,
+    ...(o.awaitsCheck ? { awaitsCheck: true } : {}),
   });
   const monotonicAt = monotonicNow(o.scheduler);
   if (!answer.ok) return answer;
@@ -109,7 +126,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
       token: r.token,
       k0,
       exam: exam.data,
-      deadline: r.deadline,
+      ...examTimeOf(r),
       clockReading: { serverTime: r.serverTime, monotonicAt },
       lastCheckpoint: null,
       checkpointBreak: null,
@@ -131,7 +148,7 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
     const checkpointBreak = last ? compareWithServer(attemptDatabaseFile(o.dataDir, o.examId, o.studentId), last) : null;
     return {
       ok: true,
-      value: { ...base, deadline: status.value.deadline, clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
+      value: { ...base, ...examTimeOf(status.value), clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
     };
   }
   if (status.reason !== 'unreachable') return status;
@@ -139,7 +156,17 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
   // then, and never earlier than the log's latest time: a clock set back while the app was
   // closed (and the network cut) must not give the student that time again.
   const wallNow = Math.max(o.scheduler.now(), latestWallTime(attemptDatabaseFile(o.dataDir, o.examId, o.studentId)) ?? -Infinity);
-  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: wallNow + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+  return {
+    ok: true,
+    value: {
+      ...base,
+      ...examTimeOf(kept),
+      clockReading: { serverTime: wallNow + kept.wallOffset, monotonicAt },
+      lastCheckpoint: null,
+      checkpointBreak: null,
+      readOffline: true,
+    },
+  };
 }
 
 /**
@@ -148,17 +175,35 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
  */
 export function keepRegistration(
   o: { dataDir: string; examId: string; studentId: string; accessCode: string },
-  r: Pick<RegistrationResponse, 'sessionId' | 'token' | 'deadline' | 'serverTime' | 'serverPublicKey'>,
+  r: Pick<RegistrationResponse, 'sessionId' | 'token' | 'deadline' | 'examStartedAt' | 'startBy' | 'serverTime' | 'serverPublicKey'>,
   wallNow: number,
 ): void {
   writeRegistration(registrationFile(o.dataDir, o.examId, o.studentId), {
     sessionId: r.sessionId,
     token: r.token,
     deadline: r.deadline,
+    examStartedAt: r.examStartedAt ?? null,
+    startBy: r.startBy ?? null,
     wallOffset: r.serverTime - wallNow,
     codeCheck: codeCheck(r.sessionId, o.accessCode),
     ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
   });
+}
+
+/** The exam's time as the server last said it (a server or a file from before Start moved there has only the deadline). */
+function examTimeOf(r: { deadline: number | null; examStartedAt?: number | null | undefined; startBy?: number | null | undefined }): Pick<ServerAttempt, 'deadline' | 'examStartedAt' | 'startBy'> {
+  return { deadline: r.deadline, examStartedAt: r.examStartedAt ?? null, startBy: r.startBy ?? null };
+}
+
+/**
+ * The server started the exam's time: kept beside the attempt, so an offline restart runs to
+ * the server's deadline (not to its own estimate). A file that cannot be read or written is
+ * reported by the caller; the attempt goes on with the deadline it holds.
+ */
+export function recordServerStart(file: string, start: { examStartedAt: number; deadline: number }): void {
+  const kept = readRegistration(file);
+  if (!kept) throw new Error(`the registration file ${file} cannot be read`);
+  writeRegistration(file, { ...kept, examStartedAt: start.examStartedAt, deadline: start.deadline, startBy: null });
 }
 
 function readRegistration(file: string): RegistrationFile | null {

@@ -49,4 +49,6 @@ export interface ExamSessionOptions {
    * resumed log against. Absent in demo/offline mode.
    */
   server?: ServerAttempt;
+  /** For the calls to the exam server outside the outbox (starting the exam's time); tests put a network in between. */
+  fetch?: typeof globalThis.fetch;
 }

@@ -36,7 +36,8 @@ const MESSAGES: Record<RegistrationRefusal, (detail: string) => { code: 'bad_acc
   unknown_exam: () => ({ code: 'sign_in_refused', text: 'The exam server does not know this exam. Ask your proctor.' }),
   unreachable: () => ({
     code: 'server_unreachable',
-    text: 'The exam server cannot be reached. Check the network connection and try again; if it keeps failing, ask your proctor.',
+    text:
+      'The exam server cannot be reached, so your exam cannot be opened yet: its questions come from the server. Nothing is lost and your time has not started. Check the network connection and sign in again; if it keeps failing, ask your proctor.',
   }),
   refused: (detail) => ({ code: 'sign_in_refused', text: `The exam server refused the sign-in (${detail}). Ask your proctor.` }),
 };
@@ -92,6 +93,8 @@ export class SignInGate implements VigilApi {
       policy: opts.policy,
       appVersion: opts.appVersion,
       scheduler,
+      // With a system check the server starts the exam's time at Start, not at sign-in.
+      awaitsCheck: opts.systemCheck !== undefined,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
     if (!registered.ok && registered.reason === 'unreachable' && opts.offlineStart) {
@@ -222,6 +225,7 @@ export class SignInGate implements VigilApi {
       systemCheck: null,
       returnWarning: null,
       notices: [],
+      checkFirst: this.opts.systemCheck !== undefined,
     };
   }
 }

@@ -22,6 +22,8 @@ const attempt = (n: number, extra: Partial<AttemptRecord> = {}): AttemptRecord =
   startedAt: 1000 * n,
   clientStartedAt: null,
   deadline: 1000 * n + 45 * 60_000,
+  examStartedAt: 1000 * n,
+  startBy: null,
   attemptNumber: n,
   secondAttemptOf: n > 1 ? 's1' : null,
   createdAt: 1000 * n,
@@ -32,8 +34,8 @@ describe.each([['SQLite in memory', () => SqliteExamStorage.inMemory()]] as [str
   it('keeps exams, codes, attempts in order, checkpoints and refusals', () => {
     const s = open();
     expect(s.exam(DEMO_EXAM.id)).toBeUndefined();
-    s.putExam({ examId: DEMO_EXAM.id, exam: DEMO_EXAM as never, secondAttempt: 'flag', requiredPolicyHash: null, updatedAt: 1 });
-    expect(s.exam(DEMO_EXAM.id)).toMatchObject({ secondAttempt: 'flag', exam: DEMO_EXAM });
+    s.putExam({ examId: DEMO_EXAM.id, exam: DEMO_EXAM as never, secondAttempt: 'flag', requiredPolicyHash: null, maxCheckMinutes: 20, updatedAt: 1 });
+    expect(s.exam(DEMO_EXAM.id)).toMatchObject({ secondAttempt: 'flag', maxCheckMinutes: 20, exam: DEMO_EXAM });
     s.setAccessCodeHash(DEMO_EXAM.id, 'alice', 'h1', 1);
     s.setAccessCodeHash(DEMO_EXAM.id, 'alice', 'h2', 2);
     expect(s.accessCodeHash(DEMO_EXAM.id, 'alice')).toBe('h2');

@@ -19,6 +19,8 @@ const attempt = (id: string): AttemptRecord => ({
   startedAt: 0,
   clientStartedAt: null,
   deadline: 60_000,
+  examStartedAt: 0,
+  startBy: null,
   attemptNumber: 1,
   secondAttemptOf: null,
   createdAt: 0,

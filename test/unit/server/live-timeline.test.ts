@@ -23,6 +23,8 @@ const attempt: AttemptRecord = {
   startedAt: T0,
   clientStartedAt: null,
   deadline: T0 + 45 * 60_000,
+  examStartedAt: T0,
+  startBy: null,
   attemptNumber: 1,
   secondAttemptOf: null,
   createdAt: T0,
