@@ -1,5 +1,6 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Result } from '../../src-main/contract/result';
 import type { AttemptForPage, AttemptList, Verification } from '../../src-main/contract/review';
 import { AccessGate } from './access-gate';
 import { AttemptView } from './attempt-view';
@@ -13,6 +14,23 @@ type Route = { view: 'list' } | { view: 'attempt' | 'report'; id: string };
 function parseRoute(hash: string): Route {
   const m = /^#\/(attempt|report)\/(.+)$/.exec(hash);
   return m ? { view: m[1] as 'attempt' | 'report', id: decodeURIComponent(m[2]!) } : { view: 'list' };
+}
+
+/**
+ * The attempt in the address is asked for as soon as this script runs: reading a long
+ * attempt is most of the wait, and it need not wait for the access check and the first
+ * renders. Main's gate still refuses it until a proctor has signed in; then it is asked again.
+ */
+let early: { id: string; reply: Promise<Result<AttemptForPage>> } | null = (() => {
+  const first = parseRoute(location.hash);
+  return first.view === 'list' ? null : { id: first.id, reply: call('openAttempt', { id: first.id }) };
+})();
+
+async function openAttempt(id: string): Promise<Result<AttemptForPage>> {
+  const taken = early?.id === id ? early.reply : null;
+  early = null;
+  const r = taken ? await taken : null;
+  return r && (r.ok || r.error.code !== 'not_signed_in') ? r : call('openAttempt', { id });
 }
 
 function ReviewApp() {
@@ -37,7 +55,7 @@ function ReviewApp() {
       setDetail(null);
       setVerification({ state: 'pending' });
       // Drawn first, verified next: the chain walk is the slow part of a long attempt.
-      void call('openAttempt', { id: route.id }).then(async (r) => {
+      void openAttempt(route.id).then(async (r) => {
         if (!r.ok) return setError(r.error.message);
         setDetail(r.value);
         setVerification(r.value.summary.verification);
