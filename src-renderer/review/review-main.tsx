@@ -1,10 +1,10 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { Result } from '../../src-main/contract/result';
 import type { AttemptForPage, AttemptList, Verification } from '../../src-main/contract/review';
 import { AccessGate } from './access-gate';
 import { AttemptView } from './attempt-view';
 import { AttemptsList } from './attempts-list';
+import { openAttempt, startFirstCalls } from './first-calls';
 import { call } from './review-api';
 import { ReportView } from './report-view';
 import './review.css';
@@ -14,23 +14,6 @@ type Route = { view: 'list' } | { view: 'attempt' | 'report'; id: string };
 function parseRoute(hash: string): Route {
   const m = /^#\/(attempt|report)\/(.+)$/.exec(hash);
   return m ? { view: m[1] as 'attempt' | 'report', id: decodeURIComponent(m[2]!) } : { view: 'list' };
-}
-
-/**
- * The attempt in the address is asked for as soon as this script runs: reading a long
- * attempt is most of the wait, and it need not wait for the access check and the first
- * renders. Main's gate still refuses it until a proctor has signed in; then it is asked again.
- */
-let early: { id: string; reply: Promise<Result<AttemptForPage>> } | null = (() => {
-  const first = parseRoute(location.hash);
-  return first.view === 'list' ? null : { id: first.id, reply: call('openAttempt', { id: first.id }) };
-})();
-
-async function openAttempt(id: string): Promise<Result<AttemptForPage>> {
-  const taken = early?.id === id ? early.reply : null;
-  early = null;
-  const r = taken ? await taken : null;
-  return r && (r.ok || r.error.code !== 'not_signed_in') ? r : call('openAttempt', { id });
 }
 
 function ReviewApp() {
@@ -105,6 +88,8 @@ const Loading = () => (
 const root = document.getElementById('root');
 if (!root) throw new Error('review.html has no #root element');
 if (location.hash.startsWith('#/report/')) document.body.classList.add('printing');
+const firstRoute = parseRoute(location.hash);
+startFirstCalls(firstRoute.view === 'list' ? null : firstRoute.id);
 createRoot(root).render(
   <StrictMode>
     <AccessGate>
