@@ -44,23 +44,23 @@ describe('bucketLines', () => {
     expect([...out[0]].sort((p, q) => p - q)).toEqual(out[0]);
     expect(columns(out, 1000, 11_800, 1000)).toEqual(columns(data, 1000, 11_800, 1000));
     // every spike survives
-    expect(out[1].filter((v) => v === 100).length).toBe(data[1].filter((v) => v === 100).length);
+    expect(out[1]!.filter((v) => v === 100).length).toBe(data[1]!.filter((v) => v === 100).length);
   });
 
   it('keeps the gaps of a series drawn without spanning nulls', () => {
     const data = noisy(10_800);
     const out = bucketLines(data, 1000, 11_800, 1000, new Set([1]));
     const runs = (ys: (number | null)[]) => ys.filter((v, i) => i > 0 && (v === null) !== (ys[i - 1] === null)).length;
-    expect(runs(out[2])).toBe(runs(data[2]));
-    expect(out[0][out[2].indexOf(null)]).toBe(1000);
-    expect(out[2].slice(out[0].indexOf(6000), out[0].indexOf(6003) + 1).some((v) => v === null)).toBe(true);
+    expect(runs(out[2]!)).toBe(runs(data[2]!));
+    expect(out[0][out[2]!.indexOf(null)]).toBe(1000);
+    expect(out[2]!.slice(out[0].indexOf(6000), out[0].indexOf(6003) + 1).some((v) => v === null)).toBe(true);
   });
 
   it('keeps the points of a zoomed stretch and one point either side for the lines to reach the edges', () => {
     const data = noisy(10_800);
     const out = bucketLines(data, 5000, 5200, 1000);
     expect(out[0]).toEqual(data[0].filter((x) => x >= 4999 && x <= 5201));
-    expect(out[1]).toEqual(data[1].slice(3999, 4202));
+    expect(out[1]).toEqual(data[1]!.slice(3999, 4202));
   });
 
   it('hands a short series back whole (the live view’s few packages)', () => {
