@@ -47,6 +47,8 @@ export interface RiskChange {
   alerted: boolean;
   /** 'app': the Vigil app's own score (vigil_risk); 'stream': the server's score of the seed events. */
   source: 'app' | 'stream';
+  /** The event that changed the score, or 'window' for the end of a scored window. */
+  trigger: IncomingEvent | 'window';
   at: number;
 }
 
@@ -211,7 +213,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         const previousScore = r.risk?.score ?? 0;
         r.risk = report;
         const risk: RiskState = { score: report.score, level: report.level, locked: report.locked, warning: report.warning, reasons: report.reasons };
-        notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore, alerted: false, source: 'app', at: now });
+        notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore, alerted: false, source: 'app', trigger: event, at: now });
         return;
       }
       case LIVE_FLAG_EVENT: {
@@ -220,7 +222,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         r.lastFlag = data as LiveFlagReport;
         if (r.risk) {
           const risk: RiskState = { score: r.risk.score, level: r.risk.level, locked: r.risk.locked, warning: r.risk.warning, reasons: r.risk.reasons };
-          notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore: risk.score, alerted: false, source: 'app', at: now });
+          notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore: risk.score, alerted: false, source: 'app', trigger: event, at: now });
         }
       }
     }
@@ -254,7 +256,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
       const c = counts.get(attempt.sessionId);
       if (c) c.alerts++;
     }
-    notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', at });
+    notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', trigger, at });
   }
 
   function closeWindow(stream: AttemptStream): void {

@@ -1,8 +1,10 @@
 // The exam server alone in its own process for the live load test: registers N students,
-// prints their tokens, and answers "stats" on stdin with its CPU time and what it counted.
+// prints their tokens, and answers "stats" on stdin with its CPU time, its event-loop delay
+// since the last "stats", what it counted, and when it sent each alert.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExamServer } from '../../src-server/exam-server';
 import { register, startServerWithDemoExam } from '../exam-server-fixture';
+import { hrMs, type ServerStats } from './live-load-protocol';
 
 const n = Number(process.argv[2] ?? 1000);
 const students = Array.from({ length: n }, (_, i) => `student-${String(i).padStart(4, '0')}`);
@@ -12,11 +14,16 @@ for (const id of students) {
   const a = await register(server, id, roster.codes[id]!);
   attempts.push({ sessionId: a.sessionId, token: a.token });
 }
+const emitted: ServerStats['alertsEmitted'] = [];
+// Registered after the proctor view's listener, so the stamp falls after both sends.
+server.live.onRiskChange((c) => {
+  if (c.alerted) emitted.push({ sessionId: c.sessionId, trigger: c.trigger, at: c.at, emittedAt: hrMs() });
+});
 console.log(`ready ${JSON.stringify({ url: server.url, attempts })}`);
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-function stats(s: ExamServer) {
+function stats(s: ExamServer): ServerStats {
   const cpu = process.cpuUsage();
   const total = { received: 0, refused: 0, alerts: 0, accepted: {} as Record<string, number> };
   for (const a of attempts) {
@@ -27,9 +34,10 @@ function stats(s: ExamServer) {
     total.alerts += c.alerts;
     for (const [k, v] of Object.entries(c.accepted)) total.accepted[k] = (total.accepted[k] ?? 0) + v;
   }
-  const loopDelay = { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
+  const loopDelay = { p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
   loop.reset();
-  return { cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, ...total };
+  const alertsEmitted = emitted.splice(0);
+  return { cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, alertsEmitted, ...total };
 }
 
 process.stdin.setEncoding('utf8').on('data', (line: string) => {
