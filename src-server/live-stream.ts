@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import type { RiskState } from '../src-main/contract/risk';
+import { coalesceWrites, type EngineConnection } from './coalesce-writes';
 import { bearerToken } from './credentials';
 import {
   EVENT_REFUSED,
@@ -102,6 +103,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
   const windowMs = opts.windowMs ?? 5_000;
   const maxPerSecond = opts.maxEventsPerSecond ?? 200;
   const io = new SocketServer(opts.httpServer, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: true } });
+  io.engine.on('connection', (conn: EngineConnection) => coalesceWrites(conn));
   const streams = new Map<string, AttemptStream>();
   const counts = new Map<string, StreamCounts>();
   // Kept after a disconnect (small: one report and a count per attempt).

@@ -46,6 +46,8 @@ export interface ServerStats {
   alerts: number;
   accepted: Record<string, number>;
   scored: number;
+  /** Turns of the server's event loop that came over 100 ms late: when (hrtime ms) and by how much. */
+  stalls: { at: number; lateMs: number }[];
   /** Each alert as the server finished sending it (to the student and the proctors): hrtime ms. */
   alertsEmitted: { sessionId: string; trigger: string; at: number; emittedAt: number }[];
 }

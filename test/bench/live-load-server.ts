@@ -22,6 +22,14 @@ server.live.onRiskChange((c) => {
 console.log(`ready ${JSON.stringify({ url: server.url, attempts })}`);
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
+// The histogram says how late; this says when, to line a stall up with what the run was doing.
+const stalls: ServerStats['stalls'] = [];
+let expected = hrMs() + 20;
+setInterval(() => {
+  const now = hrMs();
+  if (now - expected > 100) stalls.push({ at: now, lateMs: now - expected });
+  expected = now + 20;
+}, 20);
 
 function stats(s: ExamServer): ServerStats {
   const cpu = process.cpuUsage();
@@ -37,7 +45,7 @@ function stats(s: ExamServer): ServerStats {
   const loopDelay = { p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
   loop.reset();
   const alertsEmitted = emitted.splice(0);
-  return { cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, alertsEmitted, ...total };
+  return { stalls: stalls.splice(0), cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, alertsEmitted, ...total };
 }
 
 process.stdin.setEncoding('utf8').on('data', (line: string) => {

@@ -239,6 +239,8 @@ console.log(`  ALERT LATENCY ms, focus_change sent by a student -> alerted risk_
 console.log(`    the same alert to the student's own high_risk_alert: ${spread(toStudent)}`);
 console.log(`    split: student send -> server done sending ${spread(intoServer)}; server done -> student received ${spread(outOfServer)}`);
 console.log(`  server: CPU ${serverCpu.toFixed(1)} s over ${wall.toFixed(0)} s = ${((serverCpu / wall) * 100).toFixed(1)}% of one core; event-loop delay p50 ${ms(after.loopDelay.p50Ms)}, p99 ${ms(after.loopDelay.p99Ms)}, max ${ms(after.loopDelay.maxMs)} ms; RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB; attempts scored ${after.scored}`);
+const stalls = after.stalls.filter((s) => s.at >= startAt).map((s) => `${((s.at - startAt) / 1000).toFixed(1)} s: ${s.lateMs.toFixed(0)} ms`);
+console.log(`    server loop stalls over 100 ms (time into the run: how late): ${stalls.length ? stalls.slice(0, 12).join(', ') + (stalls.length > 12 ? `, ... (${stalls.length} in all)` : '') : 'none'}`);
 console.log(`  load generator: ${PROCS} processes, CPU ${clientCpu.toFixed(1)} s in all; event-loop delay p99 ${ms(worst((r) => r.loopDelay.p99Ms))}, max ${ms(worst((r) => r.loopDelay.maxMs))} ms (worst process); ticks fired late p99 ${ms(worst((r) => r.tickLateMs.p99))}, max ${ms(worst((r) => r.tickLateMs.max))} ms`);
 console.log(`  proctor process: event-loop delay p99 ${ms(proctorLoop.percentile(99) / 1e6)}, max ${ms(proctorLoop.max / 1e6)} ms`);
 console.log(`  machine: ${cpus().length} cores, 1-min load average during the run min ${Math.min(...loads).toFixed(1)}, mean ${meanLoad.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}; some task waited for a CPU ${Number.isFinite(waited) ? `${(waited * 100).toFixed(0)}% of the time` : '(no /proc/pressure/cpu)'}`);
@@ -258,5 +260,6 @@ console.log(
     load: { min: Math.min(...loads), mean: +meanLoad.toFixed(1), max: Math.max(...loads) }, cpuWaitPct: +(waited * 100).toFixed(0),
   })}`,
 );
-await new Promise((r) => setTimeout(r, 200));
+// The server writes its profile, if asked for one, as it exits.
+await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 10_000))]);
 process.exit(0);
