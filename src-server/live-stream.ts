@@ -19,6 +19,7 @@ import { LIVE_FLAG_EVENT, LIVE_RISK_EVENT, type LiveFlagReport, type LiveRiskRep
 import type { LiveScorer } from './live-scorer';
 import type { AttemptRecord } from './storage';
 import { StreamWindow } from './stream-window';
+import { firstCloseDelay } from './window-phase';
 
 export interface LiveStreamOptions {
   httpServer: HttpServer;
@@ -85,7 +86,7 @@ interface AttemptStream {
   attempt: AttemptRecord;
   window: StreamWindow;
   connections: number;
-  /** Each attempt closes its windows on its own clock, so 1,000 attempts never score in one burst. */
+  /** Each attempt closes its windows at its own phase (window-phase.ts), so 1,000 attempts never score in one burst. */
   timer: NodeJS.Timeout;
 }
 
@@ -129,8 +130,15 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     void socket.join(`attempt:${id}`);
     let stream = streams.get(id);
     if (!stream) {
-      const fresh: AttemptStream = { attempt, window: new StreamWindow(opts.now()), connections: 0, timer: setInterval(() => closeWindow(fresh), windowMs) };
-      fresh.timer.unref();
+      const fresh: AttemptStream = {
+        attempt,
+        window: new StreamWindow(opts.now()),
+        connections: 0,
+        timer: setTimeout(() => {
+          closeWindow(fresh);
+          fresh.timer = setInterval(() => closeWindow(fresh), windowMs).unref();
+        }, firstCloseDelay(id, opts.now(), windowMs)).unref(),
+      };
       streams.set(id, (stream = fresh));
       announce(attempt, true);
     }
