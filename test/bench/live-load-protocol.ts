@@ -1,4 +1,5 @@
 // What the live load test's processes say to each other, and the one clock they share.
+import { readFileSync } from 'node:fs';
 
 /**
  * Milliseconds of process.hrtime: CLOCK_MONOTONIC on Linux, one clock for every process on
@@ -6,6 +7,20 @@
  * exactly (Date.now would do too on one host, but at 1 ms resolution and open to NTP steps).
  */
 export const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * This thread's time on a CPU and waiting for one (the run queue), in ms, from the kernel's
+ * /proc/thread-self/schedstat; null where there is none. Waiting is time the process wanted to
+ * run and the machine had no core for it: the share of a delay that is not the process's doing.
+ */
+export function schedstat(): { ranMs: number; waitedMs: number } | null {
+  try {
+    const [ran, waited] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { ranMs: ran! / 1e6, waitedMs: waited! / 1e6 };
+  } catch {
+    return null;
+  }
+}
 
 export interface StudentPlan {
   url: string;
@@ -34,6 +49,8 @@ export interface ShareResult {
   loopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
   /** How late the ticks fired against their plan (the generator falling behind). */
   tickLateMs: { p99: number; max: number };
+  /** The main thread's time on a CPU and waiting for one during the run. */
+  sched: { ranMs: number; waitedMs: number } | null;
 }
 
 
@@ -47,7 +64,8 @@ export interface ServerStats {
   accepted: Record<string, number>;
   scored: number;
   /** Turns of the server's event loop that came over 100 ms late: when (hrtime ms) and by how much. */
-  stalls: { at: number; lateMs: number }[];
+  stalls: { at: number; lateMs: number; waitedMs: number | null }[];
+  sched: { ranMs: number; waitedMs: number } | null;
   /** Each alert as the server finished sending it (to the student and the proctors): hrtime ms. */
   alertsEmitted: { sessionId: string; trigger: string; at: number; emittedAt: number }[];
 }

@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExamServer } from '../../src-server/exam-server';
 import { register, startServerWithDemoExam } from '../exam-server-fixture';
-import { hrMs, type ServerStats } from './live-load-protocol';
+import { hrMs, schedstat, type ServerStats } from './live-load-protocol';
 
 const n = Number(process.argv[2] ?? 1000);
 const students = Array.from({ length: n }, (_, i) => `student-${String(i).padStart(4, '0')}`);
@@ -25,10 +25,13 @@ loop.enable();
 // The histogram says how late; this says when, to line a stall up with what the run was doing.
 const stalls: ServerStats['stalls'] = [];
 let expected = hrMs() + 20;
+let lastSched = schedstat();
 setInterval(() => {
   const now = hrMs();
-  if (now - expected > 100) stalls.push({ at: now, lateMs: now - expected });
+  const sched = schedstat();
+  if (now - expected > 100) stalls.push({ at: now, lateMs: now - expected, waitedMs: sched && lastSched ? sched.waitedMs - lastSched.waitedMs : null });
   expected = now + 20;
+  lastSched = sched;
 }, 20);
 
 function stats(s: ExamServer): ServerStats {
@@ -45,7 +48,7 @@ function stats(s: ExamServer): ServerStats {
   const loopDelay = { p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
   loop.reset();
   const alertsEmitted = emitted.splice(0);
-  return { stalls: stalls.splice(0), cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, alertsEmitted, ...total };
+  return { sched: schedstat(), stalls: stalls.splice(0), cpuMicros: cpu.user + cpu.system, loopDelay, rssBytes: process.memoryUsage().rss, scored: s.scorer.size, alertsEmitted, ...total };
 }
 
 process.stdin.setEncoding('utf8').on('data', (line: string) => {

@@ -5,7 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
-import { hrMs, type ShareResult, type StudentPlan, type StudentResult } from './live-load-protocol';
+import { hrMs, schedstat, type ShareResult, type StudentPlan, type StudentResult } from './live-load-protocol';
 
 interface Student extends StudentResult {
   socket: Socket;
@@ -54,6 +54,7 @@ const { startAt } = JSON.parse(await next()) as { startAt: number };
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const cpu = process.cpuUsage();
+const schedBefore = schedstat();
 const late: number[] = [];
 await new Promise<void>((resolve) => {
   let done = 0;
@@ -72,6 +73,7 @@ await new Promise<void>((resolve) => {
 // The last acks and alerts of this share.
 await new Promise((r) => setTimeout(r, 3_000));
 const used = process.cpuUsage(cpu);
+const schedAfter = schedstat();
 loop.disable();
 late.sort((a, b) => a - b);
 const result: ShareResult = {
@@ -79,6 +81,7 @@ const result: ShareResult = {
   students: students.map(({ index, sessionId, sent, acked, lossSentAt, alerts }) => ({ index, sessionId, sent, acked, lossSentAt, alerts })),
   cpuMicros: used.user + used.system,
   loopDelay: { p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 },
+  sched: schedBefore && schedAfter ? { ranMs: schedAfter.ranMs - schedBefore.ranMs, waitedMs: schedAfter.waitedMs - schedBefore.waitedMs } : null,
   tickLateMs: { p99: late[Math.floor(late.length * 0.99)] ?? 0, max: late.at(-1) ?? 0 },
 };
 say('result', result);
