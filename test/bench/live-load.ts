@@ -15,7 +15,7 @@
  * which does nothing else while the run lasts. Each prints its event-loop delay, so a stall of
  * the generator is told apart from a stall of the server.
  *
- * Knobs: LIVE_LOAD_STUDENTS, LIVE_LOAD_SECONDS, LIVE_LOAD_PROCS; LIVE_LOAD_PHASES=spread
+ * Knobs: LIVE_LOAD_SESSIONS=one (see OWN_SESSIONS), LIVE_LOAD_STUDENTS, LIVE_LOAD_SECONDS, LIVE_LOAD_PROCS; LIVE_LOAD_PHASES=spread
  * (default: each student's 5-s phase drawn uniformly, seeded, as independent clocks are) or
  * aligned (every student sends in the same millisecond: the worst case); LIVE_LOAD_SERVER_NICE
  * (e.g. -10) and LIVE_LOAD_SERVER_CPU (e.g. 1, via taskset) to place the server, and
@@ -41,6 +41,14 @@ const PERIOD_MS = 5_000;
 /** Every 4th tick of a student (staggered) is a focus loss; from the second, each is an alert (20 points each, lock at 100). */
 const LOSS_EVERY = 4;
 const TARGET_P99_MS = 200;
+/**
+ * Linux shares CPU between sessions (autogroups) before it shares it between processes, so
+ * on a machine shared with other work everything in one session gets one session's share,
+ * however it is niced. By default the server and each student process start their own
+ * session (setsid), as separate machines would be, and the proctor (this process) keeps its
+ * own; LIVE_LOAD_SESSIONS=one keeps them all in this one.
+ */
+const OWN_SESSIONS = process.env.LIVE_LOAD_SESSIONS !== 'one';
 
 const children: ChildProcess[] = [];
 process.on('exit', () => {
@@ -75,7 +83,7 @@ const serverCommand = [
   process.execPath,
   ...tsx('./live-load-server.ts', [String(STUDENTS)], profile),
 ];
-const server = spawn(serverCommand[0]!, serverCommand.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(serverCommand[0]!, serverCommand.slice(1), { stdio: ['pipe', 'pipe', 'inherit'], detached: OWN_SESSIONS });
 children.push(server);
 // The proctor's receipt stamps are the far end of the latency: LIVE_LOAD_PROCTOR_NICE keeps the machine's queue out of them.
 const proctorNice = process.env.LIVE_LOAD_PROCTOR_NICE;
@@ -89,6 +97,14 @@ const serverStats = async () => {
 const ready = JSON.parse(await fromServer('ready')) as { url: string; attempts: { sessionId: string; token: string }[] };
 const placement = [nice !== undefined ? `server nice ${nice}` : '', pin ? `server pinned to CPU ${pin}` : '', proctorNice !== undefined ? `proctor nice ${proctorNice}` : ''].filter(Boolean).join(', ');
 console.log(`live load: ${STUDENTS} students in ${PROCS} processes, phases ${PHASES === 'aligned' ? 'ALIGNED (all send in the same millisecond)' : 'spread (seeded uniform over the 5 s)'}, one batch every ${PERIOD_MS / 1000} s for ${SECONDS} s, loopback ${ready.url}${placement ? ` (${placement})` : ''}`);
+const autogroup = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1' ? 'on' : 'off';
+  } catch {
+    return 'not on this kernel';
+  }
+})();
+console.log(`  sessions: ${OWN_SESSIONS ? 'server, proctor and each student process in its own' : 'ALL IN ONE (LIVE_LOAD_SESSIONS=one)'}; the kernel's per-session CPU sharing (autogroup) is ${autogroup}`);
 
 // The proctor: watches the exam and stamps every alerted risk_update on arrival.
 const proctorAlerts: { sessionId: string; trigger: string; at: number; receivedAt: number }[] = [];
@@ -108,7 +124,7 @@ ready.attempts.forEach((a, index) => {
   plans[index % PROCS]!.students.push({ index, ...a, phaseMs: PHASES === 'aligned' ? 0 : rand() * PERIOD_MS });
 });
 const shares = plans.map((plan) => {
-  const child = spawn(process.execPath, tsx('./live-load-students.ts'), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, tsx('./live-load-students.ts'), { stdio: ['pipe', 'pipe', 'inherit'], detached: OWN_SESSIONS });
   children.push(child);
   child.stdin!.write(`${JSON.stringify(plan)}\n`);
   return { child, say: speaker(child) };
@@ -266,7 +282,7 @@ console.log(
 );
 console.log(
   `summary ${JSON.stringify({
-    students: STUDENTS, seconds: SECONDS, phases: PHASES, procs: PROCS, server: placement || 'default',
+    students: STUDENTS, seconds: SECONDS, phases: PHASES, procs: PROCS, sessions: OWN_SESSIONS ? 'own' : 'one', server: placement || 'default',
     p50: +ms(pct(toProctor, 0.5)), p99: +ms(p99), max: +ms(Math.max(...toProctor)), n: toProctor.length,
     serverCpuPct: +((serverCpu / wall) * 100).toFixed(1), serverWaitedS: before.sched && after.sched ? +((after.sched.waitedMs - before.sched.waitedMs) / 1000).toFixed(1) : null, serverLoopP99: +ms(after.loopDelay.p99Ms), serverLoopMax: +ms(after.loopDelay.maxMs),
     genLoopP99: +ms(worst((r) => r.loopDelay.p99Ms)), sent, accepted, acked, alertsSent: serverAlerts, studentAlerts, proctorAlerts: proctorSeen.length, alertsMissing: atStudents.missing + atProctor.missing,
