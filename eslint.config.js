@@ -42,12 +42,24 @@ const ban = {
   serverReach: {
     patterns: [
       {
-        // src-main except contract/, detection/ and audit/keyed-chain, including `contract/../session` tricks.
+        // src-main except contract/, detection/, audit/keyed-chain and the review's pure timeline
+        // builder (REVIEW_TIMELINE below), including `contract/../session` tricks.
         regex:
-          '(^|/)src-main(/(?!(contract|detection)(/|$)|audit/keyed-chain(\\.ts)?$)|$)|(^|/)src-main/(contract|detection)/(.*/)?\\.\\.(/|$)',
-        message: 'src-server may import only src-main/contract, src-main/detection and src-main/audit/keyed-chain.',
+          '(^|/)src-main(/(?!(contract|detection)(/|$)|audit/keyed-chain(\\.ts)?$|review/(attempt-timeline|flag-evidence|payload-fields)(\\.ts)?$)|$)|(^|/)src-main/(contract|detection)/(.*/)?\\.\\.(/|$)',
+        message: 'src-server may import only src-main/contract, src-main/detection, src-main/audit/keyed-chain and the review timeline builder.',
       },
       { regex: '(^|/)src-renderer(/|$)', message: 'src-server never imports the renderer.' },
+    ],
+  },
+  // The review's timeline builder is also the live view's (src-server/live-timeline.ts): what it
+  // loads at run time is the contract and itself; anything else (the reader, the audit store) only as types.
+  reviewTimeline: {
+    patterns: [
+      {
+        regex: '^(?!\\./(attempt-timeline|flag-evidence|payload-fields)$|\\.\\./contract/[a-z-]+$)',
+        allowTypeImports: true,
+        message: 'The review timeline builder runs on the exam server too: import the contract and the builder itself; anything else only with `import type`.',
+      },
     ],
   },
   // Direction inside main (ARCHITECTURE.md): the lower rooms are handed what they need.
@@ -128,6 +140,8 @@ const SHELL = ['src-main/shell/**'];
 const TESTS = ['test/**'];
 const ELECTRON_TESTS = ['test/electron/**'];
 const SERVER = ['src-server/**'];
+/** Pure modules of review that the exam server shares (see ban.reviewTimeline). */
+const REVIEW_TIMELINE = ['src-main/review/attempt-timeline.ts', 'src-main/review/flag-evidence.ts', 'src-main/review/payload-fields.ts'];
 
 export default defineConfig([
   { ignores: ['out/**', 'node_modules/**', 'release/**', 'dist/**', 'native/build/**', 'coverage/**'] },
@@ -145,7 +159,7 @@ export default defineConfig([
   // Everywhere but the rooms with blocks of their own: no electron, nothing from test/.
   {
     files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
-    ignores: [...RENDERER, ...CONTRACT, ...DETECTION, ...LOWER_NODE, ...AUDIT, ...SHELL, ...TESTS, ...SERVER],
+    ignores: [...RENDERER, ...CONTRACT, ...DETECTION, ...LOWER_NODE, ...AUDIT, ...SHELL, ...TESTS, ...SERVER, ...REVIEW_TIMELINE],
     rules: restrict(ban.electron, ban.testTree),
   },
   { files: TESTS, ignores: ELECTRON_TESTS, rules: restrict(ban.electron) },
@@ -157,6 +171,7 @@ export default defineConfig([
   { files: PRELOAD, rules: restrict(ban.testTree) },
   // The exam server shares the wire contract, the detectors and the keyed chain; nothing of the app.
   { files: SERVER, rules: restrict(ban.electron, ban.serverReach, ban.testTree) },
+  { files: REVIEW_TIMELINE, rules: restrict(ban.platform, ban.reviewTimeline, ban.testTree) },
   // The shell may import electron, but not hand ipcRenderer around outside the preload.
   {
     files: SHELL,

@@ -43,7 +43,7 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
         sessionId,
         serverTime: ctx.now(),
         startedAt: attempt.startedAt,
-        deadline: attempt.deadline,
+        ...examTime(attempt),
         origin: attempt.origin,
         lastCheckpoint: last ? { seq: last.seq, hash: last.hash } : null,
         submitted: ctx.storage.hasSubmission(sessionId, attempt.studentId),
@@ -51,6 +51,8 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
     };
   });
 
+  // The client's outbox delivers the escrow (src-main/session/key-escrow.ts), with an
+  // Idempotency-Key: the answer then also acknowledges that key, as every upload's does.
   router.add('POST', '/api/sessions/:sessionId/key-escrow', (request) => {
     const { sessionId } = request.params as { sessionId: string };
     if (!isId(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
@@ -60,7 +62,15 @@ export function addAttemptRoutes(router: Router, ctx: ServerContext): void {
     } catch (error) {
       throw new HttpError(400, `invalid request body: k0 ${(error as Error).message}`);
     }
-    return ctx.storage.transaction(() => escrow(ctx, sessionId, body));
+    const key = request.header('idempotency-key');
+    return idempotent(ctx, request, {
+      keyRequired: false,
+      faultable: false,
+      run: () => {
+        const answer = escrow(ctx, sessionId, body);
+        return key === null ? answer : { status: answer.status, body: { ok: true, id: key, ...answer.body } };
+      },
+    });
   });
 }
 
@@ -105,7 +115,10 @@ function register(
   }
   // Offline, the client's start is a claim: never later than now, so escrowing late gains no time.
   const startedAt = offline ? Math.min(offline.clientStartedAt, now) : now;
-  const ownDeadline = startedAt + exam.exam.durationMinutes * 60_000;
+  // An app that checks the machine first starts the time at Start (exam-start-route.ts), and
+  // the check may hold it back by maxCheckMinutes at most: until then the deadline is a cap.
+  const startBy = !offline && body.awaitsCheck === true ? now + exam.maxCheckMinutes * 60_000 : null;
+  const ownDeadline = (startBy ?? startedAt) + exam.exam.durationMinutes * 60_000;
   const attempt: AttemptRecord = {
     sessionId: offline?.sessionId ?? randomUUID(),
     examId: exam.examId,
@@ -119,6 +132,8 @@ function register(
     clientStartedAt: offline?.clientStartedAt ?? null,
     // A flagged later attempt keeps the first one's clock: starting over buys no time.
     deadline: first ? Math.min(first.deadline, ownDeadline) : ownDeadline,
+    examStartedAt: startBy === null ? startedAt : null,
+    startBy,
     attemptNumber: earlier.length + 1,
     secondAttemptOf: first?.sessionId ?? null,
     createdAt: now,
@@ -156,11 +171,16 @@ function response(ctx: ServerContext, a: AttemptRecord, exam: ExamRecord, includ
     ...(includeKey ? { k0: a.k0 } : {}),
     serverTime: ctx.now(),
     startedAt: a.startedAt,
-    deadline: a.deadline,
+    ...examTime(a),
     token: attemptToken(ctx.tokenSecret, a.sessionId),
     serverPublicKey: ctx.serverPublicKey,
     exam: exam.exam,
     origin: a.origin,
     attempt: { number: a.attemptNumber, secondAttemptOf: a.secondAttemptOf, flags: attemptFlags(a) },
   };
+}
+
+/** The exam's time as the client sees it: no deadline until it has started, only when it starts at the latest. */
+export function examTime(a: AttemptRecord): { deadline: number | null; examStartedAt: number | null; startBy: number | null } {
+  return a.examStartedAt === null ? { deadline: null, examStartedAt: null, startBy: a.startBy } : { deadline: a.deadline, examStartedAt: a.examStartedAt, startBy: null };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAttemptRoutes } from './attempt-routes';
+import { addExamStartRoute } from './exam-start-route';
 import { addCheckpointRoutes } from './checkpoint-routes';
 import { tokenSession } from './credentials';
 import type { RateLimit } from './client-rate-limit';
@@ -12,6 +13,8 @@ import { addPredictRoute } from './predict-route';
 import { PROCTOR_ORDER_EVENT, addProctorOrderRoutes } from './proctor-order-routes';
 import { addProctorLive } from './proctor-live';
 import { addLiveViewPage } from './live-view-page';
+import { LiveRecord } from './live-record';
+import { addLiveTimelineRoute } from './live-timeline';
 import { addProctorRoutes } from './proctor-routes';
 import type { ExamServerFault, ServerContext } from './server-context';
 import { SqliteExamStorage } from './sqlite-storage';
@@ -101,6 +104,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
   const router = new Router();
   router.add('GET', '/ping', () => ({ status: 200, body: { message: 'Server is running' } }));
   addAttemptRoutes(router, ctx);
+  addExamStartRoute(router, ctx);
   addCheckpointRoutes(router, ctx);
   addUploadRoutes(router, ctx);
   addProctorRoutes(router, ctx);
@@ -115,6 +119,9 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
       proctorLive.orderIssued(signed);
     },
   });
+  // What the live channel carries is kept, so the drill-down survives a restart.
+  const liveRecord = new LiveRecord(store, { now: ctx.now, log });
+  addLiveTimelineRoute(router, ctx, liveRecord);
   addLiveViewPage(router);
 
   const server = createServer((req, res) => {
@@ -163,6 +170,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
       });
     });
   } catch (error) {
+    liveRecord.close();
     if (ownsStore) store.close();
     throw error;
   }
@@ -179,6 +187,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     attemptForToken,
   });
   proctorLive.attach(live);
+  liveRecord.attach(live);
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
@@ -192,6 +201,7 @@ export async function startExamServer(opts: ExamServerOptions = {}): Promise<Exa
     close: () =>
       new Promise<void>((resolve, reject) => {
         live?.close();
+        liveRecord.close();
         server.close((error) => {
           if (ownsStore) store.close();
           if (error) reject(error);

@@ -54,6 +54,11 @@ export interface RiskChange {
   at: number;
 }
 
+/** One report of the Vigil app (its risk or a flag), as it arrived on its attempt's connection. */
+export type AppReportEvent =
+  | { sessionId: string; kind: 'risk'; report: LiveRiskReport; receivedAt: number }
+  | { sessionId: string; kind: 'flag'; report: LiveFlagReport; receivedAt: number };
+
 export interface StreamCounts {
   received: number;
   accepted: Record<IncomingEvent, number>;
@@ -67,6 +72,8 @@ export interface LiveStream {
   counts(sessionId: string): StreamCounts | null;
   onRiskChange(listener: (change: RiskChange) => void): () => void;
   onPresence(listener: (change: PresenceChange) => void): () => void;
+  /** Each app report as it is taken (for keeping them: src-server/live-record.ts). */
+  onAppReport(listener: (event: AppReportEvent) => void): () => void;
   /** What the Vigil app last reported for the attempt (its own score and its flags). */
   reported(sessionId: string): AppReport | null;
   /** Whether the attempt has a live connection now. */
@@ -111,6 +118,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
   const reports = new Map<string, AppReport>();
   const listeners = new Set<(change: RiskChange) => void>();
   const presence = new Set<(change: PresenceChange) => void>();
+  const appReports = new Set<(event: AppReportEvent) => void>();
   const announce = (attempt: AttemptRecord, online: boolean) => {
     for (const l of presence) l({ sessionId: attempt.sessionId, examId: attempt.examId, online });
   };
@@ -219,6 +227,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         return;
       case LIVE_RISK_EVENT: {
         const report = data as LiveRiskReport;
+        for (const l of appReports) l({ sessionId: stream.attempt.sessionId, kind: 'risk', report, receivedAt: now });
         const r = reportOf(stream.attempt.sessionId);
         const previousScore = r.risk?.score ?? 0;
         r.risk = report;
@@ -227,6 +236,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         return;
       }
       case LIVE_FLAG_EVENT: {
+        for (const l of appReports) l({ sessionId: stream.attempt.sessionId, kind: 'flag', report: data as LiveFlagReport, receivedAt: now });
         const r = reportOf(stream.attempt.sessionId);
         r.flags++;
         r.lastFlag = data as LiveFlagReport;
@@ -288,6 +298,10 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     onPresence(listener) {
       presence.add(listener);
       return () => presence.delete(listener);
+    },
+    onAppReport(listener) {
+      appReports.add(listener);
+      return () => appReports.delete(listener);
     },
     isOnline: (sessionId) => streams.has(sessionId),
     reported: (sessionId) => {

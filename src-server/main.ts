@@ -121,7 +121,7 @@ function loadExam(storage: SqliteExamStorage, file: string, secondAttempt: Secon
   try {
     settings = putExam(
       storage,
-      { exam, secondAttempt: secondAttempt ?? existing?.secondAttempt, requiredPolicyHash: existing?.requiredPolicyHash },
+      { exam, secondAttempt: secondAttempt ?? existing?.secondAttempt, requiredPolicyHash: existing?.requiredPolicyHash, maxCheckMinutes: existing?.maxCheckMinutes },
       Date.now(),
     );
   } catch (error) {

@@ -3,6 +3,7 @@ import { ProctorOrderRequestSchema, type SignedProctorOrder } from '../src-main/
 import { HttpError, jsonObject, type Router } from './http-router';
 import { ID_RULE, authorizeAttempt, authorizeProctor, isId, parseBody, type ServerContext } from './server-context';
 import type { OrderSigner } from './order-signing';
+import { pauseCredit } from './pause-credit';
 import type { AttemptRecord } from './storage';
 
 /** The Socket.IO event a streaming client receives an order on (it can also pull them). */
@@ -17,7 +18,8 @@ export interface OrderDelivery {
  * A proctor orders a lock, an unlock or a time extension for one attempt. Each order is
  * signed by the server's Ed25519 key (the client checks it against the key it got at
  * registration), numbered per attempt so a replay is refused, kept on the server as its
- * audit, sent live and left for the client to pull. An extension moves the server's deadline.
+ * audit, sent live and left for the client to pull. An extension moves the server's deadline;
+ * so does an unlock, by the time its pause took (a pause does not eat the student's time).
  */
 export function addProctorOrderRoutes(router: Router, ctx: ServerContext, signer: OrderSigner, delivery: OrderDelivery): void {
   const attemptOf = (sessionId: string): AttemptRecord => {
@@ -36,10 +38,18 @@ export function addProctorOrderRoutes(router: Router, ctx: ServerContext, signer
     if (ctx.storage.hasSubmission(attempt.sessionId, attempt.studentId)) {
       throw new HttpError(409, `attempt ${attempt.sessionId} is already submitted; there is nothing to ${body.action}`);
     }
+    if (body.action === 'lock' && attempt.examStartedAt === null) {
+      throw new HttpError(409, `attempt ${attempt.sessionId} has not started its exam yet (it is at the system check); a pause applies to a running exam`, {
+        reason: 'not_started',
+      });
+    }
     const signed = ctx.storage.transaction(() => {
       const previous = ctx.storage.proctorOrders(attempt.sessionId);
       const extendMinutes = body.extendMinutes ?? 0;
-      const deadline = attempt.deadline + extendMinutes * 60_000;
+      const now = ctx.now();
+      // An unlock gives back the time the pause took (pause-credit.ts): the signed deadline moves.
+      const credit = body.action === 'unlock' ? pauseCredit(attempt, previous, now) : 0;
+      const deadline = attempt.deadline + extendMinutes * 60_000 + credit;
       const order = signer.sign({
         version: 1,
         orderId: randomUUID(),
@@ -49,9 +59,9 @@ export function addProctorOrderRoutes(router: Router, ctx: ServerContext, signer
         extendMinutes,
         deadline,
         reason: body.reason,
-        issuedAt: ctx.now(),
+        issuedAt: now,
       });
-      if (extendMinutes > 0) ctx.storage.setDeadline(attempt.sessionId, deadline);
+      if (deadline !== attempt.deadline) ctx.storage.setDeadline(attempt.sessionId, deadline);
       ctx.storage.addProctorOrder(order, 'proctor');
       return order;
     });

@@ -33,7 +33,7 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
     return {
       status: 200,
       body: {
-        attempt: publicAttempt(attempt),
+        attempt: publicAttempt(ctx, attempt),
         // Received after the deadline is not proof of lateness (an offline outbox delivers
         // later), but the proctor should see it beside the checkpoints.
         submission: submission
@@ -53,7 +53,7 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
     authorizeProctor(ctx, request);
     const examId = request.params.examId!;
     if (!ctx.storage.exam(examId)) throw new HttpError(404, `there is no exam "${examId}" on this server`);
-    return { status: 200, body: { examId, attempts: ctx.storage.attemptsAt(examId).map(publicAttempt) } };
+    return { status: 200, body: { examId, attempts: ctx.storage.attemptsAt(examId).map((a) => publicAttempt(ctx, a)) } };
   });
 
   router.add('PUT', '/api/proctor/exams/:examId', (request) => {
@@ -64,7 +64,7 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
     if (inner?.id !== examId) throw new HttpError(400, `the exam's id (${String(inner?.id)}) must match the path (${examId})`);
     try {
       const settings = putExam(ctx.storage, body, ctx.now());
-      return { status: 200, body: { examId, secondAttempt: settings.secondAttempt, requiredPolicyHash: settings.requiredPolicyHash } };
+      return { status: 200, body: { examId, secondAttempt: settings.secondAttempt, requiredPolicyHash: settings.requiredPolicyHash, maxCheckMinutes: settings.maxCheckMinutes } };
     } catch (error) {
       throw new HttpError(400, (error as Error).message);
     }
@@ -85,7 +85,9 @@ export function addProctorRoutes(router: Router, ctx: ServerContext): void {
 }
 
 /** An attempt as a proctor sees it in lists: everything but its key. */
-function publicAttempt(a: AttemptRecord) {
+function publicAttempt(ctx: ServerContext, a: AttemptRecord) {
   const { k0: _key, ...rest } = a;
-  return { ...rest, flags: attemptFlags(a) };
+  // Uploads sent under another policy than the attempt registered with (upload-routes.ts).
+  const mismatches = ctx.storage.configMismatches(a.sessionId);
+  return { ...rest, flags: [...attemptFlags(a), ...(mismatches > 0 ? ['config-mismatch'] : [])], configMismatches: mismatches };
 }

@@ -107,6 +107,39 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 30,
+    name: 'live reports',
+    // `at` is the report's own clock (the app's, for its reports): REAL, as the app may send fractions.
+    sql: `
+      CREATE TABLE live_reports (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES attempts (session_id),
+        kind TEXT NOT NULL CHECK (kind IN ('app_risk', 'app_flag', 'stream_risk')),
+        at REAL NOT NULL,
+        received_at REAL NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX live_reports_by_session ON live_reports (session_id, id);
+    `,
+  },
+  {
+    version: 40,
+    name: 'exam time starts at Start',
+    sql: `
+      ALTER TABLE attempts ADD COLUMN exam_started_at INTEGER;
+      ALTER TABLE attempts ADD COLUMN start_by INTEGER;
+      UPDATE attempts SET exam_started_at = started_at;
+      ALTER TABLE exams ADD COLUMN max_check_minutes INTEGER NOT NULL DEFAULT 15 CHECK (max_check_minutes BETWEEN 0 AND 240);
+    `,
+  },
+  {
+    version: 50,
+    name: 'config key on uploads',
+    sql: `
+      ALTER TABLE uploads ADD COLUMN config_mismatch TEXT CHECK (config_mismatch IS NULL OR json_valid(config_mismatch));
+    `,
+  },
 ];
 
 export const SERVER_SCHEMA_VERSION = SERVER_MIGRATIONS.at(-1)!.version;

@@ -6,10 +6,12 @@ import type {
   AcceptedCheckpoint,
   AttemptRecord,
   CheckpointRefusal,
+  ConfigMismatch,
   ExamRecord,
   ExamServerStorage,
   RecordedResponse,
   SessionUploads,
+  StoredLiveReport,
   StoredUpload,
   StoredProctorOrder,
   UploadKind,
@@ -31,6 +33,8 @@ interface AttemptRow {
   started_at: number;
   client_started_at: number | null;
   deadline: number;
+  exam_started_at: number | null;
+  start_by: number | null;
   attempt_number: number;
   second_attempt_of: string | null;
   created_at: number;
@@ -43,6 +47,7 @@ interface UploadRow {
   idempotency_key: string;
   received_at: string;
   body: string;
+  config_mismatch: string | null;
 }
 
 /**
@@ -122,16 +127,17 @@ export class SqliteExamStorage implements ExamServerStorage {
   putExam(exam: ExamRecord): void {
     this.db
       .prepare(
-        `INSERT INTO exams (exam_id, exam, second_attempt, required_policy_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO exams (exam_id, exam, second_attempt, required_policy_hash, max_check_minutes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (exam_id) DO UPDATE SET exam = excluded.exam,
-           second_attempt = excluded.second_attempt, required_policy_hash = excluded.required_policy_hash, updated_at = excluded.updated_at`,
+           second_attempt = excluded.second_attempt, required_policy_hash = excluded.required_policy_hash,
+           max_check_minutes = excluded.max_check_minutes, updated_at = excluded.updated_at`,
       )
-      .run(exam.examId, JSON.stringify(exam.exam), exam.secondAttempt, exam.requiredPolicyHash, exam.updatedAt);
+      .run(exam.examId, JSON.stringify(exam.exam), exam.secondAttempt, exam.requiredPolicyHash, exam.maxCheckMinutes, exam.updatedAt);
   }
 
   exam(examId: string): ExamRecord | undefined {
     const row = this.sql('SELECT * FROM exams WHERE exam_id = ?').get(examId) as
-      | { exam_id: string; exam: string; second_attempt: 'refuse' | 'flag'; required_policy_hash: string | null; updated_at: number }
+      | { exam_id: string; exam: string; second_attempt: 'refuse' | 'flag'; required_policy_hash: string | null; max_check_minutes: number; updated_at: number }
       | undefined;
     if (!row) return undefined;
     return {
@@ -139,6 +145,7 @@ export class SqliteExamStorage implements ExamServerStorage {
       exam: JSON.parse(row.exam) as ExamRecord['exam'],
       secondAttempt: row.second_attempt,
       requiredPolicyHash: row.required_policy_hash,
+      maxCheckMinutes: row.max_check_minutes,
       updatedAt: row.updated_at,
     };
   }
@@ -163,12 +170,12 @@ export class SqliteExamStorage implements ExamServerStorage {
     this.db
       .prepare(
         `INSERT INTO attempts (session_id, exam_id, student_id, device_id, app_version, policy_hash, k0, origin, started_at,
-           client_started_at, deadline, attempt_number, second_attempt_of, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           client_started_at, deadline, exam_started_at, start_by, attempt_number, second_attempt_of, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         a.sessionId, a.examId, a.studentId, a.deviceId, a.appVersion, a.policyHash, a.k0, a.origin, a.startedAt,
-        a.clientStartedAt, a.deadline, a.attemptNumber, a.secondAttemptOf, a.createdAt,
+        a.clientStartedAt, a.deadline, a.examStartedAt, a.startBy, a.attemptNumber, a.secondAttemptOf, a.createdAt,
       );
   }
 
@@ -179,6 +186,23 @@ export class SqliteExamStorage implements ExamServerStorage {
     );
   }
 
+  addLiveReports(reports: (StoredLiveReport & { sessionId: string })[]): void {
+    const insert = this.sql('INSERT INTO live_reports (session_id, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of reports) insert.run(r.sessionId, r.kind, r.at, r.receivedAt, JSON.stringify(r.body));
+    })();
+  }
+
+  liveReports(sessionId: string): StoredLiveReport[] {
+    const rows = this.sql('SELECT kind, at, received_at, body FROM live_reports WHERE session_id = ? ORDER BY id').all(sessionId) as {
+      kind: StoredLiveReport['kind'];
+      at: number;
+      received_at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ kind: r.kind, at: r.at, receivedAt: r.received_at, body: JSON.parse(r.body) as unknown }));
+  }
+
   proctorOrders(sessionId: string): StoredProctorOrder[] {
     const rows = this.sql('SELECT signed, issued_by FROM proctor_orders WHERE session_id = ? ORDER BY seq').all(sessionId) as { signed: string; issued_by: string }[];
     return rows.map((r) => ({ signed: JSON.parse(r.signed) as SignedProctorOrder, issuedBy: r.issued_by }));
@@ -187,6 +211,11 @@ export class SqliteExamStorage implements ExamServerStorage {
   setDeadline(sessionId: string, deadline: number): void {
     const changed = this.sql('UPDATE attempts SET deadline = ? WHERE session_id = ?').run(deadline, sessionId).changes;
     if (changed !== 1) throw new Error(`no attempt ${sessionId} to move the deadline of`);
+  }
+
+  startExam(sessionId: string, examStartedAt: number, deadline: number): void {
+    const changed = this.sql('UPDATE attempts SET exam_started_at = ?, deadline = ? WHERE session_id = ? AND exam_started_at IS NULL').run(examStartedAt, deadline, sessionId).changes;
+    if (changed !== 1) throw new Error(`no attempt ${sessionId} awaiting its start`);
   }
 
   attempt(sessionId: string): AttemptRecord | undefined {
@@ -237,8 +266,12 @@ export class SqliteExamStorage implements ExamServerStorage {
 
   addUpload(sessionId: string, kind: UploadKind, u: StoredUpload): void {
     this.db
-      .prepare('INSERT INTO uploads (session_id, kind, student_id, idempotency_key, received_at, body) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(sessionId, kind, u.studentId, u.idempotencyKey, u.receivedAt, JSON.stringify(u.body));
+      .prepare('INSERT INTO uploads (session_id, kind, student_id, idempotency_key, received_at, body, config_mismatch) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(sessionId, kind, u.studentId, u.idempotencyKey, u.receivedAt, JSON.stringify(u.body), u.configMismatch ? JSON.stringify(u.configMismatch) : null);
+  }
+
+  configMismatches(sessionId: string): number {
+    return (this.sql('SELECT count(*) AS n FROM uploads WHERE session_id = ? AND config_mismatch IS NOT NULL').get(sessionId) as { n: number }).n;
   }
 
   hasSubmission(sessionId: string, studentId: string): boolean {
@@ -273,6 +306,7 @@ function addRow(session: SessionUploads, row: UploadRow): void {
     idempotencyKey: row.idempotency_key,
     receivedAt: row.received_at,
     body: JSON.parse(row.body) as unknown,
+    ...(row.config_mismatch !== null ? { configMismatch: JSON.parse(row.config_mismatch) as ConfigMismatch } : {}),
   };
   (row.kind === 'submission' ? session.submissions : session.flags).push(upload);
 }
@@ -290,6 +324,8 @@ function attemptFromRow(r: AttemptRow): AttemptRecord {
     startedAt: r.started_at,
     clientStartedAt: r.client_started_at,
     deadline: r.deadline,
+    examStartedAt: r.exam_started_at,
+    startBy: r.start_by,
     attemptNumber: r.attempt_number,
     secondAttemptOf: r.second_attempt_of,
     createdAt: r.created_at,

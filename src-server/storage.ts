@@ -1,6 +1,20 @@
 import type { SignedProctorOrder } from '../src-main/contract/proctor-order';
 import type { AttemptOrigin, CheckpointRefusalReason, ExamSettings } from '../src-main/contract/exam-server-api';
 
+/**
+ * An upload that came with another Config Key (`vigil-config-key`, the SHA-256 of the app's
+ * policy) than its attempt registered with, or than the exam requires: stored all the same
+ * (a student's submission and a proctor's evidence are never dropped), marked for the proctor.
+ */
+export interface ConfigMismatch {
+  /** The key the upload came with; null when it came with none. */
+  sent: string | null;
+  /** The key the attempt registered with. */
+  registered: string;
+  /** The exam's required key at the time of the upload, if it has one. */
+  required: string | null;
+}
+
 /** One upload the server accepted. */
 export interface StoredUpload {
   studentId: string;
@@ -8,6 +22,8 @@ export interface StoredUpload {
   /** ISO time of receipt. */
   receivedAt: string;
   body: unknown;
+  /** Present only when the upload's Config Key did not match (see ConfigMismatch). */
+  configMismatch?: ConfigMismatch;
 }
 
 export interface SessionUploads {
@@ -42,7 +58,15 @@ export interface AttemptRecord {
   startedAt: number;
   /** What an offline client said; null online. */
   clientStartedAt: number | null;
+  /**
+   * Server clock, epoch ms. While the exam's time has not started (`examStartedAt` null) the
+   * latest it can be: `startBy` + duration, capped by a first attempt's, plus extensions.
+   */
   deadline: number;
+  /** When the exam's time started (server clock); null while the attempt awaits its system check. */
+  examStartedAt: number | null;
+  /** When the time starts at the latest, for an attempt registered to await its check; else null. */
+  startBy: number | null;
   attemptNumber: number;
   secondAttemptOf: string | null;
   createdAt: number;
@@ -69,6 +93,22 @@ export interface CheckpointRefusal {
 }
 
 export type UploadKind = 'flag' | 'submission';
+
+/**
+ * What the live channel carried for an attempt, kept so the proctor's drill-down survives a
+ * server restart: the app's own risk reports and flags (`vigil_risk`, `vigil_flag`) and the
+ * server's score of seed events. The outbox stays the source of truth; this is the live copy.
+ */
+export type LiveReportKind = 'app_risk' | 'app_flag' | 'stream_risk';
+
+export interface StoredLiveReport {
+  kind: LiveReportKind;
+  /** The report's own time: the app's clock for app reports, the server's for stream scores (epoch ms). */
+  at: number;
+  /** Server clock at receipt. */
+  receivedAt: number;
+  body: unknown;
+}
 
 export interface StoredProctorOrder {
   signed: SignedProctorOrder;
@@ -110,9 +150,16 @@ export interface ExamServerStorage {
 
   addUpload(sessionId: string, kind: UploadKind, upload: StoredUpload): void;
   hasSubmission(sessionId: string, studentId: string): boolean;
+  /** How many of the session's uploads are marked with a ConfigMismatch. */
+  configMismatches(sessionId: string): number;
   /** Sessions that have uploads, each with its uploads in arrival order. A copy. */
   uploads(): Record<string, SessionUploads>;
   uploadsOf(sessionId: string): SessionUploads;
+
+  /** Several live reports in one transaction (they arrive in bursts and are written in batches). */
+  addLiveReports(reports: (StoredLiveReport & { sessionId: string })[]): void;
+  /** Oldest first (in arrival order). */
+  liveReports(sessionId: string): StoredLiveReport[];
 
   /** A signed proctor order, kept as issued (the server's audit of it). */
   addProctorOrder(signed: SignedProctorOrder, issuedBy: string): void;
@@ -120,6 +167,8 @@ export interface ExamServerStorage {
   proctorOrders(sessionId: string): StoredProctorOrder[];
   /** A time extension moves the attempt's deadline on the server too. */
   setDeadline(sessionId: string, deadline: number): void;
+  /** The exam's time starts (once): its start and the deadline it runs to. */
+  startExam(sessionId: string, examStartedAt: number, deadline: number): void;
 
   close(): void;
 }

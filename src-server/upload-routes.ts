@@ -1,6 +1,9 @@
 import { HttpError, jsonObject, type RouteRequest, type Router } from './http-router';
 import { ID_RULE, authorizeAttempt, idempotent, isId, isProctor, type ServerContext } from './server-context';
-import type { UploadKind } from './storage';
+import type { AttemptRecord, ConfigMismatch, UploadKind } from './storage';
+
+/** The header every upload of the app carries: the Config Key of the policy it runs (src-main/exam/config-key.ts). */
+export const CONFIG_KEY_HEADER = 'vigil-config-key';
 
 /**
  * The client's outbox uploads: flag files and the submission, each with an Idempotency-Key,
@@ -23,7 +26,8 @@ export function addUploadRoutes(router: Router, ctx: ServerContext): void {
 function upload(ctx: ServerContext, request: RouteRequest, kind: UploadKind) {
   const { sessionId, studentId } = request.params as { sessionId: string; studentId: string };
   if (!isId(sessionId) || !isId(studentId)) throw new HttpError(400, `session and student ids must be ${ID_RULE}`);
-  authorizeUpload(ctx, request, sessionId, studentId);
+  const attempt = authorizeUpload(ctx, request, sessionId, studentId);
+  const configMismatch = attempt ? configKeyMismatch(ctx, attempt, request.header(CONFIG_KEY_HEADER)) : null;
 
   return idempotent(ctx, request, {
     keyRequired: true,
@@ -38,8 +42,14 @@ function upload(ctx: ServerContext, request: RouteRequest, kind: UploadKind) {
         }
       }
       const key = request.header('idempotency-key')!;
-      ctx.storage.addUpload(sessionId, kind, { studentId, idempotencyKey: key, receivedAt: new Date(ctx.now()).toISOString(), body });
-      return { status: 201, body: { ok: true, id: key, stored: kind } };
+      ctx.storage.addUpload(sessionId, kind, {
+        studentId,
+        idempotencyKey: key,
+        receivedAt: new Date(ctx.now()).toISOString(),
+        body,
+        ...(configMismatch ? { configMismatch } : {}),
+      });
+      return { status: 201, body: { ok: true, id: key, stored: kind, ...(configMismatch ? { configMismatch } : {}) } };
     },
   });
 }
@@ -50,11 +60,28 @@ function upload(ctx: ServerContext, request: RouteRequest, kind: UploadKind) {
  * allowUnregisteredUploads (clients from before registration), and even then a request
  * that shows a token is judged by it.
  */
-function authorizeUpload(ctx: ServerContext, request: RouteRequest, sessionId: string, studentId: string): void {
+function authorizeUpload(ctx: ServerContext, request: RouteRequest, sessionId: string, studentId: string): AttemptRecord | null {
   const registered = ctx.storage.attempt(sessionId);
-  if (!registered && ctx.allowUnregisteredUploads && request.header('authorization') === null) return;
+  if (!registered && ctx.allowUnregisteredUploads && request.header('authorization') === null) return null;
   const attempt = authorizeAttempt(ctx, request, sessionId);
   if (attempt.studentId !== studentId) {
     throw new HttpError(403, `session ${sessionId} is another student's attempt; upload only as the student who registered it`);
   }
+  return attempt;
+}
+
+/**
+ * Whether the upload came from the policy its attempt registered with (and the exam still
+ * requires). A mismatch is not refused: refusing a submission would lose the student's
+ * work, refusing flagged activity would hide evidence from the proctor, and the app cannot
+ * change its policy mid-exam, so a refusal would fix nothing. The upload is stored marked,
+ * the acknowledgement says so, and the attempt shows `config-mismatch` to the proctor
+ * (docs/deploy.md, "Config Key").
+ */
+function configKeyMismatch(ctx: ServerContext, attempt: AttemptRecord, sent: string | null): ConfigMismatch | null {
+  const required = ctx.storage.exam(attempt.examId)?.requiredPolicyHash ?? null;
+  const key = sent?.trim().toLowerCase() ?? null;
+  if (key === attempt.policyHash && (required === null || key === required)) return null;
+  // The header as sent (clipped): a proctor should see what the app claimed, even if malformed.
+  return { sent: sent === null ? null : sent.slice(0, 128), registered: attempt.policyHash, required };
 }

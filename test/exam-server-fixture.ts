@@ -67,9 +67,13 @@ export async function register(server: ExamServer, studentId: string, accessCode
   return res.body as RegistrationResponse;
 }
 
-/** An upload as the client's relay sends it, with the attempt's token. */
-export function upload(server: ExamServer, path: string, body: unknown, token: string | null, key: string = randomUUID()) {
-  return call(server, 'POST', path, body, { 'idempotency-key': key, ...(token === null ? {} : { authorization: `Bearer ${token}` }) });
+/** An upload as the client's relay sends it, with the attempt's token and the Config Key it registered with. */
+export function upload(server: ExamServer, path: string, body: unknown, token: string | null, key: string = randomUUID(), configKey: string | null = POLICY_HASH) {
+  return call(server, 'POST', path, body, {
+    'idempotency-key': key,
+    ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    ...(configKey === null ? {} : { 'vigil-config-key': configKey }),
+  });
 }
 
 export function sendCheckpoint(server: ExamServer, attempt: { sessionId: string; token: string }, cp: Checkpoint, key: string = randomUUID()) {

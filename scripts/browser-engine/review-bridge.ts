@@ -1,18 +1,33 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ProctorGate } from '../../src-main/review/proctor-gate';
 import type { ReviewService } from '../../src-main/review/review-service';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 export { CHROMIUM, CHROMIUM_ARGS };
 
 /**
+ * What answers the review channel: the ProctorGate in front of a ReviewService, as in the
+ * app, or a bare ReviewService, which is served as a review that asks for no password.
+ */
+export type ReviewEndpoint = ProctorGate | ReviewService;
+
+const openGates = new WeakMap<ReviewService, ProctorGate>();
+function gateOf(endpoint: ReviewEndpoint): ProctorGate {
+  if (endpoint instanceof ProctorGate) return endpoint;
+  let gate = openGates.get(endpoint);
+  if (!gate) openGates.set(endpoint, (gate = new ProctorGate({ service: endpoint, passwordHash: null, root: endpoint.root })));
+  return gate;
+}
+
+/**
  * Puts the review verbs behind `window.vigilReview` in a Playwright page, as the Electron
  * review preload does: one binding into this Node process, taken off the global object
  * before the page's scripts run. Call before the first `page.goto`.
  */
-export async function exposeReview(page: Page, service: () => ReviewService): Promise<void> {
+export async function exposeReview(page: Page, service: () => ReviewEndpoint): Promise<void> {
   // The result crosses as one JSON string: Playwright's own value serialisation walks every
   // nested object and takes seconds on a three-hour timeline; a string is one value.
-  await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await service().invoke(verb as never, input)));
+  await page.exposeBinding('__vigilReviewInvoke', async (_source, verb: string, input: unknown) => JSON.stringify(await gateOf(service()).invoke(verb, input)));
   await page.addInitScript({ content: IN_PAGE_SCRIPT });
 }
 
@@ -30,7 +45,7 @@ const IN_PAGE_SCRIPT = String.raw`(() => {
  * needs a headless browser, so one is started on first use even when the review window is
  * headful.
  */
-export function createPdfPrinter(rendererUrl: string, service: () => ReviewService): { print(id: string): Promise<Buffer>; close(): Promise<void> } {
+export function createPdfPrinter(rendererUrl: string, service: () => ReviewEndpoint): { print(id: string): Promise<Buffer>; close(): Promise<void> } {
   let browser: Promise<Browser> | null = null;
   return {
     async print(id) {

@@ -109,6 +109,7 @@ export class AuditChain {
     );
     this.ctx.stmt(HEAD_UPSERT).run(seq, hash);
     this.ctx.stmt('UPDATE chain_key SET key_index = ?, key = ? WHERE id = 1').run(seq, evolveKey(key));
+    this.ctx.secretReplaced();
     const payload = JSON.parse(payloadText) as AuditPayload<K>;
     return { valid: true, seq, at, kind, payload, prevHash, hash, tag } as AuditRecord & { kind: K };
   }
@@ -130,6 +131,7 @@ export class AuditChain {
     this.ctx.db.prepare('DELETE FROM chain_key').run();
     const index = this.readHead()?.seq ?? 0;
     this.installKeyAt(key, index, old?.sealed_from ?? index + 1);
+    this.ctx.secretReplaced(true);
   }
 
   /** Inside a transaction: whether the stored key is there and is the key of the row after the head. */
@@ -198,6 +200,19 @@ export class AuditChain {
    * Walks the whole chain and names the first row that does not fit, including a break an
    * earlier restore already recorded (the log was tampered with all the same).
    */
+  /** AuditStore.latestWallTime: max(at), or the last row's at with the net recorded set-back added back. */
+  latestWallTime(): number | null {
+    const row = this.ctx
+      .stmt(
+        `SELECT max(at) AS maxAt, (SELECT at FROM audit ORDER BY seq DESC LIMIT 1) AS lastAt,
+                (SELECT coalesce(sum(json_extract(payload, '$.sizeMs')), 0) FROM audit WHERE kind = 'clock_jump') AS netJump
+         FROM audit`,
+      )
+      .get() as { maxAt: number | null; lastAt: number | null; netJump: number };
+    if (row.maxAt === null || row.lastAt === null) return null;
+    return Math.max(row.maxAt, row.lastAt - Math.min(0, row.netJump));
+  }
+
   verify(k0?: Buffer): VerifyResult {
     const found = this.inspect(k0);
     const first = [...found.acknowledged, ...(found.unacknowledged ? [found.unacknowledged] : [])][0];

@@ -226,6 +226,7 @@ export class AuditStore implements OutboxPort {
       const body = JSON.parse(row.body) as Record<string, unknown>;
       if (typeof body.k0 !== 'string') return;
       this.outbox.replaceBody(id, encodeJson({ ...body, k0: null, k0Erased: true }, 'upload body', false));
+      this.ctx.secretReplaced(true);
     });
   }
 
@@ -296,7 +297,23 @@ export class AuditStore implements OutboxPort {
     return JSON.parse(text) as unknown;
   }
 
+  /**
+   * The latest wall time the log vouches for: the greatest `at` of any row, or the last row's
+   * `at` with the clock's net recorded set-back (`clock_jump` rows) added back, whichever is
+   * later. Null for an empty log. An offline restart must not think it is earlier than this.
+   */
+  latestWallTime(): number | null {
+    return this.ctx.read('read the latest time in the audit log', () => this.chain.latestWallTime());
+  }
+
+  /** Truncates the WAL now, so no replaced key stays in it (see StoreContext.eraseReplacedSecrets). */
+  eraseReplacedKeys(): boolean {
+    return this.ctx.eraseReplacedSecrets();
+  }
+
   close(): void {
-    if (this.ctx.db.open) this.ctx.db.close();
+    if (!this.ctx.db.open) return;
+    this.ctx.eraseReplacedSecrets();
+    this.ctx.db.close();
   }
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, rowHash } from './hash-chain';
-import { evolveKey, keyAt, tagFor, type KeyCursor } from './keyed-chain';
+import { KeyWalker } from './key-walker';
 
 /** One place where the chain stops holding together. */
 export interface ChainBreak {
@@ -44,9 +44,11 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   let count = 0;
   let untaggedRows = 0;
   let seenTag = false;
-  let cursor: KeyCursor | null = opts.k0 ? { index: 0, key: opts.k0 } : null;
+  let walker: KeyWalker | null = opts.k0 ? new KeyWalker(opts.k0) : null;
   let tagsThrough = 0;
-  let last: { seq: number; hash: string } | null = null;
+  // The last row as stored, kept in two variables: an object per row was measurable garbage.
+  let lastSeq = 0;
+  let lastHash: string | null = null;
   const keyRow = opts.keyed
     ? (db.prepare('SELECT key_index, sealed_from FROM chain_key WHERE id = 1').get() as { key_index: number; sealed_from: number } | undefined)
     : undefined;
@@ -57,7 +59,8 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
 
   for (const [seq, kind, at, payload, rowPrev, hash, tag] of rows.raw().iterate() as IterableIterator<RawRow>) {
     count++;
-    last = { seq, hash };
+    lastSeq = seq;
+    lastHash = hash;
     if (kind === 'segment_started' && (broken !== null || seq !== expectedSeq || rowPrev !== prevHash)) {
       const claim = segmentClaim(payload);
       const pending = broken as ChainBreak | null;
@@ -68,7 +71,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       broken = null;
       expectedSeq = seq;
       prevHash = rowPrev;
-      if (claim?.rekeyed) cursor = null;
+      if (claim?.rekeyed) walker = null;
     }
     if (broken) continue;
     if (seq !== expectedSeq) {
@@ -96,11 +99,12 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
       untaggedRows++;
     } else {
       seenTag = true;
-      if (cursor) {
-        // Rows are consecutive here, so one evolution per row; keyAt covers a jump after a segment.
-        cursor = cursor.index === seq - 2 ? { index: seq - 1, key: evolveKey(cursor.key) } : keyAt(cursor, seq - 1);
+      if (walker) {
+        // Rows are consecutive here, so one evolution per row; a segment may jump further.
+        walker.advanceTo(seq - 1);
         // A plain comparison: the verifier holds K_0 and answers no one, so timing reveals nothing.
-        if (tagFor(cursor.key, hash) !== tag) {
+        // `hash` equals the row hash computed just above: 64 lowercase hex characters.
+        if (walker.tagOfComputedHash(hash) !== tag) {
           breakAt(seq, "the tag does not verify with the attempt's key for this row (the row was re-sealed)");
           continue;
         }
@@ -112,14 +116,14 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
   }
 
   if (broken === null) {
-    const lastSeq = expectedSeq - 1;
+    const endSeq = expectedSeq - 1;
     const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
-    if ((head?.seq ?? 0) !== lastSeq || (head !== undefined && head.hash !== prevHash)) {
-      breakAt(lastSeq + 1, `the chain ends at row ${lastSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
-    } else if (opts.keyed && (seenTag || keyRow) && keyRow?.key_index !== lastSeq) {
+    if ((head?.seq ?? 0) !== endSeq || (head !== undefined && head.hash !== prevHash)) {
+      breakAt(endSeq + 1, `the chain ends at row ${endSeq} but its head records row ${head?.seq ?? 0} (rows removed from the end?)`);
+    } else if (opts.keyed && (seenTag || keyRow) && keyRow?.key_index !== endSeq) {
       breakAt(
-        lastSeq + 1,
-        keyRow ? `the stored key is for row ${keyRow.key_index + 1} but the chain ends at row ${lastSeq}` : 'the chain is sealed but its key is missing',
+        endSeq + 1,
+        keyRow ? `the stored key is for row ${keyRow.key_index + 1} but the chain ends at row ${endSeq}` : 'the chain is sealed but its key is missing',
       );
     }
   }
@@ -130,7 +134,7 @@ export function inspectChain(db: Database.Database, opts: { k0?: Buffer; keyed: 
     unacknowledged,
     untaggedRows,
     tags: opts.k0 ? { checked: true, throughSeq: tagsThrough } : { checked: false },
-    last,
+    last: lastHash === null ? null : { seq: lastSeq, hash: lastHash },
   };
 }
 

@@ -86,6 +86,9 @@ function prepare(db: Database.Database, file: string, readonly: boolean, inMemor
   }
   // FULL: a transaction is fsynced before commit returns, so a saved answer survives a crash.
   db.pragma('synchronous = FULL');
+  // Each row replaces the chain's key: whatever SQLite frees (the old key's cell, an erased
+  // escrow body) is zeroed instead of left in free space (docs/trust.md, "On disk").
+  db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   try {
     return applyMigrations(db);

@@ -8,8 +8,17 @@ import { canonicalJson } from './canonical-json';
  * version for messages, the clock, and one way of turning a failure into an AuditStoreError
  * that names the file and what was being done.
  */
+/**
+ * How many replaced keys may wait in the write-ahead log before it is checkpointed and
+ * truncated. WAL mode appends every version of the key's page to the -wal file, so until
+ * then the keys of the last rows can be read back from it (docs/trust.md, "On disk").
+ */
+export const KEY_ERASE_ROWS = 16;
+
 export class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Secrets replaced since the WAL was last truncated; erased after the transaction commits. */
+  private replacedSecrets = 0;
 
   constructor(
     readonly db: Database.Database,
@@ -48,7 +57,41 @@ export class StoreContext {
 
   /** Writes and the transaction around them: `IMMEDIATE` takes the write lock up front. */
   transaction<T>(what: string, fn: () => T): T {
-    return this.write(what, () => this.db.transaction(fn).immediate());
+    const result = this.write(what, () => this.db.transaction(fn).immediate());
+    if (!this.db.inTransaction && this.replacedSecrets >= KEY_ERASE_ROWS) this.eraseReplacedSecrets();
+    return result;
+  }
+
+  /**
+   * Inside a transaction: a key (or an escrowed K_0) was overwritten. `now` erases the old
+   * copies as soon as the transaction commits; otherwise every KEY_ERASE_ROWS of them.
+   */
+  secretReplaced(now = false): void {
+    this.replacedSecrets = now ? KEY_ERASE_ROWS : this.replacedSecrets + 1;
+  }
+
+  /**
+   * Copies the newest pages into the database file (secure_delete zeroes what they free)
+   * and truncates the WAL, where older versions of the key's page would otherwise stay.
+   * Returns whether that completed; a reader holding an old snapshot (the review, the audit
+   * CLI) can keep it from finishing, and the next commit tries again. Never throws: the
+   * rows are already committed, and a failed erasure must not fail the write that led to it.
+   */
+  eraseReplacedSecrets(): boolean {
+    if (this.db.readonly || !this.db.open || this.db.inTransaction) return false;
+    // TRUNCATE waits (busy handler) for readers on older snapshots: never let it hold up the exam.
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy !== 0) return false;
+      this.replacedSecrets = 0;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(timeout)}`);
+    }
   }
 
   /** Now, as every time column stores it (see storedTime). */

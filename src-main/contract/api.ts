@@ -25,6 +25,17 @@ export interface SessionSnapshot {
   startedAt: number | null;
   /** Epoch ms when time runs out; null while the system check runs. */
   deadline: number | null;
+  /**
+   * While the system check runs on an attempt registered with an exam server: when the
+   * exam's time starts at the latest, pressed Start or not (epoch ms, this computer's clock).
+   * Null otherwise (without a server the time waits for Start however long the check takes).
+   */
+  startBy?: number | null;
+  /**
+   * Before sign-in: the pre-exam system check follows the sign-in, and the exam's time starts
+   * at Start, not at sign-in. Absent (false) when the exam opens straight after sign-in.
+   */
+  checkFirst?: boolean;
   /** The last pre-exam system check (null before the first, and for an exam started without one). */
   systemCheck: SystemCheckReport | null;
   /** A violation that was warned instead of charged, until the student acknowledges it. */

@@ -142,7 +142,19 @@ export const AUDIT_ROW_SCHEMAS = {
   /** The pre-exam system check, each time it ran. */
   system_check: z.object({ at: z.number(), ok: z.boolean(), findings: z.array(SystemCheckFindingSchema.strict()) }).strict(),
   /** The exam's time starts here; `warnings` are the check's findings the policy let it start with. */
-  exam_started: z.object({ at: z.number(), warnings: z.array(SystemCheckFindingSchema.strict()) }).strict(),
+  exam_started: z
+    .object({
+      at: z.number(),
+      warnings: z.array(SystemCheckFindingSchema.strict()),
+      /**
+       * A registered attempt: the start on the exam server's clock (the server's answer, or,
+       * when it could not be reached, the claim sent once it can) and the server's deadline
+       * when it answered. Absent without a server and in attempts written before issue 8's Start.
+       */
+      serverAt: z.number().optional(),
+      deadline: z.number().optional(),
+    })
+    .strict(),
   /** The student dismissed the "return to the exam" warning. */
   warning_acknowledged: z.object({ id: z.string().min(1), at: z.number() }).strict(),
   /** Every attempt to close Vigil, and what came of it. */
@@ -215,6 +227,8 @@ export const AUDIT_ROW_SCHEMAS = {
     .strict(),
   /** A proctor order received live: applied (with the server's signature) or refused, and why. */
   proctor_order: ProctorOrderAuditSchema,
+  /** The exam server answered a start made while it could not be reached: its start and deadline rule from here. */
+  exam_start_confirmed: z.object({ at: z.number(), examStartedAt: z.number(), deadline: z.number() }).strict(),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_ROW_SCHEMAS;

@@ -22,6 +22,11 @@ export const ExamSettingsSchema = z.object({
   secondAttempt: z.enum(SECOND_ATTEMPT_RULES).default('refuse'),
   /** When set, only an app running this policy (its Config Key) may register. */
   requiredPolicyHash: HEX_64.nullable().default(null),
+  /**
+   * The most time an attempt's pre-exam system check may take before its exam time starts
+   * anyway (minutes after registration). Bounds what delaying or faking Start can gain.
+   */
+  maxCheckMinutes: z.number().int().min(0).max(240).default(15),
 });
 export type ExamSettings = z.infer<typeof ExamSettingsSchema>;
 
@@ -34,6 +39,11 @@ export const RegistrationRequestSchema = z.object({
   policyHash: HEX_64,
   /** The per-student exam access code the institution handed out (the student's proof of identity). */
   accessCode: z.string().min(1).max(128),
+  /**
+   * The app runs its pre-exam system check first: the exam's time starts at
+   * `POST /api/sessions/:id/start`, and at `startBy` at the latest. Without it the time starts now.
+   */
+  awaitsCheck: z.boolean().optional(),
 });
 export type RegistrationRequest = z.infer<typeof RegistrationRequestSchema>;
 
@@ -64,8 +74,15 @@ export interface RegistrationResponse {
   /** The server's clock at registration (epoch ms): the client measures its offset from it. */
   serverTime: number;
   startedAt: number;
-  /** Epoch ms on the server's clock. Local clock changes cannot move it. */
-  deadline: number;
+  /**
+   * Epoch ms on the server's clock. Local clock changes cannot move it. Null while the attempt
+   * awaits its system check (its time has not started).
+   */
+  deadline: number | null;
+  /** When the exam's time started (server clock); null while it awaits its system check. */
+  examStartedAt: number | null;
+  /** While the exam's time has not started: when it starts at the latest (server clock); else null. */
+  startBy: number | null;
   /** Per-attempt bearer token for every upload of this attempt. */
   token: string;
   /** The server's Ed25519 public key (raw 32 bytes, base64): proctor orders are signed with it. */
@@ -84,11 +101,35 @@ export interface AttemptStatus {
   sessionId: string;
   serverTime: number;
   startedAt: number;
-  deadline: number;
+  /** Null while the attempt awaits its system check. */
+  deadline: number | null;
+  examStartedAt: number | null;
+  startBy: number | null;
   origin: AttemptOrigin;
   /** The last checkpoint the server accepted; the client's row at `seq` must still have `hash`. */
   lastCheckpoint: { seq: number; hash: string } | null;
   submitted: boolean;
+}
+
+/**
+ * `POST /api/sessions/:id/start` (attempt token): the student pressed Start. Online the server
+ * starts the time now; a client that started while the server was unreachable sends when it
+ * started (its estimate of the server's clock), which the server bounds (README, "Start").
+ */
+export const ExamStartRequestSchema = z
+  .object({
+    clientStartedAt: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type ExamStartRequest = z.infer<typeof ExamStartRequestSchema>;
+
+export interface ExamStartResponse {
+  sessionId: string;
+  serverTime: number;
+  /** When the exam's time started (server clock); the same on every later call. */
+  examStartedAt: number;
+  /** The server's deadline (epoch ms, server clock). */
+  deadline: number;
 }
 
 export const CheckpointRequestSchema = z.object({

@@ -17,3 +17,4 @@ export * from './verb-inputs';
 export * from './verb-dispatch';
 export * from './review';
 export * from './integrity';
+export * from './review-access';

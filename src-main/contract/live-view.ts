@@ -1,4 +1,5 @@
 import type { ProctorOrder } from './proctor-order';
+import type { AttemptDetail } from './review';
 import type { RiskLevel, RiskReason } from './risk';
 
 /** One attempt as the proctor's live view lists it (server -> page). */
@@ -38,4 +39,35 @@ export interface LiveViewEvents {
   risk_update: { row: LiveAttemptRow; alerted: boolean; trigger: string; at: number };
   presence: { row: LiveAttemptRow };
   order_issued: { row: LiveAttemptRow; order: ProctorOrder };
+}
+
+/** The lanes of the review's timeline, as the live drill-down accounts for each. */
+export const TIMELINE_LANES = ['risk', 'packages', 'typing', 'flags', 'integrity', 'away', 'answers', 'session'] as const;
+export type TimelineLane = (typeof TIMELINE_LANES)[number];
+
+/**
+ * How much of a lane the exam server can know: 'live' (all of what it is), 'partial' (what
+ * reached the server, which `note` names) or 'not_available' (only the student's log has it).
+ */
+export interface LiveTimelineLane {
+  lane: TimelineLane;
+  state: 'live' | 'partial' | 'not_available';
+  note: string;
+}
+
+/**
+ * `GET /api/proctor/live/sessions/:sessionId/timeline`: the review's timeline model
+ * (AttemptDetail, built by the review's own builder) from what the server holds for the attempt.
+ */
+export interface LiveTimeline {
+  sessionId: string;
+  /** Server clock when it was built. */
+  builtAt: number;
+  detail: AttemptDetail;
+  lanes: LiveTimelineLane[];
+  /**
+   * How long the server took to read and build it (ms). A long attempt takes a while, on the
+   * thread that also sends the alerts: the page spaces its refreshes by it.
+   */
+  buildMs: number;
 }

@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'bad_access_code'
   | 'second_attempt'
   | 'server_unreachable'
-  | 'sign_in_refused';
+  | 'sign_in_refused'
+  // The proctor's sign-in in front of the review (review/proctor-gate.ts):
+  | 'wrong_password'
+  /** Too soon after a wrong password: nothing was checked; the page says when to try again. */
+  | 'try_later';
 
 export interface VigilError {
   code: ErrorCode;

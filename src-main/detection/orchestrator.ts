@@ -3,20 +3,16 @@ import type { Clock } from '../contract/clock';
 import { FEATURE_NAMES, type FlagFile } from '../contract/flag-file';
 import { DetectorSettingsSchema, type Policy } from '../contract/policy';
 import type { RiskLevel } from '../contract/risk';
-import { err, ok, type Result } from '../contract/result';
+import { ok, type Result } from '../contract/result';
 import { classify, combineWithPatterns } from './classifier';
-import { BiometricDriftDetector } from './detectors/biometric-drift';
-import type { Detector, DetectorState, FeatureName, Observation, PatternFinding, PatternName } from './detectors/detector';
-import { FocusCollapseDetector } from './detectors/focus-collapse';
-import { NetworkAnomalyDetector } from './detectors/network-anomaly';
-import { ResourceExhaustionDetector } from './detectors/resource-exhaustion';
-import { StressSpikeDetector } from './detectors/stress-spike';
-import { TemporalInconsistencyDetector } from './detectors/temporal-inconsistency';
+import { newDetectorSession, restoreDetectorSession, snapshotOf, type DetectionSnapshot, type DetectorSession } from './detector-session';
+import type { FeatureName, Observation, PatternFinding } from './detectors/detector';
 import { buildFlagFile } from './flag-file-builder';
 import { checkPackage } from './input-validation';
 import { atLeast, levelFor } from './risk-levels';
 
 export type { PatternFinding, PatternName } from './detectors/detector';
+export type { DetectionSnapshot } from './detector-session';
 
 export interface DetectionResult {
   shouldFlag: boolean;
@@ -59,22 +55,6 @@ export interface OrchestratorOptions {
   leavingCountedAsIntegrity?: boolean;
 }
 
-/** A session's learnt detection state, JSON-safe (see FlagOrchestrator.exportState). */
-export interface DetectionSnapshot {
-  version: typeof SNAPSHOT_VERSION;
-  firstStartedAt: number | null;
-  lastEndedAt: number | null;
-  detectors: Record<PatternName, DetectorState>;
-}
-
-const SNAPSHOT_VERSION = 1 as const;
-
-interface SessionState {
-  firstStartedAt: number;
-  lastEndedAt: number | undefined;
-  detectors: Detector[];
-}
-
 const zeroLevels = (): Record<RiskLevel, number> => ({ clean: 0, low: 0, medium: 0, high: 0, critical: 0 });
 
 /**
@@ -91,7 +71,7 @@ export class FlagOrchestrator {
   private readonly sessionId: string;
   private readonly studentId: string;
   /** Null until the first package or an imported snapshot. */
-  private state: SessionState | null = null;
+  private state: DetectorSession | null = null;
   private readonly flagRing: FlagFile[] = [];
   private flagHead = 0;
   private seen = 0;
@@ -134,42 +114,15 @@ export class FlagOrchestrator {
    * learnt again from whoever types next. Null before the first package.
    */
   exportState(): DetectionSnapshot | null {
-    const s = this.state;
-    if (!s) return null;
-    const detectors: Partial<Record<PatternName, DetectorState>> = {};
-    for (const d of s.detectors) detectors[d.name] = d.save();
-    return {
-      version: SNAPSHOT_VERSION,
-      firstStartedAt: Number.isNaN(s.firstStartedAt) ? null : s.firstStartedAt,
-      lastEndedAt: s.lastEndedAt ?? null,
-      detectors: detectors as Record<PatternName, DetectorState>,
-    };
+    return this.state ? snapshotOf(this.state) : null;
   }
 
   /** Restores exportState's output (validated; on error the state is left untouched). */
   importState(snapshot: unknown): Result<null> {
-    try {
-      const snap = snapshot as Partial<DetectionSnapshot> | null;
-      if (typeof snap !== 'object' || snap === null || snap.version !== SNAPSHOT_VERSION) {
-        return err('invalid_input', `not a version ${SNAPSHOT_VERSION} detection snapshot`);
-      }
-      const num = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
-      if (!num(snap.firstStartedAt) || !num(snap.lastEndedAt) || typeof snap.detectors !== 'object' || snap.detectors === null) {
-        return err('invalid_input', 'detection snapshot has invalid times or no detectors');
-      }
-      const fresh = this.newSession();
-      for (const d of fresh.detectors) {
-        const state = (snap.detectors as Record<string, unknown>)[d.name];
-        if (typeof state !== 'object' || state === null) return err('invalid_input', `detection snapshot has no ${d.name} state`);
-        d.load(state as DetectorState);
-      }
-      fresh.firstStartedAt = snap.firstStartedAt ?? Number.NaN;
-      fresh.lastEndedAt = snap.lastEndedAt ?? undefined;
-      this.state = fresh;
-      return ok(null);
-    } catch (e) {
-      return err('invalid_input', `detection snapshot rejected: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const restored = restoreDetectorSession(snapshot, this.newSession());
+    if (!restored.ok) return restored;
+    this.state = restored.value;
+    return ok(null);
   }
 
   stats(): OrchestratorStats {
@@ -275,20 +228,8 @@ export class FlagOrchestrator {
     return rejectedResult(issues);
   }
 
-  private newSession(): SessionState {
-    const d = this.policy.detectors;
-    return {
-      firstStartedAt: Number.NaN,
-      lastEndedAt: undefined,
-      detectors: [
-        new BiometricDriftDetector(d),
-        new FocusCollapseDetector(d, { scoreLeaving: !this.leavingCountedAsIntegrity }),
-        new StressSpikeDetector(d),
-        new NetworkAnomalyDetector(d),
-        new ResourceExhaustionDetector(d),
-        new TemporalInconsistencyDetector(d),
-      ],
-    };
+  private newSession(): DetectorSession {
+    return newDetectorSession(this.policy.detectors, !this.leavingCountedAsIntegrity);
   }
 
   private remember(f: FlagFile): void {

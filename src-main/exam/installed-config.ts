@@ -48,6 +48,32 @@ const HOW_TO_SIGN = '`npm run admin -- sign`, see docs/deploy.md';
  * checked when a key is available.
  */
 export function loadInstalledConfig(src: ConfigSources): ConfigResult {
+  const loaded = loadPolicyWithKey(src);
+  if (!loaded.ok) return loaded;
+  const { policy, key, notes } = loaded.value;
+  const examFile = src.production ? managedFiles(src.managedDir).exam : (src.examFile ?? demoExamFile(src.appRoot));
+  const exam = loadDocument(examFile, 'exam', ExamSchema, src.production, key, notes);
+  if (!exam.ok) return exam;
+  return { ok: true, value: { exam: exam.value, policy, configKey: configKey(policy), notes } };
+}
+
+export interface InstalledPolicy {
+  policy: Policy;
+  /** The file it came from, or a phrase naming the built-in defaults (development only). */
+  source: string;
+  notes: string[];
+}
+
+/**
+ * The policy alone, found and checked exactly as loadInstalledConfig does: the review
+ * (`--review`) needs its proctor password and no exam.
+ */
+export function loadInstalledPolicy(src: Omit<ConfigSources, 'examFile'>): Loaded<InstalledPolicy> {
+  const loaded = loadPolicyWithKey(src);
+  return loaded.ok ? { ok: true, value: { policy: loaded.value.policy, source: loaded.value.source, notes: loaded.value.notes } } : loaded;
+}
+
+function loadPolicyWithKey(src: Omit<ConfigSources, 'examFile'>): Loaded<InstalledPolicy & { key: KeyObject | null }> {
   const managed = managedFiles(src.managedDir);
   const notes: string[] = [];
   const key = trustedKey(src, managed.publicKey);
@@ -61,20 +87,14 @@ export function loadInstalledConfig(src: ConfigSources): ConfigResult {
   if (key.value) notes.push(`trusting institution key from ${key.value.source}`);
 
   const policyFile = src.production ? managed.policy : (src.policyFile ?? defaultPolicyFile(src.appRoot));
-  let policy: Policy;
+  const publicKey = key.value?.key ?? null;
   if (!src.production && src.policyFile === null && !existsSync(policyFile)) {
-    policy = defaultPolicy();
     notes.push('development: no policy file, using the built-in defaults');
-  } else {
-    const loaded = loadDocument(policyFile, 'policy', PolicySchema, src.production, key.value?.key ?? null, notes);
-    if (!loaded.ok) return loaded;
-    policy = loaded.value;
+    return { ok: true, value: { policy: defaultPolicy(), source: 'the built-in default policy', notes, key: publicKey } };
   }
-
-  const examFile = src.production ? managed.exam : (src.examFile ?? demoExamFile(src.appRoot));
-  const exam = loadDocument(examFile, 'exam', ExamSchema, src.production, key.value?.key ?? null, notes);
-  if (!exam.ok) return exam;
-  return { ok: true, value: { exam: exam.value, policy, configKey: configKey(policy), notes } };
+  const loaded = loadDocument(policyFile, 'policy', PolicySchema, src.production, publicKey, notes);
+  if (!loaded.ok) return loaded;
+  return { ok: true, value: { policy: loaded.value, source: policyFile, notes, key: publicKey } };
 }
 
 type Loaded<T> = { ok: true; value: T } | { ok: false; error: ConfigProblem };
@@ -136,7 +156,7 @@ function loadDocument<T>(
 type TrustedKey = { key: KeyObject; source: string } | null;
 
 /** The built-in key wins: a managed file could be replaced by whoever is admin on the machine. */
-function trustedKey(src: ConfigSources, managedPublicKey: string): Loaded<TrustedKey> {
+function trustedKey(src: Omit<ConfigSources, 'examFile'>, managedPublicKey: string): Loaded<TrustedKey> {
   if (src.builtInPublicKey) {
     const key = parsePublicKey(src.builtInPublicKey, 'the institution key built into this Vigil');
     return key.ok ? { ok: true, value: { key: key.value, source: 'this build' } } : problem('This Vigil build is broken', `${key.error.message} Rebuild the installer.`);

@@ -20,6 +20,8 @@ export interface RestoredAttempt {
   nextSequence: number;
   /** Kinds of the check findings the exam started with as warnings (exam_started). */
   startWarnings: string[];
+  /** exam_started's start on the exam server's clock: sent again if the server has not heard of it. */
+  serverStartClaim: number | null;
   /** The last run ended with session_closed; false: it ended some other way (crash, kill, power). */
   closedCleanly: boolean;
   /** The exam the attempt started with (absent in attempts from before the keyed chain). */
@@ -78,6 +80,7 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
           phase: p.awaitsCheck ? 'checking' : 'active',
           closedCleanly: false,
           startWarnings: [],
+          serverStartClaim: null,
           submission: null,
           submissionSeq: null,
           ledger: new RiskLedger(p.policy.ledger, p.policy.classifier.thresholds, p.policy.integrity.lockdown.leaving.graceWarnings),
@@ -106,6 +109,7 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
           restored.phase = 'active';
           restored.startedAt = entry.payload.at;
           restored.startWarnings = entry.payload.warnings.map((w) => w.kind);
+          restored.serverStartClaim = entry.payload.serverAt ?? null;
           break;
         case 'session_resumed':
           restored.closedCleanly = false;

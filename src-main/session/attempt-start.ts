@@ -1,6 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
-import { keyEscrowPath } from '../audit/audit-store';
-import { encodeKey } from '../audit/keyed-chain';
+import type { Upload } from '../audit/chained-upload';
 import type { Exam, Policy, RiskState, SavedAnswer } from '../contract';
 import type { CarryOver } from './attempt-file';
 import { recordFindings } from './attempt-integrity';
@@ -14,8 +13,8 @@ export interface ChainStart {
   policy: Policy;
   /** K_0 from the exam server; without it one is made here. */
   k0?: Buffer;
-  /** Queue a locally made K_0 for escrow with session_started (ExamSessionOptions.escrowKey). */
-  escrowKey: boolean;
+  /** The escrow upload of a locally made K_0, queued with session_started (key-escrow.ts); null: none. */
+  escrow: ((k0: Buffer) => Upload) | null;
   carryOver: CarryOver | null;
   /** The exam waits for the pre-exam system check; its time starts at exam_started. */
   awaitsCheck?: boolean;
@@ -33,9 +32,7 @@ export function startAttemptChain(store: AuditStore, c: ChainStart): SavedAnswer
     { sessionId, examId: exam.id, studentId, at: c.startedAt, durationMinutes: exam.durationMinutes, policy: c.policy, exam, ...(c.awaitsCheck ? { awaitsCheck: true } : {}) },
     {
       ...(c.k0 ? { k0: c.k0 } : {}),
-      // The registration fields the server also wants (device, app version, access code) are added where registration is wired.
-      escrow: (k0) =>
-        c.escrowKey ? { path: keyEscrowPath(sessionId), body: { examId: exam.id, studentId, k0: encodeKey(k0), clientStartedAt: c.startedAt } } : null,
+      escrow: (k0) => (c.escrow ? c.escrow(k0) : null),
     },
   );
   if (!c.carryOver) return [];

@@ -12,6 +12,7 @@ export type SystemCheckRunner = () => Promise<{ ok: boolean; findings: { kind: s
 export class PreExamCheck {
   private last: SystemCheckReport | null = null;
   private running: Promise<SystemCheckReport> | null = null;
+  private starting: Promise<{ check: SystemCheckReport; startedAt: number | null }> | null = null;
 
   constructor(
     private readonly run: SystemCheckRunner,
@@ -31,15 +32,33 @@ export class PreExamCheck {
   }
 
   /**
-   * Checks once more and, when nothing blocks and `stillChecking()` holds after the check,
-   * records exam_started (with the warnings the policy let it start with). Returns the start
-   * time, or null when the exam may not start.
+   * Checks once more and, when nothing blocks, has the exam server start the time (`anchor`,
+   * for a registered attempt) and, if `stillChecking()` holds after both, records exam_started
+   * (with the warnings the policy let it start with, and the server's start). Returns the
+   * start time, or null when the exam may not start.
    */
-  async start(stillChecking: () => boolean): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
+  start(
+    stillChecking: () => boolean,
+    anchor: () => Promise<{ serverAt: number; deadline?: number } | null> = async () => null,
+  ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
+    // A second Start while one runs shares it: one server start, one exam_started.
+    this.starting ??= this.startOnce(stillChecking, anchor).finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startOnce(
+    stillChecking: () => boolean,
+    anchor: () => Promise<{ serverAt: number; deadline?: number } | null>,
+  ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
     const check = await this.check();
     if (!check.ok || !stillChecking()) return { check, startedAt: null };
+    // Closed while the server answered: the server's start stands, and a restart's Start gets the same deadline.
+    const server = await anchor();
+    if (!stillChecking()) return { check, startedAt: null };
     const at = this.now();
-    this.store.append('exam_started', { at, warnings: check.findings.filter((f) => f.severity === 'warn') });
+    this.store.append('exam_started', { at, warnings: check.findings.filter((f) => f.severity === 'warn'), ...(server ?? {}) });
     return { check, startedAt: at };
   }
 

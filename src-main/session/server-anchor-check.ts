@@ -35,6 +35,23 @@ export function compareWithServer(file: string, checkpoint: { seq: number; hash:
   }
 }
 
+/** The log's latest wall time (AuditStore.latestWallTime), read before the restore writes; null when unreadable. */
+export function latestWallTime(file: string): number | null {
+  let store: AuditStore;
+  try {
+    store = AuditStore.open(file, { readonly: true });
+  } catch {
+    return null;
+  }
+  try {
+    return store.latestWallTime();
+  } catch {
+    return null;
+  } finally {
+    store.close();
+  }
+}
+
 /** Records the break as `log_tampered` (queued to the server with the flagged activity); the attempt carries on. */
 export function recordCheckpointBreak(store: AuditStore, b: CheckpointBreak, ctx: { sessionId: string; studentId: string; now: number }): void {
   recordFindings(store, [{ finding: { at: ctx.now, what: 'chain', firstBrokenSeq: b.firstBrokenSeq, message: b.message } }], ctx);

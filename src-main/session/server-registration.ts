@@ -3,12 +3,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { decodeKey } from '../audit/keyed-chain';
 import { ExamSchema, monotonicNow } from '../contract';
+import type { RegistrationResponse } from '../contract/exam-server-api';
 import type { Exam, Policy, Scheduler } from '../contract';
 import { ExamServerClient, type RegistrationRefusal } from '../upload/exam-server-client';
 import { attemptDatabaseFile } from './attempt-file';
 import { deviceId } from './device-id';
 import { configKey } from '../exam/config-key';
-import { compareWithServer, type CheckpointBreak } from './server-anchor-check';
+import { compareWithServer, latestWallTime, type CheckpointBreak } from './server-anchor-check';
 
 /** What the session needs from the server's side of an attempt. */
 export interface ServerAttempt {
@@ -19,8 +20,17 @@ export interface ServerAttempt {
   k0: Buffer | null;
   /** The exam the server handed out; null on a resume (the attempt has it under its chain). */
   exam: Exam | null;
-  /** Epoch ms on the server's clock. */
-  deadline: number;
+  /** Epoch ms on the server's clock; null while the exam's time awaits Start (awaitsCheck). */
+  deadline: number | null;
+  /** When the exam's time started on the server's clock; null while it awaits Start (or unknown, in an old file). */
+  examStartedAt: number | null;
+  /** While the time awaits Start: when it starts at the latest (server clock). */
+  startBy: number | null;
+  /**
+   * A restart while the server could not be reached: deadline and clock come from the file kept
+   * beside the attempt (not under the chain), so the server is asked again once it answers.
+   */
+  readOffline?: boolean;
   /** One reading of the server's clock and the monotonic clock at that moment. */
   clockReading: { serverTime: number; monotonicAt: number };
   /** The server's last accepted checkpoint, on a resume while online. */
@@ -44,6 +54,8 @@ export interface RegisterOptions {
   policy: Policy;
   appVersion: string;
   scheduler: Scheduler;
+  /** The app checks the machine first: the server starts the exam's time at Start, not now. */
+  awaitsCheck?: boolean;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -51,7 +63,12 @@ export interface RegisterOptions {
 const RegistrationFileSchema = z.object({
   sessionId: z.string().min(1),
   token: z.string().min(1),
-  deadline: z.number(),
+  /** The server's deadline; null until the server has started the exam's time. */
+  deadline: z.number().nullable(),
+  /** When the server started the exam's time (absent in files written before Start moved to the server). */
+  examStartedAt: z.number().nullable().optional(),
+  /** While the time awaits Start: when it starts at the latest. */
+  startBy: z.number().nullable().optional(),
   /** serverTime minus the wall clock at registration: the best offline guess after a restart. */
   wallOffset: z.number(),
   /** sha256(sessionId, access code): the student signs in again with the same code. */
@@ -64,7 +81,7 @@ type RegistrationFile = z.infer<typeof RegistrationFileSchema>;
 export const registrationFile = (dataDir: string, examId: string, studentId: string): string =>
   `${attemptDatabaseFile(dataDir, examId, studentId)}.registration.json`;
 
-const codeCheck = (sessionId: string, accessCode: string): string => createHash('sha256').update(`${sessionId}\u0000${accessCode}`).digest('hex');
+export const codeCheck = (sessionId: string, accessCode: string): string => createHash('sha256').update(`${sessionId}\u0000${accessCode}`).digest('hex');
 
 /**
  * Registers the attempt with the exam server (`POST /api/sessions`) or, when this computer
@@ -86,6 +103,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
     appVersion: o.appVersion,
     policyHash: configKey(o.policy),
     accessCode: o.accessCode,
+    ...(o.awaitsCheck ? { awaitsCheck: true } : {}),
   });
   const monotonicAt = monotonicNow(o.scheduler);
   if (!answer.ok) return answer;
@@ -100,14 +118,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
   } catch (e) {
     return { ok: false, reason: 'refused', message: `the server's attempt key cannot be used: ${(e as Error).message}` };
   }
-  writeRegistration(file, {
-    sessionId: r.sessionId,
-    token: r.token,
-    deadline: r.deadline,
-    wallOffset: r.serverTime - o.scheduler.now(),
-    codeCheck: codeCheck(r.sessionId, o.accessCode),
-    ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
-  });
+  keepRegistration(o, r, o.scheduler.now());
   return {
     ok: true,
     value: {
@@ -115,7 +126,7 @@ export async function registerOrResume(o: RegisterOptions): Promise<Registration
       token: r.token,
       k0,
       exam: exam.data,
-      deadline: r.deadline,
+      ...examTimeOf(r),
       clockReading: { serverTime: r.serverTime, monotonicAt },
       lastCheckpoint: null,
       checkpointBreak: null,
@@ -137,12 +148,62 @@ async function resume(client: ExamServerClient, kept: RegistrationFile, o: Regis
     const checkpointBreak = last ? compareWithServer(attemptDatabaseFile(o.dataDir, o.examId, o.studentId), last) : null;
     return {
       ok: true,
-      value: { ...base, deadline: status.value.deadline, clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
+      value: { ...base, ...examTimeOf(status.value), clockReading: { serverTime: status.value.serverTime, monotonicAt }, lastCheckpoint: last, checkpointBreak },
     };
   }
   if (status.reason !== 'unreachable') return status;
-  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured then.
-  return { ok: true, value: { ...base, deadline: kept.deadline, clockReading: { serverTime: o.scheduler.now() + kept.wallOffset, monotonicAt }, lastCheckpoint: null, checkpointBreak: null } };
+  // Offline restart: the deadline registered, on the wall clock corrected by the offset measured
+  // then, and never earlier than the log's latest time: a clock set back while the app was
+  // closed (and the network cut) must not give the student that time again.
+  const wallNow = Math.max(o.scheduler.now(), latestWallTime(attemptDatabaseFile(o.dataDir, o.examId, o.studentId)) ?? -Infinity);
+  return {
+    ok: true,
+    value: {
+      ...base,
+      ...examTimeOf(kept),
+      clockReading: { serverTime: wallNow + kept.wallOffset, monotonicAt },
+      lastCheckpoint: null,
+      checkpointBreak: null,
+      readOffline: true,
+    },
+  };
+}
+
+/**
+ * Keeps what a restart needs beside the attempt's database: after a registration, or after an
+ * offline-started attempt's key escrow registered it (key-escrow.ts).
+ */
+export function keepRegistration(
+  o: { dataDir: string; examId: string; studentId: string; accessCode: string },
+  r: Pick<RegistrationResponse, 'sessionId' | 'token' | 'deadline' | 'examStartedAt' | 'startBy' | 'serverTime' | 'serverPublicKey'>,
+  wallNow: number,
+): void {
+  writeRegistration(registrationFile(o.dataDir, o.examId, o.studentId), {
+    sessionId: r.sessionId,
+    token: r.token,
+    deadline: r.deadline,
+    examStartedAt: r.examStartedAt ?? null,
+    startBy: r.startBy ?? null,
+    wallOffset: r.serverTime - wallNow,
+    codeCheck: codeCheck(r.sessionId, o.accessCode),
+    ...(r.serverPublicKey ? { serverPublicKey: r.serverPublicKey } : {}),
+  });
+}
+
+/** The exam's time as the server last said it (a server or a file from before Start moved there has only the deadline). */
+function examTimeOf(r: { deadline: number | null; examStartedAt?: number | null | undefined; startBy?: number | null | undefined }): Pick<ServerAttempt, 'deadline' | 'examStartedAt' | 'startBy'> {
+  return { deadline: r.deadline, examStartedAt: r.examStartedAt ?? null, startBy: r.startBy ?? null };
+}
+
+/**
+ * The server started the exam's time: kept beside the attempt, so an offline restart runs to
+ * the server's deadline (not to its own estimate). A file that cannot be read or written is
+ * reported by the caller; the attempt goes on with the deadline it holds.
+ */
+export function recordServerStart(file: string, start: { examStartedAt: number; deadline: number }): void {
+  const kept = readRegistration(file);
+  if (!kept) throw new Error(`the registration file ${file} cannot be read`);
+  writeRegistration(file, { ...kept, examStartedAt: start.examStartedAt, deadline: start.deadline, startBy: null });
 }
 
 function readRegistration(file: string): RegistrationFile | null {

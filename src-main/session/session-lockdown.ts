@@ -20,6 +20,11 @@ export interface SessionLockdownOptions {
   closed: () => boolean;
   /** The check passed: the session starts the exam's time at `startedAt`. */
   begin: (startedAt: number) => void;
+  /**
+   * After the check passed, before exam_started is written: the exam server starts the time
+   * and says when (its clock) and until when; null for an attempt without a server.
+   */
+  startOnServer: () => Promise<{ serverAt: number; deadline?: number } | null>;
   /** The proctor's password let Vigil close (the shell quits). */
   onCloseAllowed: (() => void) | undefined;
   emit: () => void;
@@ -70,8 +75,9 @@ export class SessionLockdown {
       return last ? ok({ started: phase !== 'submitted', check: last }) : err('invalid_input', 'The exam has already started.');
     }
     try {
-      const { check, startedAt } = await this.check.start(() => this.opts.phase() === 'checking' && !this.opts.closed());
-      if (startedAt !== null) {
+      const { check, startedAt } = await this.check.start(() => this.opts.phase() === 'checking' && !this.opts.closed(), this.opts.startOnServer);
+      // Two Starts at once share one start (pre-exam-check.ts); only the first begins the time.
+      if (startedAt !== null && this.opts.phase() === 'checking') {
         this.warnings = new Set(check.findings.filter((f) => f.severity === 'warn').map((f) => f.kind));
         this.opts.begin(startedAt);
       }

@@ -1,4 +1,5 @@
 import type { Exam, Policy, RawEventSource, Scheduler } from '../contract';
+import type { EscrowIdentity } from './key-escrow';
 import type { ServerAttempt } from './server-registration';
 import type { SystemCheckRunner } from './pre-exam-check';
 
@@ -36,14 +37,18 @@ export interface ExamSessionOptions {
   k0?: Buffer;
   /**
    * Queue a locally made K_0 for escrow (`POST /api/sessions/:id/key-escrow`, src-server)
-   * in the same transaction as session_started. Off until the app registers with that
-   * server (the reference server in test/ has no such route and would refuse it).
+   * in the same transaction as session_started (key-escrow.ts). Default: whenever the
+   * attempt is not registered and a server URL is configured.
    */
   escrowKey?: boolean;
+  /** What the student signed in with while the server was unreachable: it goes with the escrow. */
+  escrowIdentity?: EscrowIdentity;
   /**
    * The attempt as the exam server registered it (server-registration.ts): its session id,
    * K_0, upload token, deadline on the server's clock and the last checkpoint to check a
    * resumed log against. Absent in demo/offline mode.
    */
   server?: ServerAttempt;
+  /** For the calls to the exam server outside the outbox (starting the exam's time); tests put a network in between. */
+  fetch?: typeof globalThis.fetch;
 }

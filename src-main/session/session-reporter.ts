@@ -29,6 +29,11 @@ export class SessionReporter {
     this.notices.add(notice);
   }
 
+  /** A notice whose cause has passed (the exam server answered at last). */
+  removeNotice(notice: string): void {
+    this.notices.delete(notice);
+  }
+
   currentNotices(): string[] {
     return [...this.notices];
   }

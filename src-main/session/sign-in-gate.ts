@@ -1,13 +1,20 @@
 import { SignInInputSchema, err, ok } from '../contract';
-import type { Exam, QuitDecision, Result, SaveAnswerInput, SavedAnswer, SessionSnapshot, SignInInput, StartExamResult, SubmissionReceipt, SystemCheckReport, VigilApi, WindowEvent } from '../contract';
+import type { Exam, QuitDecision, Result, Scheduler, SaveAnswerInput, SavedAnswer, SessionSnapshot, SignInInput, StartExamResult, SubmissionReceipt, SystemCheckReport, VigilApi, WindowEvent } from '../contract';
 import type { CloseOutcome } from './quit-guard';
 import { createRealScheduler } from '../clock/real-scheduler';
 import type { RegistrationRefusal } from '../upload/exam-server-client';
 import { openExamSession, type ExamSession } from './open-exam-session';
+import { heldOfflineAttempt, markOfflineAttempt } from './offline-attempt';
 import { registerOrResume } from './server-registration';
 import type { ExamSessionOptions } from './session-options';
 
-export interface SignInGateOptions extends Omit<ExamSessionOptions, 'studentId' | 'server' | 'k0' | 'escrowKey'> {
+export interface SignInGateOptions extends Omit<ExamSessionOptions, 'studentId' | 'server' | 'k0' | 'escrowKey' | 'escrowIdentity'> {
+  /**
+   * When the server cannot be reached at sign-in, start the attempt offline (the installed
+   * exam, a local K_0 escrowed to the server through the outbox, key-escrow.ts) instead of
+   * asking the student to try again. Off by default: docs/trust.md says what it gives up.
+   */
+  offlineStart?: boolean;
   /** Where to register; the gate is only used when there is one. */
   serverUrl: string;
   /** The exam to sign in to: its id is registered, its title shown; the server sends the content. */
@@ -29,7 +36,8 @@ const MESSAGES: Record<RegistrationRefusal, (detail: string) => { code: 'bad_acc
   unknown_exam: () => ({ code: 'sign_in_refused', text: 'The exam server does not know this exam. Ask your proctor.' }),
   unreachable: () => ({
     code: 'server_unreachable',
-    text: 'The exam server cannot be reached. Check the network connection and try again; if it keeps failing, ask your proctor.',
+    text:
+      'The exam server cannot be reached, so your exam cannot be opened yet: its questions come from the server. Nothing is lost and your time has not started. Check the network connection and sign in again; if it keeps failing, ask your proctor.',
   }),
   refused: (detail) => ({ code: 'sign_in_refused', text: `The exam server refused the sign-in (${detail}). Ask your proctor.` }),
 };
@@ -71,6 +79,11 @@ export class SignInGate implements VigilApi {
   private async open(input: SignInInput): Promise<Result<SessionSnapshot>> {
     const { opts } = this;
     const scheduler = opts.scheduler ?? createRealScheduler();
+    const place = { dataDir: opts.dataDir, examId: opts.exam.id, studentId: input.studentId };
+    // An attempt started offline whose escrow has not arrived yet goes on offline: registering now would start a second one.
+    const held = heldOfflineAttempt(place, input.accessCode);
+    if (held && !held.codeMatches) return err('bad_access_code', MESSAGES.bad_access_code('').text);
+    if (held) return this.openOffline(input, scheduler);
     const registered = await registerOrResume({
       serverUrl: opts.serverUrl,
       dataDir: opts.dataDir,
@@ -80,8 +93,14 @@ export class SignInGate implements VigilApi {
       policy: opts.policy,
       appVersion: opts.appVersion,
       scheduler,
+      // With a system check the server starts the exam's time at Start, not at sign-in.
+      awaitsCheck: opts.systemCheck !== undefined,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
+    if (!registered.ok && registered.reason === 'unreachable' && opts.offlineStart) {
+      opts.log?.(`sign-in of ${input.studentId}: ${registered.message}; starting offline`);
+      return this.openOffline(input, scheduler);
+    }
     if (!registered.ok) {
       const m = MESSAGES[registered.reason](registered.message);
       opts.log?.(`sign-in of ${input.studentId} refused: ${registered.reason}: ${registered.message}`);
@@ -97,9 +116,31 @@ export class SignInGate implements VigilApi {
       return err('storage_failed', 'Your attempt could not be opened on this computer. Ask your proctor.');
     }
     opts.log?.(`signed in ${input.studentId}: session ${server.sessionId}${server.flags.length ? ` (flags: ${server.flags.join(', ')})` : ''}`);
-    this.opts.onOpened?.(this.session);
-    for (const l of this.listeners) this.unsubscribe.push(this.session.onSnapshot(l));
-    return this.session.getSnapshot();
+    return this.opened();
+  }
+
+  /** The installed exam, a local K_0 escrowed with the sign-in, the marker that lets a restart go on with it. */
+  private async openOffline(input: SignInInput, scheduler: Scheduler): Promise<Result<SessionSnapshot>> {
+    const { opts } = this;
+    if (this.closed) return err('internal', 'Vigil is closing.');
+    const { offlineStart: _offline, ...sessionOpts } = opts;
+    const escrowIdentity = { accessCode: input.accessCode, appVersion: opts.appVersion };
+    try {
+      this.session = await openExamSession({ ...sessionOpts, scheduler, studentId: input.studentId, exam: opts.exam, escrowIdentity });
+      markOfflineAttempt({ dataDir: opts.dataDir, examId: opts.exam.id, studentId: input.studentId }, this.session.sessionId, input.accessCode);
+    } catch (e) {
+      opts.log?.(`opening the offline attempt failed: ${e instanceof Error ? e.message : String(e)}`);
+      return err('storage_failed', 'Your attempt could not be opened on this computer. Ask your proctor.');
+    }
+    opts.log?.(`signed in ${input.studentId} offline: session ${this.session.sessionId}; its key goes to the exam server when it is reachable`);
+    return this.opened();
+  }
+
+  private async opened(): Promise<Result<SessionSnapshot>> {
+    const session = this.session!;
+    this.opts.onOpened?.(session);
+    for (const l of this.listeners) this.unsubscribe.push(session.onSnapshot(l));
+    return session.getSnapshot();
   }
 
   saveAnswer(input: SaveAnswerInput): Promise<Result<SavedAnswer>> {
@@ -184,6 +225,7 @@ export class SignInGate implements VigilApi {
       systemCheck: null,
       returnWarning: null,
       notices: [],
+      checkFirst: this.opts.systemCheck !== undefined,
     };
   }
 }

@@ -1,13 +1,16 @@
 import type { AuditStore } from '../audit/audit-store';
 import type { Scheduler, SubmissionReceipt } from '../contract';
-import { OutboxRelay } from '../upload/outbox-relay';
+import { OutboxRelay, type OutboxRelayOptions } from '../upload/outbox-relay';
 
 export interface SubmissionDeliveryOptions {
   store: AuditStore;
   /** Exam server base URL; null keeps every upload queued on this computer. */
   serverUrl: string | null;
-  /** The attempt token from registration (OutboxRelayOptions.token). */
-  token?: string | null;
+  /** The attempt token from registration, or where it will come from (OutboxRelayOptions.token). */
+  token?: OutboxRelayOptions['token'];
+  /** OutboxRelayOptions.mayDeliver / onDelivered: an offline attempt's key escrow (key-escrow.ts). */
+  mayDeliver?: OutboxRelayOptions['mayDeliver'];
+  onDelivered?: OutboxRelayOptions['onDelivered'];
   scheduler: Scheduler;
   /** The policy's Config Key, sent with every upload (src-main/exam/config-key.ts). */
   configKey?: string | null;
@@ -42,6 +45,8 @@ export class SubmissionDelivery {
       outbox: opts.store,
       serverUrl: opts.serverUrl,
       token: opts.token ?? null,
+      ...(opts.mayDeliver ? { mayDeliver: opts.mayDeliver } : {}),
+      ...(opts.onDelivered ? { onDelivered: opts.onDelivered } : {}),
       scheduler: opts.scheduler,
       configKey: opts.configKey ?? null,
       onStatusChange: (status) => {

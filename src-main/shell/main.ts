@@ -23,6 +23,7 @@ import { createPowerEvents } from './power-events';
 import { installIpcAdapter } from './ipc-adapter';
 import { argsOutsideAllowList, debuggingSwitches, flagsRefusedWhenPackaged, parseLaunchFlags } from './launch-flags';
 import { openReviewWindow } from './review-window';
+import { reviewGateFromPolicy } from '../review/review-gate-rule';
 import { renderStartupErrorPage } from './startup-error-page';
 import type { StartupError } from './startup-error-page';
 import { createWindow, hardenWebContents } from './window-factory';
@@ -130,11 +131,16 @@ async function start(): Promise<void> {
   }
   if (launch.reviewSource) {
     if (!existsSync(launch.reviewSource)) return showStartupError('Nothing to review', `${launch.reviewSource} does not exist.`);
+    // The proctor password of the policy this computer's exams run under (fails closed when installed without one).
+    const gate = reviewGateFromPolicy({ production, managedDir: managedDir(process.platform, process.env), appRoot, policyFile: launch.policyFile, builtInPublicKey: BUILT_IN_INSTITUTION_KEY });
+    if (!gate.ok) return showStartupError(gate.title, gate.message);
+    for (const note of gate.notes) log(note);
     try {
       await openReviewWindow({
         source: launch.reviewSource,
         appRoot,
         ...(launch.nativeBinding ? { nativeBinding: launch.nativeBinding } : {}),
+        passwordHash: gate.passwordHash,
         devTools: !production,
         log,
       });
@@ -169,7 +175,9 @@ async function start(): Promise<void> {
   };
   if (serverUrl) {
     // With an exam server the student signs in first; the server sends the exam (issue 8).
-    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion() });
+    // Demo (development) builds start offline when the server is unreachable, escrowing K_0 (docs/trust.md);
+    // an installed exam insists on the server at sign-in.
+    session = new SignInGate({ ...common, exam, serverUrl, appVersion: app.getVersion(), offlineStart: !production });
     log(`exam ${exam.id}: waiting for the student to sign in with ${serverUrl}`);
   } else {
     try {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { BrowserWindow, ipcMain } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { REVIEW_CHANNEL, err } from '../contract';
+import { ProctorGate } from '../review/proctor-gate';
 import { ReviewService } from '../review/review-service';
 import { APP_ORIGIN } from './app-url';
 import { createWindow } from './window-factory';
@@ -13,6 +14,8 @@ export interface ReviewWindowOptions {
   source: string;
   appRoot: string;
   nativeBinding?: string;
+  /** The policy's proctor password hash, or null when this review asks for none (review/review-gate-rule.ts). */
+  passwordHash: string | null;
   devTools: boolean;
   log: (line: string) => void;
 }
@@ -20,8 +23,9 @@ export interface ReviewWindowOptions {
 /**
  * `--review <db or folder>`: the proctor's read-only review in an ordinary window (no
  * kiosk, no engine). The window's verbs arrive on one channel, only from the review
- * window's own top frame, and go to the same ReviewService `npm run review` uses. PDF
- * reports are printed by a hidden window on the report view.
+ * window's own top frame, and go through the proctor's sign-in (ProctorGate) to the same
+ * ReviewService `npm run review` uses. PDF reports are printed by a hidden window on the
+ * report view, after the sign-in.
  */
 export async function openReviewWindow(opts: ReviewWindowOptions): Promise<BrowserWindow> {
   const preloadPath = path.join(opts.appRoot, 'out', 'preload', 'review-preload.cjs');
@@ -30,6 +34,7 @@ export async function openReviewWindow(opts: ReviewWindowOptions): Promise<Brows
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
     printPdf: (id) => printReport(id, preloadPath, opts.log),
   });
+  const gate = new ProctorGate({ service, passwordHash: opts.passwordHash, root: service.root, log: opts.log });
   opts.log(`review of ${path.resolve(opts.source)} (read-only); notes in ${service.root}; exports to ${service.exportDir}`);
   const window = createWindow('review', { preloadPath, devTools: opts.devTools, log: opts.log });
   reviewContents.add(window.webContents.id);
@@ -40,7 +45,7 @@ export async function openReviewWindow(opts: ReviewWindowOptions): Promise<Brows
       opts.log(`ipc: dropped ${REVIEW_CHANNEL} from webContents ${event.sender.id}`);
       return err('invalid_input', 'This caller may not use the review API.');
     }
-    return service.invoke(String(verb) as never, input);
+    return gate.invoke(String(verb), input);
   });
   await window.loadURL(REVIEW_URL);
   return window;

@@ -1,4 +1,4 @@
-import type { AttemptStatus, RegistrationRequest, RegistrationResponse } from '../contract/exam-server-api';
+import type { AttemptStatus, ExamStartRequest, ExamStartResponse, RegistrationRequest, RegistrationResponse } from '../contract/exam-server-api';
 
 /**
  * Why a registration (or a status read) did not give the app an attempt. Each has its own
@@ -24,8 +24,9 @@ export interface ExamServerClientOptions {
 
 /**
  * The calls the app makes to the exam server outside the outbox: registering an attempt
- * (`POST /api/sessions`) and reading its status on restart. Both must be answered now, so
- * they are not queued; uploads go through the outbox relay. Never throws.
+ * (`POST /api/sessions`), starting its time (`POST .../start`) and reading its status on
+ * restart. Each must be answered now, so none is queued; uploads go through the outbox
+ * relay. Never throws.
  */
 export class ExamServerClient {
   private readonly base: string;
@@ -44,6 +45,11 @@ export class ExamServerClient {
 
   status(sessionId: string, token: string): Promise<ServerAnswer<AttemptStatus>> {
     return this.call<AttemptStatus>('GET', `/api/sessions/${encodeURIComponent(sessionId)}/status`, undefined, token, isStatus);
+  }
+
+  /** The student pressed Start: the server starts the exam's time (or says when it started). */
+  start(sessionId: string, token: string, request: ExamStartRequest): Promise<ServerAnswer<ExamStartResponse>> {
+    return this.call<ExamStartResponse>('POST', `/api/sessions/${encodeURIComponent(sessionId)}/start`, request, token, isStart);
   }
 
   private async call<T>(method: string, path: string, body: unknown, token: string | null, valid: (v: unknown) => boolean): Promise<ServerAnswer<T>> {
@@ -99,15 +105,22 @@ function isRegistration(v: unknown): boolean {
     typeof v.sessionId === 'string' &&
     typeof v.token === 'string' &&
     typeof v.serverTime === 'number' &&
-    typeof v.deadline === 'number' &&
+    isTime(v.deadline) &&
     typeof v.startedAt === 'number' &&
     isObject(v.exam)
   );
 }
 
 function isStatus(v: unknown): boolean {
-  return isObject(v) && typeof v.serverTime === 'number' && typeof v.deadline === 'number' && (v.lastCheckpoint === null || isObject(v.lastCheckpoint));
+  return isObject(v) && typeof v.serverTime === 'number' && isTime(v.deadline) && (v.lastCheckpoint === null || isObject(v.lastCheckpoint));
 }
+
+function isStart(v: unknown): boolean {
+  return isObject(v) && typeof v.serverTime === 'number' && typeof v.examStartedAt === 'number' && typeof v.deadline === 'number';
+}
+
+/** A deadline or start: a number, or null while the exam's time has not started. */
+const isTime = (v: unknown): boolean => v === null || typeof v === 'number';
 
 function describe(e: unknown): string {
   if (e instanceof Error) return e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;

@@ -25,7 +25,15 @@ export interface OutboxRelayOptions {
    * upload; the exam server refuses uploads of a registered attempt without it. Null for an
    * attempt that was never registered (demo mode, or started offline and not escrowed yet).
    */
-  token?: string | null;
+  token?: string | null | (() => string | null);
+  /**
+   * Whether an item may be sent now. An offline-started attempt holds its other uploads
+   * back until its key escrow has registered it and brought the token (session/key-escrow.ts);
+   * a held item is not tried and keeps its place. Default: every due item may go.
+   */
+  mayDeliver?: (item: OutboxItem) => boolean;
+  /** Told after an item is marked delivered, with the server's parsed answer (the escrow's carries the token). */
+  onDelivered?: (item: OutboxItem, answer: unknown) => void;
   /**
    * Told when status().lastError changes (a failure starts, changes, or clears), so the
    * session can log it and tell the student their answers are queued. Not per retry.
@@ -60,7 +68,9 @@ export class OutboxRelay {
   private readonly requestTimeoutMs: number;
   private readonly configHeader: Record<string, string>;
   private readonly onStatusChange: ((status: RelayStatus) => void) | undefined;
-  private readonly token: string | null;
+  private readonly token: () => string | null;
+  private readonly mayDeliver: (item: OutboxItem) => boolean;
+  private readonly onDelivered: ((item: OutboxItem, answer: unknown) => void) | undefined;
   private reportedError: string | null = null;
 
   /** Cleared by the next delivery: the server is reachable again. */
@@ -91,7 +101,10 @@ export class OutboxRelay {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.configHeader = opts.configKey ? { 'vigil-config-key': opts.configKey } : {};
     this.onStatusChange = opts.onStatusChange;
-    this.token = opts.token ?? null;
+    const token = opts.token ?? null;
+    this.token = typeof token === 'function' ? token : () => token;
+    this.mayDeliver = opts.mayDeliver ?? (() => true);
+    this.onDelivered = opts.onDelivered;
   }
 
   /** Starts polling for due items (no-op without a server, or when already started). */
@@ -145,7 +158,8 @@ export class OutboxRelay {
         if (items.length === 0) return counts;
         for (const item of items) {
           seen.add(item.id);
-          const outcome = await this.deliver(this.serverUrl, item, abort.signal);
+          if (!this.mayDeliver(item)) continue;
+          const { answer, ...outcome } = await this.deliver(this.serverUrl, item, abort.signal);
           if (abort.signal.aborted) return counts;
           const at = this.scheduler.now();
           switch (outcome.kind) {
@@ -154,6 +168,7 @@ export class OutboxRelay {
               counts.delivered++;
               this.consecutiveFailures = 0;
               this.lastError = null;
+              this.tellDelivered(item, answer);
               break;
             case 'rejected':
               this.outbox.markRejected(item.id, at, outcome.error);
@@ -198,9 +213,20 @@ export class OutboxRelay {
     }
   }
 
-  private async deliver(serverUrl: string, item: OutboxItem, stop: AbortSignal): Promise<DeliveryOutcome> {
+  private tellDelivered(item: OutboxItem, answer: string | undefined): void {
+    if (!this.onDelivered) return;
+    try {
+      this.onDelivered(item, answer === undefined ? null : (JSON.parse(answer) as unknown));
+    } catch (error) {
+      // The item is delivered either way; a listener's failure is reported, never thrown.
+      this.lastError = `after delivering ${item.path}: ${message(error)}`;
+    }
+  }
+
+  private async deliver(serverUrl: string, item: OutboxItem, stop: AbortSignal): Promise<DeliveryOutcome & { answer?: string }> {
     const url = serverUrl + item.path;
     const signal = AbortSignal.any([stop, AbortSignal.timeout(this.requestTimeoutMs)]);
+    const token = this.token();
     try {
       const response = await this.fetch(url, {
         method: 'POST',
@@ -209,14 +235,15 @@ export class OutboxRelay {
           accept: 'application/json',
           'idempotency-key': item.id,
           ...this.configHeader,
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify(item.body),
         redirect: 'manual',
         signal,
       });
       const text = await response.text();
-      return classifyResponse({ status: response.status, text, retryAfter: response.headers.get('retry-after') }, item.id);
+      const outcome = classifyResponse({ status: response.status, text, retryAfter: response.headers.get('retry-after') }, item.id);
+      return outcome.kind === 'delivered' ? { ...outcome, answer: text } : outcome;
     } catch (error) {
       const timedOut = signal.aborted && !stop.aborted;
       return {

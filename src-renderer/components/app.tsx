@@ -61,7 +61,7 @@ export function App({ api }: { api: VigilApi | undefined }) {
   return (
     <SessionContext.Provider value={controller}>
       {snapshot.phase === 'sign_in' ? (
-        <SignInScreen examTitle={snapshot.exam.title} />
+        <SignInScreen examTitle={snapshot.exam.title} checkFirst={snapshot.checkFirst ?? false} />
       ) : isLocked(snapshot) ? (
         <>
           <ExamView snapshot={snapshot} inert />

@@ -5,11 +5,33 @@ import { describeRemaining, formatRemaining } from '../format';
 // Screen readers hear the time at these marks only, not every second.
 const ANNOUNCE_AT_MINUTES = [30, 10, 5, 1];
 
-/** Counts down while the exam runs; once it is locked or submitted it stops and says so. */
-export function CountdownTimer({ deadline, phase }: { deadline: number; phase: SnapshotPhase }) {
+/**
+ * Counts down while the exam runs; a proctor's pause stops it (the server gives the paused
+ * time back at the resume); once it is locked or submitted it stops and says so.
+ */
+export function CountdownTimer({ deadline, phase, paused = false }: { deadline: number; phase: SnapshotPhase; paused?: boolean }) {
   // Before sign-in there is no exam time yet.
   if (phase === 'sign_in') return null;
-  return phase === 'active' ? <RunningCountdown deadline={deadline} /> : <ExamOver phase={phase} />;
+  if (phase !== 'active') return <ExamOver phase={phase} />;
+  return paused ? <PausedCountdown deadline={deadline} /> : <RunningCountdown deadline={deadline} />;
+}
+
+/** The time left when the pause began, held still until the proctor resumes the exam. */
+function PausedCountdown({ deadline }: { deadline: number }) {
+  const [left] = useState(() => Math.max(0, deadline - Date.now()));
+  return (
+    <div className="countdown countdown--paused">
+      <span className="countdown__label" id="countdown-label">
+        Paused
+      </span>
+      <span className="countdown__value" role="timer" aria-labelledby="countdown-label" aria-describedby="countdown-words">
+        {formatRemaining(left)}
+      </span>
+      <span id="countdown-words" className="visually-hidden">
+        {`${describeRemaining(left)}; the clock is stopped while your proctor has paused the exam.`}
+      </span>
+    </div>
+  );
 }
 
 function ExamOver({ phase }: { phase: Exclude<SessionPhase, 'active'> }) {

@@ -25,7 +25,7 @@ export function ExamView({ snapshot, inert }: { snapshot: SessionSnapshot; inert
             {exam.questions.length} questions · {answered} answered · Student {snapshot.studentId}
           </p>
         </div>
-        {snapshot.deadline !== null ? <CountdownTimer deadline={snapshot.deadline} phase={snapshot.phase} /> : null}
+        {snapshot.deadline !== null ? <CountdownTimer deadline={snapshot.deadline} phase={snapshot.phase} paused={Boolean(snapshot.proctorHold)} /> : null}
       </header>
       <div className="exam__body">
         <main className="exam__main" id="questions" tabIndex={-1} aria-label="Questions">

@@ -132,6 +132,10 @@ function PauseText({ snapshot }: { snapshot: SessionSnapshot }) {
         Your answers are kept ({answered} saved). Nothing has been submitted: the exam goes on where you left it when your
         proctor resumes it. Please stay at your seat.
       </p>
+      <p id="lock-time" className="lock-overlay__kept">
+        Your exam clock is stopped while the exam is paused: the exam server adds the paused time to your deadline when your
+        proctor resumes it.
+      </p>
     </>
   );
 }

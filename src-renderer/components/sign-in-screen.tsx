@@ -4,9 +4,11 @@ import { useController } from './session-context';
 /**
  * Before the exam, with an exam server: the student proves who they are with their student
  * id and the exam access code. Each refusal (wrong code, a second attempt, the server out of
- * reach) comes back from the engine as its own plain message, shown as an alert.
+ * reach) comes back from the engine as its own plain message, shown as an alert. With a
+ * system check (`checkFirst`, the installed app) the exam's time starts at Start, after the
+ * check, and the words say so; without one it starts at sign-in.
  */
-export function SignInScreen({ examTitle }: { examTitle: string }) {
+export function SignInScreen({ examTitle, checkFirst }: { examTitle: string; checkFirst: boolean }) {
   const controller = useController();
   const [studentId, setStudentId] = useState('');
   const [accessCode, setAccessCode] = useState('');
@@ -38,7 +40,10 @@ export function SignInScreen({ examTitle }: { examTitle: string }) {
         </h1>
         <p className="sign-in__exam">{examTitle}</p>
         <p id="sign-in-help" className="sign-in__help">
-          Enter your student id and the exam access code your proctor gave you. The exam starts, and its time begins, when you sign in.
+          Enter your student id and the exam access code your proctor gave you.{' '}
+          {checkFirst
+            ? 'Vigil then checks this computer; your exam time starts only when you press Start the exam after that check.'
+            : 'The exam starts, and its time begins, when you sign in.'}
         </p>
         <label className="sign-in__label" htmlFor="sign-in-student">
           Student id
@@ -70,7 +75,7 @@ export function SignInScreen({ examTitle }: { examTitle: string }) {
           </p>
         ) : null}
         <button type="submit" className="button button--primary sign-in__submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in and start the exam'}
+          {busy ? 'Signing in…' : checkFirst ? 'Sign in' : 'Sign in and start the exam'}
         </button>
       </form>
     </main>

@@ -35,10 +35,7 @@ export function SystemCheckScreen({ snapshot }: { snapshot: SessionSnapshot }) {
         <h1 id="check-heading" ref={heading} tabIndex={-1} className="check__heading">
           System check before the exam
         </h1>
-        <p className="check__intro">
-          Vigil checks this computer before your time starts. Your {snapshot.exam.durationMinutes}-minute timer starts only
-          when you press <strong>Start the exam</strong>.
-        </p>
+        <StartWords minutes={snapshot.exam.durationMinutes} startBy={snapshot.startBy ?? null} />
         <div className="check__status" role="status" aria-live="polite">
           {report === null || busy === 'check' ? (
             <p>
@@ -78,6 +75,44 @@ export function SystemCheckScreen({ snapshot }: { snapshot: SessionSnapshot }) {
         </div>
       </div>
     </main>
+  );
+}
+
+/**
+ * When the exam's time starts. Without an exam server it waits for Start however long the
+ * check takes; with one, the server starts it at Start and at `startBy` at the latest (the
+ * check may hold it back only so long), so the page says that time and, once it has passed,
+ * that the time is running.
+ */
+function StartWords({ minutes, startBy }: { minutes: number; startBy: number | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (startBy === null) return undefined;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [startBy]);
+  if (startBy === null) {
+    return (
+      <p className="check__intro">
+        Vigil checks this computer before your time starts. Your {minutes}-minute timer starts only when you press{' '}
+        <strong>Start the exam</strong>.
+      </p>
+    );
+  }
+  if (now < startBy) {
+    return (
+      <p className="check__intro">
+        Vigil checks this computer before your time starts. Your {minutes}-minute timer starts when you press{' '}
+        <strong>Start the exam</strong>, or at {formatClock(startBy)} if you have not started by then: the exam server allows
+        only so long for this check.
+      </p>
+    );
+  }
+  return (
+    <p className="check__intro check__intro--late" role="alert">
+      Your {minutes}-minute timer has been running since {formatClock(startBy)}: the time the exam server allows for this check
+      is over. Start the exam as soon as you can.
+    </p>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LiveAttemptRow } from '../../src-main/contract/live-view';
 import { AlertFeed, type AlertItem } from './alert-feed';
+import { AttemptTimelinePanel } from './attempt-timeline-panel';
 import { AttemptsTable } from './attempts-table';
 import { LiveClient } from './live-client';
 import { LoginForm } from './login-form';
@@ -75,6 +76,7 @@ export function LiveApp() {
           {chosen && <OrderPanel row={chosen} client={client} />}
           <AlertFeed alerts={alerts} />
         </aside>
+        {chosen && <AttemptTimelinePanel row={chosen} client={client} />}
       </main>
     </div>
   );

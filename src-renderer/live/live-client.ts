@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { LiveExamSnapshot, LiveViewEvents } from '../../src-main/contract/live-view';
+import type { LiveExamSnapshot, LiveTimeline, LiveViewEvents } from '../../src-main/contract/live-view';
 import type { ProctorAction } from '../../src-main/contract/proctor-order';
 
 /** The live view's line to the server: REST for snapshots and orders, Socket.IO for what happens next. */
@@ -10,6 +10,11 @@ export class LiveClient {
 
   async snapshot(examId: string): Promise<LiveExamSnapshot> {
     return this.request('GET', `/api/proctor/live/exams/${encodeURIComponent(examId)}`) as Promise<LiveExamSnapshot>;
+  }
+
+  /** The drill-down: the review's timeline model of what the server holds for one attempt. */
+  async timeline(sessionId: string): Promise<LiveTimeline> {
+    return this.request('GET', `/api/proctor/live/sessions/${encodeURIComponent(sessionId)}/timeline`) as Promise<LiveTimeline>;
   }
 
   async order(sessionId: string, action: ProctorAction, reason: string, extendMinutes?: number): Promise<void> {

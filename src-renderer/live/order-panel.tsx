@@ -4,8 +4,8 @@ import type { ProctorAction } from '../../src-main/contract/proctor-order';
 import type { LiveClient } from './live-client';
 
 /**
- * One attempt: all its current reasons (the drill-down here; the full audit timeline is the
- * review window's, on the student's log) and the proctor's orders, each with a reason.
+ * One attempt: all its current reasons and the proctor's orders, each with a reason. Its
+ * timeline is the drill-down below the table (attempt-timeline-panel.tsx).
  */
 export function OrderPanel({ row, client }: { row: LiveAttemptRow; client: LiveClient }) {
   const [reason, setReason] = useState('');

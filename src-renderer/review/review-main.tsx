@@ -1,6 +1,7 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { AttemptDetail, AttemptList, Verification } from '../../src-main/contract/review';
+import { AccessGate } from './access-gate';
 import { AttemptView } from './attempt-view';
 import { AttemptsList } from './attempts-list';
 import { call } from './review-api';
@@ -88,6 +89,8 @@ if (!root) throw new Error('review.html has no #root element');
 if (location.hash.startsWith('#/report/')) document.body.classList.add('printing');
 createRoot(root).render(
   <StrictMode>
-    <ReviewApp />
+    <AccessGate>
+      <ReviewApp />
+    </AccessGate>
   </StrictMode>,
 );

@@ -54,6 +54,8 @@ interface Props {
   /** The stretch of time shown (ms); the whole exam by default. */
   range?: [number, number];
   onDrawn?: () => void;
+  /** Mark each package with a point: the live view holds only the flagged ones, too sparse for a line. */
+  packagePoints?: boolean;
 }
 
 const sec = (ms: number): number => ms / 1000;
@@ -65,7 +67,7 @@ const sec = (ms: number): number => ms / 1000;
  * Spans away from the exam window are shaded in all three. Drag to zoom; double-click or
  * the buttons reset. The keyboard path is the slider and the tables beside the chart.
  */
-export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, range, onDrawn }: Props) {
+export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, range, onDrawn, packagePoints = false }: Props) {
   const markersRef = useRef<HTMLDivElement>(null);
   const riskRef = useRef<HTMLDivElement>(null);
   const typingRef = useRef<HTMLDivElement>(null);
@@ -208,7 +210,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         series: [
           {},
           { label: 'Session risk score', stroke: '#b3261e', width: 2.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
-          { label: 'Behavioural probability per package (%)', stroke: '#1565c0', width: 1, spanGaps: true, points: { show: false } },
+          { label: 'Behavioural probability per package (%)', stroke: '#1565c0', width: 1, spanGaps: true, points: { show: packagePoints } },
         ],
         plugins: [overlay],
       },
@@ -230,8 +232,8 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         ],
         series: [
           {},
-          { label: staticWidth ? 'Keys/min' : 'Keys per minute', scale: 'kpm', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.15)', width: 1, points: { show: false } },
-          { label: 'Typist drift score (0 = enrolled typist, 1 = alarm)', scale: 'drift', stroke: '#8e24aa', width: 2, spanGaps: false, points: { show: false } },
+          { label: staticWidth ? 'Keys/min' : 'Keys per minute', scale: 'kpm', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.15)', width: 1, points: { show: packagePoints } },
+          { label: 'Typist drift score (0 = enrolled typist, 1 = alarm)', scale: 'drift', stroke: '#8e24aa', width: 2, spanGaps: false, points: { show: packagePoints } },
         ],
         plugins: [overlay],
       },
@@ -272,7 +274,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       for (const p of plots.current) p.destroy();
       plots.current = [];
     };
-  }, [detail, lanes, away, verticals, staticWidth, range, onDrawn]);
+  }, [detail, lanes, away, verticals, staticWidth, range, onDrawn, packagePoints]);
 
   useEffect(() => {
     selected.current = selectedId;

@@ -5,7 +5,9 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ExamServer } from '../../src-server/exam-server';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
-import { DEMO_EXAM, PROCTOR, register, startServerWithDemoExam } from '../exam-server-fixture';
+import type { LiveFlagReport, LiveRiskReport } from '../../src-main/contract/live-report';
+import { DEMO_EXAM, PROCTOR, register, startServerWithDemoExam, upload } from '../exam-server-fixture';
+import { flagFileFor } from '../flag-file-factory';
 import { accessibilityViolations } from './accessibility-check';
 import { SCREENSHOT_DIR } from './exam-harness';
 
@@ -88,6 +90,112 @@ describe('the proctor live view', () => {
 
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-live-view.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test("drills into an attempt that streamed risk and flags: the review's timeline chart and flag table, updated live", async () => {
+    await server?.close();
+    const started = await startServerWithDemoExam({ students: ['dana', 'erik'] });
+    server = started.server;
+    const dana = await register(server, 'dana', started.roster.codes.dana!);
+    await register(server, 'erik', started.roster.codes.erik!);
+    const t = dana.startedAt;
+    const min = (m: number) => t + m * 60_000;
+
+    // What the Vigil app streams beside its outbox (vigil_risk, vigil_flag), and one flag file through the outbox route.
+    const app = await student(dana.token);
+    const focus = { at: min(4), source: 'integrity' as const, code: 'focus_lost', points: 15, message: 'Left the exam window for 9 s' };
+    const drift = { at: min(9), source: 'behaviour' as const, code: 'biometric_drift', points: 25, message: 'Typing rhythm unlike the enrolled typist' };
+    const risk = (at: number, score: number, reasons: LiveRiskReport['reasons'], level: LiveRiskReport['level']): LiveRiskReport => ({ score, level, locked: false, warning: null, reasons, at });
+    await app.emitWithAck('vigil_risk', risk(min(4) + 500, 15, [focus], 'low'));
+    await app.emitWithAck('vigil_flag', {
+      sequence: 107,
+      level: 'high',
+      probability: 0.81,
+      patterns: [{ pattern: 'biometric_drift', severity: 0.72, explanation: 'Typing rhythm unlike the enrolled typist (drift 0.72)' }],
+      at: min(9),
+    } satisfies LiveFlagReport);
+    await app.emitWithAck('vigil_risk', risk(min(9) + 200, 40, [drift, focus], 'medium'));
+    const file = flagFileFor({
+      sessionId: dana.sessionId,
+      studentId: 'dana',
+      sequence: 160,
+      startedAt: min(13) + 20_000,
+      level: 'critical',
+      probability: 0.93,
+      unfocusedMs: 3_000,
+      focusLosses: 1,
+      keystrokeCount: 80,
+      keystrokeAnomaly: 0.64,
+      patterns: [{ pattern: 'temporal_inconsistency', severity: 0.9, explanation: 'Keys 9 ms apart for 60 keys: faster than any typist', evidence: { meanFlightMs: 9 } }],
+    });
+    expect((await upload(server, `/api/flagged-activity/${dana.sessionId}/dana`, file, dana.token)).status).toBe(201);
+    await app.emitWithAck('vigil_risk', risk(min(13) + 26_000, 70, [{ ...drift, at: min(13) + 25_000, code: 'temporal_inconsistency', message: 'Inhuman key timing' }, drift, focus], 'high'));
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    await loggedIn(page, PROCTOR);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Details for dana' }).click();
+
+    const drill = page.locator('section.drill');
+    await drill.locator('.timeline-chart[data-drawn="true"]').waitFor();
+    await expect.poll(() => drill.getByRole('heading', { level: 2, name: 'Timeline: dana' }).count()).toBe(1);
+    // The review's three lanes, drawn by uPlot: markers, risk (with its legend), typing.
+    expect(await drill.locator('.timeline-chart canvas').count()).toBe(3);
+    expect(await drill.locator('.lane-risk .u-legend').textContent()).toMatch(/Session risk score.*Behavioural probability per package/);
+    // The lanes the server only partly knows say so.
+    expect(await drill.getByRole('list', { name: 'What the server cannot fully show' }).textContent()).toMatch(/Answer saves \(not available live\)/);
+
+    // The flag table: the live-only flag, the uploaded flag file's finding and the integrity finding.
+    const table = drill.locator('table.evidence-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    const text = await table.textContent();
+    expect(text).toMatch(/Typist changed \(biometric drift\).*Typing rhythm unlike the enrolled typist \(drift 0.72\)/);
+    expect(text).toMatch(/Inhuman key timing.*Keys 9 ms apart for 60 keys/);
+    expect(text).toMatch(/Left the exam window.*Left the exam window for 9 s/);
+
+    // The keyboard path of the chart (its markers in time order) selects the flag's row.
+    const slider = drill.getByRole('slider');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    expect(await slider.getAttribute('aria-valuetext')).toMatch(/^1 of 3: Left the exam window/);
+    await page.keyboard.press('ArrowRight');
+    expect(await slider.getAttribute('aria-valuetext')).toMatch(/^2 of 3: Typist changed \(biometric drift\) \(high\)/);
+    expect(await table.locator('tr.selected').textContent()).toMatch(/Typist changed/);
+
+    // A new flag streamed while the proctor watches appears without a reload.
+    await app.emitWithAck('vigil_flag', {
+      sequence: 190,
+      level: 'medium',
+      probability: 0.55,
+      patterns: [{ pattern: 'stress_spike', severity: 0.5, explanation: 'Error rate tripled in 20 s' }],
+      at: min(16),
+    } satisfies LiveFlagReport);
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(4);
+    expect(await table.textContent()).toMatch(/Stress spike.*Error rate tripled in 20 s/);
+
+    // Held still (to study a zoomed stretch), it waits for the refresh button.
+    await drill.getByLabel(/Update as events arrive/).uncheck();
+    await app.emitWithAck('vigil_flag', {
+      sequence: 220,
+      level: 'high',
+      probability: 0.7,
+      patterns: [{ pattern: 'network_anomaly', severity: 0.6, explanation: 'Upload of 2 MB/s while answering' }],
+      at: min(19),
+    } satisfies LiveFlagReport);
+    await expect.poll(() => page.locator(`tr[data-session="${dana.sessionId}"]`).textContent()).toMatch(/3 flags/);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // longer than the drill-down's refresh interval
+    expect(await table.locator('tbody tr').count()).toBe(4);
+    await drill.getByRole('button', { name: 'Refresh now' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await drill.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-live-drilldown.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PENDING_START_NOTICE } from '../../src-main/session/server-exam-time';
+import { SignInGate } from '../../src-main/session/sign-in-gate';
 import { describe, expect, test } from 'vitest';
+import { asProctor } from '../exam-server-fixture';
 import { accessibilityViolations } from './accessibility-check';
 import { SCREENSHOT_DIR, useExamHarness } from './exam-harness';
 
@@ -67,6 +72,83 @@ describe('before and around the exam', () => {
     // The deadline is carried on the monotonic clock and shown in whole milliseconds: start +
     // duration, to the millisecond.
     expect(Math.abs(after.value.deadline! - after.value.startedAt! - h.exam.durationMinutes * 60_000)).toBeLessThanOrEqual(1);
+  });
+
+  test('with the exam server, the time starts on the server at Start, or at the latest when the check window ends', async () => {
+    const session = await h.startEngine('e2e-check-server', { systemCheck: async () => ({ ok: true, findings: [] }) });
+    const { page } = await h.openExamPage(session, 'System check before the exam');
+    const before = await session.getSnapshot();
+    if (!before.ok) throw new Error(before.error.message);
+    expect(before.value).toMatchObject({ phase: 'checking', deadline: null });
+    const startBy = before.value.startBy!;
+    // The server allows the exam's check window (15 minutes by default) after sign-in.
+    expect(startBy - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(startBy - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    const intro = page.locator('.check__intro');
+    await expect.poll(() => intro.textContent()).toMatch(/timer starts when you press Start the exam, or at .* if you have not started by then/);
+    const server = await asProctor(h.server, 'GET', `/api/proctor/sessions/${session.sessionId}`);
+    expect(server.body).toMatchObject({ attempt: { examStartedAt: null } });
+    await expect.poll(() => page.getByRole('button', { name: 'Start the exam' }).isEnabled()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-system-check-server.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Start the exam' }).click();
+    await expect.poll(() => page.getByRole('timer').isVisible()).toBe(true);
+    const started = ((await asProctor(h.server, 'GET', `/api/proctor/sessions/${session.sessionId}`)).body as { attempt: { examStartedAt: number; deadline: number } }).attempt;
+    expect(started.deadline - started.examStartedAt).toBe(h.exam.durationMinutes * 60_000);
+    const after = await session.getSnapshot();
+    if (!after.ok) throw new Error(after.error.message);
+    // The page's deadline is the server's, through the clock reading of the start's answer.
+    expect(Math.abs(after.value.deadline! - Date.now() - (started.deadline - Date.now()))).toBeLessThan(2000);
+  });
+
+  test('Start while the exam server cannot be reached: the exam starts, and the student is told the server hears of it later', async () => {
+    const code = await h.accessCode('e2e-start-offline');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-e2e-start-offline-'));
+    let startReachable = false;
+    const gate = new SignInGate({
+      exam: h.exam,
+      policy: h.policy,
+      dataDir,
+      serverUrl: h.server.url,
+      appVersion: '0.1.0-e2e',
+      systemCheck: async () => ({ ok: true, findings: [] }),
+      fetch: (input, init) => (String(input).endsWith('/start') && !startReachable ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
+      log: () => {},
+    });
+    try {
+      const signedIn = await gate.signIn({ studentId: 'e2e-start-offline', accessCode: code });
+      if (!signedIn.ok) throw new Error(signedIn.error.message);
+      const { page } = await h.openExamPage(gate, 'System check before the exam');
+      const start = page.getByRole('button', { name: 'Start the exam' });
+      await expect.poll(() => start.isEnabled()).toBe(true);
+      await start.click();
+      await expect.poll(() => page.getByRole('timer').isVisible()).toBe(true);
+      await expect.poll(() => page.getByText(PENDING_START_NOTICE).isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-start-offline.png') });
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const view = await asProctor(h.server, 'GET', `/api/proctor/sessions/${gate.attempt!.sessionId}`);
+      expect(view.body).toMatchObject({ attempt: { examStartedAt: null } });
+    } finally {
+      startReachable = true;
+      await gate.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('once the check window is over, the check screen says the time is running', async () => {
+    const put = await asProctor(h.server, 'PUT', `/api/proctor/exams/${h.exam.id}`, { exam: h.exam, secondAttempt: 'refuse', maxCheckMinutes: 0 });
+    expect(put.status).toBe(200);
+    try {
+      const session = await h.startEngine('e2e-check-late', { systemCheck: async () => ({ ok: true, findings: [] }) });
+      const { page } = await h.openExamPage(session, 'System check before the exam');
+      const late = page.getByRole('alert').filter({ hasText: 'timer has been running since' });
+      await expect.poll(() => late.textContent()).toMatch(/Your \d+-minute timer has been running since .*: the time the exam server allows for this check is over\. Start the exam as soon as you can\./);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-system-check-late.png') });
+      expect(await accessibilityViolations(page)).toEqual([]);
+    } finally {
+      await asProctor(h.server, 'PUT', `/api/proctor/exams/${h.exam.id}`, { exam: h.exam, secondAttempt: 'refuse' });
+    }
   });
 
   test('the first time away shows "return to the exam" before any points are added', async () => {

@@ -129,8 +129,10 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     if (!(await signIn.isVisible())) return;
     await page.getByLabel('Student id').fill(studentId);
     await page.getByLabel('Exam access code').fill(accessCode);
-    await page.getByRole('button', { name: 'Sign in and start the exam' }).click();
-    await expect.poll(() => examHeading(page).isVisible(), { timeout: 30_000 }).toBe(true);
+    // The app has a system check: the button only signs in ("Sign in"), and the check screen follows.
+    await page.getByRole('button', { name: /^Sign in/ }).click();
+    const check = page.getByRole('heading', { level: 1, name: 'System check before the exam' });
+    await expect.poll(async () => (await check.isVisible()) || (await examHeading(page).isVisible()), { timeout: 30_000 }).toBe(true);
   }
 
   /** Vigil closes only for the proctor's password (or once submitted): the proctor types it. */

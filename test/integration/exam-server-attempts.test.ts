@@ -211,6 +211,8 @@ describe('checkpoints', () => {
       serverTime: time.now(),
       startedAt: a.startedAt,
       deadline: a.deadline,
+      examStartedAt: a.startedAt,
+      startBy: null,
       origin: 'online',
       lastCheckpoint: null,
       submitted: false,

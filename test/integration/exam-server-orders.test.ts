@@ -42,11 +42,15 @@ describe('proctor orders (lock, unlock, extend), signed by the server', () => {
   it('an extension moves the deadline on the server; the client can pull orders it missed', async () => {
     const alice = await aliceRegistered();
     await asProctor(server, 'POST', `/api/proctor/sessions/${alice.sessionId}/orders`, { action: 'lock', reason: 'check' });
-    await asProctor(server, 'POST', `/api/proctor/sessions/${alice.sessionId}/orders`, { action: 'unlock', reason: 'checked, fine' });
+    const unlock = await asProctor(server, 'POST', `/api/proctor/sessions/${alice.sessionId}/orders`, { action: 'unlock', reason: 'checked, fine' });
+    // The unlock gives back the pause's few milliseconds (pause-credit.test.ts times it exactly).
+    const resumed = (unlock.body as SignedProctorOrder).order.deadline;
+    expect(resumed - alice.deadline!).toBeGreaterThanOrEqual(0);
+    expect(resumed - alice.deadline!).toBeLessThan(5_000);
     const ext = await asProctor(server, 'POST', `/api/proctor/sessions/${alice.sessionId}/orders`, { action: 'extend', extendMinutes: 15, reason: 'fire alarm' });
-    expect((ext.body as SignedProctorOrder).order).toMatchObject({ seq: 3, extendMinutes: 15, deadline: alice.deadline + 15 * 60_000 });
+    expect((ext.body as SignedProctorOrder).order).toMatchObject({ seq: 3, extendMinutes: 15, deadline: resumed + 15 * 60_000 });
     const status = await call(server, 'GET', `/api/sessions/${alice.sessionId}/status`, undefined, { authorization: `Bearer ${alice.token}` });
-    expect((status.body as { deadline: number }).deadline).toBe(alice.deadline + 15 * 60_000);
+    expect((status.body as { deadline: number }).deadline).toBe(resumed + 15 * 60_000);
 
     const pulled = await call(server, 'GET', `/api/sessions/${alice.sessionId}/orders`, undefined, { authorization: `Bearer ${alice.token}` });
     const orders = (pulled.body as { orders: SignedProctorOrder[] }).orders;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
+import { rowHash } from '../../src-main/audit/hash-chain';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
 import type { OutboxItem, OutboxPort, Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
@@ -128,5 +129,46 @@ describe('restore against the server', () => {
     // The finding reached the server with the flagged activity.
     const flagged = server.sessions()[snap.sessionId]?.flags ?? [];
     expect(JSON.stringify(flagged)).toMatch(/log_tampered/);
+  });
+
+  it('a log rewritten below the last server checkpoint, every hash recomputed (the local chain fooled), is log_tampered at that row on restart', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 22, 9));
+    const policy = PolicySchema.parse({ schemaVersion: 1, checkpoints: { everyRows: 2, everySeconds: 600 } });
+    const g = gate(clock, policy);
+    const snap = unwrap(await g.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    for (const v of ['a', 'b', 'c', 'd']) unwrap(await g.saveAnswer({ questionId: 'q3', value: v }));
+    clock.advanceBy(1500);
+    await g.flushUploads();
+    await g.close();
+    const last = ((await asProctor(server, 'GET', `/api/proctor/sessions/${snap.sessionId}`)).body as { checkpoints: { last: { seq: number } } }).checkpoints.last;
+
+    // With the app closed: rewrite the first answer's row and recompute every hash after it, head included.
+    const file = attemptDatabaseFile(dataDir, DEMO_EXAM.id, 'alice');
+    const db = new Database(file);
+    db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+    const target = (db.prepare("SELECT seq FROM audit WHERE kind = 'answer_saved' ORDER BY seq LIMIT 1").get() as { seq: number }).seq;
+    expect(target).toBeLessThan(last.seq);
+    db.prepare("UPDATE audit SET payload = json_set(payload, '$.length', 99) WHERE seq = ?").run(target);
+    const all = db.prepare('SELECT seq, at, kind, payload, prev_hash FROM audit ORDER BY seq').all() as { seq: number; at: number; kind: string; payload: string; prev_hash: string }[];
+    let prev = all.find((r) => r.seq === target)!.prev_hash;
+    for (const r of all.filter((x) => x.seq >= target)) {
+      const hash = rowHash({ seq: r.seq, at: r.at, kind: r.kind, payload: r.payload, prevHash: prev });
+      db.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, r.seq);
+      prev = hash;
+    }
+    db.prepare('UPDATE audit_head SET hash = ? WHERE id = 1').run(prev);
+    db.close();
+    const local = AuditStore.open(file, { readonly: true });
+    expect(local.verify().ok).toBe(true); // the hash chain alone no longer sees it
+    local.close();
+
+    const again = gate(new FakeClock(Date.UTC(2026, 10, 22, 9, 10)));
+    const resumed = unwrap(await again.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    expect(resumed.notices.join(' ')).toMatch(/changed or damaged outside Vigil/);
+    await again.close();
+    const store = AuditStore.open(file, { readonly: true });
+    const findings = store.records().filter((r) => r.valid && r.kind === 'log_tampered').map((r) => r.payload as { what: string; firstBrokenSeq: number; message: string });
+    store.close();
+    expect(findings).toContainEqual(expect.objectContaining({ what: 'chain', firstBrokenSeq: last.seq, message: expect.stringMatching(/server's checkpoint at row/) }));
   });
 });

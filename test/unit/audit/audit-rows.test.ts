@@ -43,6 +43,7 @@ describe('audit row schemas', () => {
       'segment_started',
       'clock_jump',
       'proctor_order',
+      'exam_start_confirmed',
     ]);
     expect(checkAuditPayload('error', { what: 'rejected call', call: 'saveAnswer', reason: 'bad payload' }).ok).toBe(true);
     expect(checkAuditPayload('error', { source: 'upload', outboxId: 'o1', path: '/x', error: 'HTTP 400' }).ok).toBe(true);

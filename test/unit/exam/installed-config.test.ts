@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../src-main/contract';
 import { configKey } from '../../../src-main/exam/config-key';
 import { DEMO_EXAM_FILE } from '../../../src-main/exam/exam-files';
-import { loadInstalledConfig } from '../../../src-main/exam/installed-config';
+import { loadInstalledConfig, loadInstalledPolicy } from '../../../src-main/exam/installed-config';
 import type { ConfigSources } from '../../../src-main/exam/installed-config';
 import { managedDir } from '../../../src-main/exam/managed-location';
 import { signDocument } from '../../../src-main/exam/signed-document';
@@ -128,6 +128,30 @@ describe('loadInstalledConfig in development', () => {
     const r = loadInstalledConfig(dev({ appRoot: path.join(root, 'empty-app'), examFile: DEMO_EXAM_FILE }));
     expect(r.ok && r.value.configKey).toBe(configKey(defaultPolicy()));
     expect(r.ok && r.value.notes.join('\n')).toMatch(/built-in defaults/);
+  });
+});
+
+describe('loadInstalledPolicy (the review needs the policy, not the exam)', () => {
+  it('checks the policy exactly as for an exam, and needs no exam file', () => {
+    const dir = managed({ exam: null });
+    expect(loadInstalledConfig(production(dir)).ok).toBe(false);
+    const r = loadInstalledPolicy(production(dir));
+    expect(r.ok && r.value.policy.windowSeconds).toBe(7);
+    expect(r.ok && r.value.source).toBe(path.join(dir, 'policy.json'));
+    expect(r.ok && r.value.notes.join('\n')).toMatch(/policy .*signature good/);
+  });
+
+  it('refuses a policy signed by another key, and a missing one, as the exam start does', () => {
+    const forged = loadInstalledPolicy(production(managed({ policy: signDocument(policyText, intruder.privateKey), exam: null })));
+    expect(forged).toMatchObject({ ok: false, error: { title: 'The exam policy is not signed by your institution' } });
+    const missing = loadInstalledPolicy(production(managed({ policy: null, exam: null })));
+    expect(missing).toMatchObject({ ok: false, error: { title: 'The exam policy cannot be used', message: expect.stringMatching(/policy\.json cannot be read \(ENOENT\)/) } });
+  });
+
+  it('names the built-in defaults as its source in development', () => {
+    const r = loadInstalledPolicy({ production: false, managedDir: path.join(root, 'none'), appRoot: path.join(root, 'empty-app'), policyFile: null, builtInPublicKey: null });
+    expect(r.ok && r.value.source).toBe('the built-in default policy');
+    expect(r.ok && r.value.policy.integrity.lockdown.quitPasswordHash).toBeNull();
   });
 });
 

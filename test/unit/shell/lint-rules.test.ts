@@ -230,6 +230,8 @@ describe('src-server imports only the contract, the detectors and the keyed chai
     "import { x } from '../src-main/upload/outbox-relay';",
     "import { x } from '../src-main/contract/../session/exam-session';",
     "import { x } from '../src-main/audit/keyed-chain/../audit-store';",
+    "import { readAttempt } from '../src-main/review/attempt-reader';",
+    "import { x } from '../src-main/review/attempt-timeline/../review-service';",
     "import { x } from '../src-renderer/app';",
     "import { app } from 'electron';",
   ])('reports %s', async (src) => {
@@ -244,9 +246,35 @@ describe('src-server imports only the contract, the detectors and the keyed chai
     "import { ExamSchema } from '../src-main/contract/exam';",
     "import { x } from '../src-main/detection/orchestrator';",
     "import { tagFor } from '../src-main/audit/keyed-chain';",
+    "import { buildTimeline } from '../src-main/review/attempt-timeline';",
     "import Database from 'better-sqlite3';",
     "import { createServer } from 'node:http';",
   ])('allows %s', async (src) => {
     expect(await violations(file, src)).toEqual([]);
+  });
+});
+
+describe('the review timeline builder the exam server shares stays pure at run time', () => {
+  it.each([
+    ['src-main/review/attempt-timeline.ts', "import { readAttempt } from './attempt-reader';"],
+    ['src-main/review/flag-evidence.ts', "import { AuditStore } from '../audit/audit-store';"],
+    ['src-main/review/payload-fields.ts', "import fs from 'node:fs';"],
+    ['src-main/review/attempt-timeline.ts', "import Database from 'better-sqlite3';"],
+  ])('reports in %s: %s', async (file, src) => {
+    expect(await violations(file, src)).toEqual(BOUNDARY);
+  });
+
+  it('reports a dynamic import of the reader', async () => {
+    expect(await violations('src-main/review/attempt-timeline.ts', "void import('./attempt-reader');")).toContain('no-restricted-syntax');
+  });
+
+  it("allows the contract, the builder's own modules and types of the rest", async () => {
+    const src = [
+      "import type { AuditRow, RawAttempt } from './attempt-reader';",
+      "import type { AuditRecord } from '../audit/audit-store';",
+      "import { detectorLabel } from '../contract/review';",
+      "import { flagEvidence } from './flag-evidence';",
+    ].join('\n');
+    expect(await violations('src-main/review/attempt-timeline.ts', src)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain } from '../../../scripts/build.mjs';
 import { AuditStore } from '../../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../../src-main/contract';
+import { hashQuitPassword } from '../../../src-main/exam/quit-password';
 import { startServerWithDemoExam } from '../../exam-server-fixture';
 import { Emitter } from '../../fake-emitter';
 
@@ -431,6 +432,32 @@ describe('main.js startup errors', () => {
       ok: false,
       error: { code: 'invalid_input', message: expect.stringMatching(/^No attempt/) },
     });
+  });
+
+  it('--review under a policy with a proctor password refuses every review verb until the proctor signs in', async () => {
+    const room = mkdtempSync(path.join(tmpdir(), 'vigil-wiring-gated-'));
+    const store = AuditStore.open(path.join(room, 'a.sqlite'));
+    store.append('session_started', { sessionId: 's', examId: 'e', studentId: 'stu', at: 1, durationMinutes: 10, policy: defaultPolicy() });
+    store.close();
+    const policyFile = path.join(room, '..', `${path.basename(room)}-policy.json`);
+    writeFileSync(policyFile, JSON.stringify({ schemaVersion: 1, integrity: { lockdown: { quitPasswordHash: hashQuitPassword('wiring-proctor', { N: 1024, r: 8, p: 1 }) } } }));
+    const review = await startMain([`--review=${room}`, `--policy=${policyFile}`]);
+    const [win] = review.windows;
+    const invoke = (verb: string, input: unknown) => review.ipc.get('vigil-review:invoke')!(mainFrameEvent(win!.webContents, 'app://vigil/review.html'), verb, input);
+    expect(await invoke('reviewAccess', {})).toMatchObject({ ok: true, value: { required: true, signedIn: false } });
+    expect(await invoke('listAttempts', {})).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+    expect(await invoke('proctorSignIn', { password: 'wiring-guess' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await invoke('proctorSignIn', { password: 'wiring-proctor' })).toMatchObject({ ok: true, value: { signedIn: true, failedSinceLastSignIn: 1 } });
+    expect(await invoke('listAttempts', {})).toMatchObject({ ok: true, value: { attempts: [{ id: 'a.sqlite', readable: true }] } });
+    // Recorded beside the review file and in the app log; never the password.
+    const access = readFileSync(path.join(room, 'vigil-review-access.jsonl'), 'utf8');
+    expect(access.trim().split('\n').map((l) => (JSON.parse(l) as { outcome: string }).outcome)).toEqual(['wrong_password', 'signed_in']);
+    const log = readFileSync(path.join(review.dataDir, 'vigil.log'), 'utf8');
+    expect(log).toMatch(/review: the proctor password of .*-policy\.json is required/);
+    expect(log).toMatch(/review: proctor sign-in: wrong password[\s\S]*review: proctor sign-in: signed in/);
+    expect(`${access}${log}`).not.toContain('wiring-proctor');
+    expect(`${access}${log}`).not.toContain('wiring-guess');
   });
 });
 

@@ -146,6 +146,19 @@ describe('the production bundle', () => {
   });
 });
 
+describe('--review in the production bundle', () => {
+  it('asks the signed policy for the proctor password first: without one installed, the review does not open', async () => {
+    const policy = '/etc/vigil/policy.json';
+    if (existsSync(policy)) return console.log(`skipped: ${policy} exists on this machine`);
+    const room = mkdtempSync(path.join(tmpdir(), 'vigil-prod-room-'));
+    const page = await startupPage([`--review=${room}`]);
+    expect(page.url).toBe('app://vigil/__startup-error');
+    expect(page.html).toContain('The exam policy cannot be used');
+    expect(page.html).toContain(`${policy} cannot be read (ENOENT)`);
+    expect(existsSync(path.join(room, 'vigil-review-access.jsonl'))).toBe(false);
+  });
+});
+
 describe('buildDefines (the build-time constants)', () => {
   it('is development unless asked, and carries no key unless given one', () => {
     expect(buildDefines({ institutionPubFile: null })).toEqual({ __VIGIL_PRODUCTION__: 'false', __VIGIL_INSTITUTION_PUB__: 'null' });
