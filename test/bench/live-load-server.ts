@@ -1,6 +1,9 @@
 // The exam server alone in its own process for the live load test: registers N students,
 // prints their tokens, and answers "stats" on stdin with its CPU time, its event-loop delay
 // since the last "stats", what it counted, and when it sent each alert.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExamServer } from '../../src-server/exam-server';
 import { register, startServerWithDemoExam } from '../exam-server-fixture';
@@ -8,7 +11,10 @@ import { hrMs, schedstat, type ServerStats } from './live-load-protocol';
 
 const n = Number(process.argv[2] ?? 1000);
 const students = Array.from({ length: n }, (_, i) => `student-${String(i).padStart(4, '0')}`);
-const { server, roster } = await startServerWithDemoExam({ students });
+// On disk as a real server keeps it (WAL, synchronous=FULL): the live record's batched writes
+// and their fsyncs run on the same event loop as the alerts. LIVE_LOAD_DATA=memory for none.
+const dataDir = process.env.LIVE_LOAD_DATA === 'memory' ? undefined : mkdtempSync(path.join(tmpdir(), 'vigil-live-load-'));
+const { server, roster } = await startServerWithDemoExam({ students, ...(dataDir ? { dataDir } : {}) });
 const attempts: { sessionId: string; token: string }[] = [];
 for (const id of students) {
   const a = await register(server, id, roster.codes[id]!);
@@ -19,7 +25,7 @@ const emitted: ServerStats['alertsEmitted'] = [];
 server.live.onRiskChange((c) => {
   if (c.alerted) emitted.push({ sessionId: c.sessionId, trigger: c.trigger, at: c.at, emittedAt: hrMs() });
 });
-console.log(`ready ${JSON.stringify({ url: server.url, attempts })}`);
+console.log(`ready ${JSON.stringify({ url: server.url, attempts, storage: dataDir ? `SQLite on disk in ${tmpdir()}` : 'SQLite in memory' })}`);
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 // The histogram says how late; this says when, to line a stall up with what the run was doing.
@@ -54,4 +60,9 @@ function stats(s: ExamServer): ServerStats {
 process.stdin.setEncoding('utf8').on('data', (line: string) => {
   if (line.trim() === 'stats') console.log(`stats ${JSON.stringify(stats(server))}`);
 });
-process.stdin.on('end', () => void server.close().then(() => process.exit(0)));
+process.stdin.on('end', () =>
+  void server.close().then(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }),
+);

@@ -15,7 +15,8 @@
  * which does nothing else while the run lasts. Each prints its event-loop delay, so a stall of
  * the generator is told apart from a stall of the server.
  *
- * Knobs: LIVE_LOAD_SESSIONS=one (see OWN_SESSIONS), LIVE_LOAD_STUDENTS, LIVE_LOAD_SECONDS, LIVE_LOAD_PROCS; LIVE_LOAD_PHASES=spread
+ * Knobs: LIVE_LOAD_DATA=memory (the server's SQLite in memory instead of on disk),
+ * LIVE_LOAD_SESSIONS=one (see OWN_SESSIONS), LIVE_LOAD_STUDENTS, LIVE_LOAD_SECONDS, LIVE_LOAD_PROCS; LIVE_LOAD_PHASES=spread
  * (default: each student's 5-s phase drawn uniformly, seeded, as independent clocks are) or
  * aligned (every student sends in the same millisecond: the worst case); LIVE_LOAD_SERVER_NICE
  * (e.g. -10) and LIVE_LOAD_SERVER_CPU (e.g. 1, via taskset) to place the server, and
@@ -94,7 +95,7 @@ const serverStats = async () => {
   return JSON.parse(await fromServer('stats')) as ServerStats;
 };
 
-const ready = JSON.parse(await fromServer('ready')) as { url: string; attempts: { sessionId: string; token: string }[] };
+const ready = JSON.parse(await fromServer('ready')) as { url: string; attempts: { sessionId: string; token: string }[]; storage: string };
 const placement = [nice !== undefined ? `server nice ${nice}` : '', pin ? `server pinned to CPU ${pin}` : '', proctorNice !== undefined ? `proctor nice ${proctorNice}` : ''].filter(Boolean).join(', ');
 console.log(`live load: ${STUDENTS} students in ${PROCS} processes, phases ${PHASES === 'aligned' ? 'ALIGNED (all send in the same millisecond)' : 'spread (seeded uniform over the 5 s)'}, one batch every ${PERIOD_MS / 1000} s for ${SECONDS} s, loopback ${ready.url}${placement ? ` (${placement})` : ''}`);
 const autogroup = (() => {
@@ -104,6 +105,7 @@ const autogroup = (() => {
     return 'not on this kernel';
   }
 })();
+console.log(`  server storage: ${ready.storage}`);
 console.log(`  sessions: ${OWN_SESSIONS ? 'server, proctor and each student process in its own' : 'ALL IN ONE (LIVE_LOAD_SESSIONS=one)'}; the kernel's per-session CPU sharing (autogroup) is ${autogroup}`);
 
 // The proctor: watches the exam and stamps every alerted risk_update on arrival.
