@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ReviewAccessState } from '../../src-main/contract/review-access';
+import { reviewAccess } from './first-calls';
 import { callAccess } from './review-api';
 import { dateTime } from './review-format';
 import { ProctorSignIn } from './proctor-sign-in';
@@ -14,7 +15,7 @@ export function AccessGate({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    void callAccess('reviewAccess', {}).then((r) => (r.ok ? setAccess(r.value) : setError(r.error.message)));
+    void reviewAccess().then((r) => (r.ok ? setAccess(r.value) : setError(r.error.message)));
   }, []);
 
   if (error) {

@@ -4,6 +4,7 @@ import type { AttemptForPage, AttemptList, Verification } from '../../src-main/c
 import { AccessGate } from './access-gate';
 import { AttemptView } from './attempt-view';
 import { AttemptsList } from './attempts-list';
+import { openAttempt, startFirstCalls } from './first-calls';
 import { call } from './review-api';
 import { ReportView } from './report-view';
 import './review.css';
@@ -37,7 +38,7 @@ function ReviewApp() {
       setDetail(null);
       setVerification({ state: 'pending' });
       // Drawn first, verified next: the chain walk is the slow part of a long attempt.
-      void call('openAttempt', { id: route.id }).then(async (r) => {
+      void openAttempt(route.id).then(async (r) => {
         if (!r.ok) return setError(r.error.message);
         setDetail(r.value);
         setVerification(r.value.summary.verification);
@@ -87,6 +88,8 @@ const Loading = () => (
 const root = document.getElementById('root');
 if (!root) throw new Error('review.html has no #root element');
 if (location.hash.startsWith('#/report/')) document.body.classList.add('printing');
+const firstRoute = parseRoute(location.hash);
+startFirstCalls(firstRoute.view === 'list' ? null : firstRoute.id);
 createRoot(root).render(
   <StrictMode>
     <AccessGate>

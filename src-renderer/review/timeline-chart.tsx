@@ -5,6 +5,7 @@ import { answerLabel, detectorLabel, TIMELINE_DRAWN_MARK } from '../../src-main/
 import type { AnswerSeries, AttemptForPage, TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
 import { markerStripData, nearestMarker } from './marker-strip';
+import { bucketLines, type LineData } from './series-buckets';
 
 /** Lane names short enough for the axis; the legend-free strip is explained by the table. */
 const SHORT_LABELS: Record<string, string> = { biometric_drift: 'Typist changed', classifier: 'Combined score', temporal_inconsistency: 'Inhuman timing' };
@@ -77,6 +78,8 @@ interface Props {
 }
 
 const sec = (ms: number): number => ms / 1000;
+/** Series 1 of the typing lane (typist drift) is drawn without spanning its nulls. */
+const DRIFT_GAPS: ReadonlySet<number> = new Set([1]);
 
 /**
  * Three uPlot charts on one time axis: the marker strip (flags by detector, integrity
@@ -162,24 +165,39 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       : { show: false };
     const timeAxis = (show: boolean): uPlot.Axis => ({ show, font: AXIS_FONT, stroke: '#4a5668', grid: { stroke: '#e3e7ee' }, ticks: { stroke: '#d9dee6' } });
 
-    // Marker strip: one row per lane, at most a marker per pixel column (marker-strip.ts),
-    // asked again for the stretch shown after each zoom.
-    let stripFor: [number, number] = [xRange[0], xRange[1]];
-    const strip: uPlot.Plugin = {
-      hooks: {
-        setScale: (u, key) => {
-          const { min, max } = u.scales.x!;
-          if (key !== 'x' || min == null || max == null || (min === stripFor[0] && max === stripFor[1])) return;
-          stripFor = [min, max];
-          // After this commit (data set inside uPlot's own scale pass would be dropped), and
-          // without letting uPlot range the new data: that would undo the zoom.
-          queueMicrotask(() => {
-            u.setData(markerStripData(lanes, min * 1000, max * 1000, u.bbox.width / uPlot.pxRatio), false);
-            u.setScale('x', { min, max });
-          });
+    // Each lane draws at most a few points per pixel column (marker-strip.ts, series-buckets.ts),
+    // asked again for the stretch shown after each zoom or resize.
+    const plotColumns = (u: uPlot): number => u.bbox.width / uPlot.pxRatio;
+    const rebucket = (dataFor: (min: number, max: number, columns: number) => uPlot.AlignedData): uPlot.Plugin => {
+      let shownFor: [number, number] = [xRange[0], xRange[1]];
+      // After uPlot's commit (data set inside its own scale pass would be dropped), and without
+      // letting uPlot range the new data: that would undo the zoom. The other lanes are at this
+      // stretch already, so the scale is not synced again.
+      const show = (u: uPlot, min: number, max: number): void =>
+        queueMicrotask(() => {
+          u.setData(dataFor(min, max, plotColumns(u)), false);
+          syncing = true;
+          u.setScale('x', { min, max });
+          syncing = false;
+        });
+      return {
+        hooks: {
+          setScale: (u, key) => {
+            const { min, max } = u.scales.x!;
+            if (key !== 'x' || min == null || max == null || (min === shownFor[0] && max === shownFor[1])) return;
+            shownFor = [min, max];
+            show(u, min, max);
+          },
+          setSize: (u) => {
+            const { min, max } = u.scales.x!;
+            if (min != null && max != null && sized.has(u)) show(u, min, max);
+          },
         },
-      },
+      };
     };
+    /** Plots whose first size is set: uPlot reports that one too, and their first data fits it. */
+    const sized = new Set<uPlot>();
+    const plotWidth = width - LEFT_AXIS - RIGHT_AXIS - TITLE;
     const markers = new uPlot(
       {
         width,
@@ -210,7 +228,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
             points: { show: true, size: 10, width: 1.5, stroke: l.color, fill: l.color },
           })),
         ],
-        plugins: [overlay, strip],
+        plugins: [overlay, rebucket((min, max, columns) => markerStripData(lanes, min * 1000, max * 1000, columns) as uPlot.AlignedData)],
       },
       markerStripData(lanes, xRange[0] * 1000, xRange[1] * 1000, width - 2 * (LEFT_AXIS + TITLE)) as uPlot.AlignedData,
       markersRef.current!,
@@ -226,6 +244,8 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       score.push(last);
     }
     const prob = new Map(detail.packages.endedAt.map((t, i) => [sec(t), detail.packages.probability[i]! * 100]));
+    const riskData: LineData = [xs, score, xs.map((x) => prob.get(x) ?? null)];
+    const riskFor = (min: number, max: number, columns: number) => bucketLines(riskData, min, max, columns) as uPlot.AlignedData;
     const risk = new uPlot(
       {
         width,
@@ -243,12 +263,15 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
           { label: 'Session risk score', stroke: '#b3261e', width: 2.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
           { label: 'Behavioural probability per package (%)', stroke: '#1565c0', width: 1, spanGaps: true, points: { show: packagePoints } },
         ],
-        plugins: [overlay],
+        plugins: [overlay, rebucket(riskFor)],
       },
-      [xs, score, xs.map((x) => prob.get(x) ?? null)] as uPlot.AlignedData,
+      riskFor(xRange[0], xRange[1], plotWidth),
       riskRef.current!,
     );
 
+    // The drift is drawn with its gaps (before enrolment): series 1 keeps them.
+    const typingData: LineData = [detail.packages.endedAt.map(sec), detail.packages.keysPerMinute, detail.packages.typistDrift];
+    const typingFor = (min: number, max: number, columns: number) => bucketLines(typingData, min, max, columns, DRIFT_GAPS) as uPlot.AlignedData;
     const typing = new uPlot(
       {
         width,
@@ -266,12 +289,13 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
           { label: staticWidth ? 'Keys/min' : 'Keys per minute', scale: 'kpm', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.15)', width: 1, points: { show: packagePoints } },
           { label: 'Typist drift score (0 = enrolled typist, 1 = alarm)', scale: 'drift', stroke: '#8e24aa', width: 2, spanGaps: false, points: { show: packagePoints } },
         ],
-        plugins: [overlay],
+        plugins: [overlay, rebucket(typingFor)],
       },
-      [detail.packages.endedAt.map(sec), detail.packages.keysPerMinute, detail.packages.typistDrift] as uPlot.AlignedData,
+      typingFor(xRange[0], xRange[1], plotWidth),
       typingRef.current!,
     );
     plots.current = [markers, risk, typing];
+    for (const p of plots.current) sized.add(p);
 
     // A click on the strip picks the nearest marker within 8 px.
     const over = markers.over;

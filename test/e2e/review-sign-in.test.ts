@@ -175,6 +175,25 @@ describe('the proctor sign-in in front of the review', () => {
     await page.context().close();
   });
 
+  it('opened straight at an attempt while locked, asks for the password, then draws that attempt (the page asks for it again once signed in)', async () => {
+    const id = new ReviewService({ source: room }).list().attempts.find((a) => a.id.includes('cleo-flagged'))!.id;
+    expect(await gate.invoke('proctorSignOut', {})).toMatchObject({ ok: true });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const direct = await context.newPage();
+    direct.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await exposeReview(direct, () => gate);
+    await direct.goto(`${renderer.url}review.html#/attempt/${encodeURIComponent(id)}`);
+    await direct.getByRole('heading', { level: 1, name: 'Proctor sign-in' }).waitFor();
+    expect(await direct.textContent('body')).not.toMatch(/cleo-flagged/);
+    await direct.getByLabel('Proctor password').fill(PASSWORD);
+    await direct.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await direct.getByRole('heading', { level: 1, name: /cleo-flagged/ }).waitFor();
+    await direct.waitForSelector('.timeline-chart[data-drawn="true"]');
+    expect(await direct.locator('[role=alert]').count()).toBe(0);
+    await context.close();
+  });
+
   it('left every attempt database byte-identical (only the review file and the sign-in log are new)', () => {
     const after = fingerprint(room, isReviewOutput);
     expect(after).toEqual(before);
