@@ -3,7 +3,8 @@ import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, err, ok } from '
 import type { Policy, QuitDecision, Result, SessionPhase, StartExamResult, SystemCheckReport } from '../contract';
 import type { IntegrityWatch } from './integrity-watch';
 import { PreExamCheck, type SystemCheckRunner } from './pre-exam-check';
-import { decideClose, type CloseOutcome } from './quit-guard';
+import { NO_FAILURES, waitMs, type FailureRecord } from '../exam/password-throttle';
+import { afterCloseAttempt, decideClose, type CloseOutcome } from './quit-guard';
 import type { SessionReporter } from './session-reporter';
 
 export interface SessionLockdownOptions {
@@ -15,6 +16,8 @@ export interface SessionLockdownOptions {
   systemCheck: SystemCheckRunner | undefined;
   /** The check's warnings a restored attempt started with. */
   restoredWarnings: readonly string[];
+  /** Wrong quit passwords in a row before this run (from the audit log): the wait carries on. */
+  restoredQuitFailures: FailureRecord | undefined;
   integrity: () => IntegrityWatch;
   phase: () => SessionPhase;
   closed: () => boolean;
@@ -40,10 +43,13 @@ export class SessionLockdown {
   readonly check: PreExamCheck | null;
   /** What the policy let the exam start with (warnings of the check): recorded during the exam, not charged again. */
   private warnings: ReadonlySet<string>;
+  /** Wrong quit passwords in a row, kept in step with the close_attempt rows written. */
+  private quitFailures: FailureRecord;
 
   constructor(private readonly opts: SessionLockdownOptions) {
     this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, opts.store, opts.now) : null;
     this.warnings = new Set(opts.restoredWarnings);
+    this.quitFailures = opts.restoredQuitFailures ?? NO_FAILURES;
   }
 
   get acceptedAtStart(): ReadonlySet<string> {
@@ -103,10 +109,19 @@ export class SessionLockdown {
   async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
     const parsed = RequestQuitInputSchema.safeParse(input);
     if (!parsed.success) return this.opts.reporter.rejected('requestQuit', 'The password could not be read.');
-    const outcome = this.requestClose('proctor_password', parsed.data.password);
+    const at = this.opts.now();
+    const outcome = this.requestClose('proctor_password', parsed.data.password, at);
     const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
-    if (allowed) this.opts.onCloseAllowed?.();
-    return ok({ allowed });
+    if (allowed) {
+      this.opts.onCloseAllowed?.();
+      return ok({ allowed });
+    }
+    return ok({
+      allowed,
+      retryInMs: waitMs(this.quitFailures, at),
+      wrongPasswords: this.quitFailures.failures,
+      ...(outcome === 'too_soon' ? { tooSoon: true } : {}),
+    });
   }
 
   /**
@@ -114,14 +129,18 @@ export class SessionLockdown {
    * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
    * password; audited either way. The shell closes only on an `allowed_*` outcome.
    */
-  requestClose(via: string, password?: string): CloseOutcome {
+  requestClose(via: string, password?: string, at = this.opts.now()): CloseOutcome {
     try {
-      return decideClose(this.opts.store, this.opts.now(), {
+      const outcome = decideClose(this.opts.store, at, {
         via,
         submitted: this.opts.phase() === 'submitted',
         ...(password !== undefined ? { password } : {}),
         passwordHash: this.opts.policy.integrity.lockdown.quitPasswordHash,
+        failures: this.quitFailures,
       });
+      // Only once its row is written: the count in memory never runs ahead of the log.
+      this.quitFailures = afterCloseAttempt(this.quitFailures, { at, outcome });
+      return outcome;
     } catch (e) {
       // The attempt cannot be audited: closing is refused rather than unrecorded.
       this.opts.reporter.reportError('recording a close attempt', e);

@@ -103,6 +103,7 @@ export function createSessionParts(a: {
     now: () => scheduler.now(),
     systemCheck: opts.systemCheck,
     restoredWarnings: restored?.startWarnings ?? [],
+    restoredQuitFailures: restored?.quitFailures,
     integrity: () => integrity!,
     phase: hooks.phase,
     closed: hooks.closed,

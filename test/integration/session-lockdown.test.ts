@@ -127,8 +127,9 @@ describe('the session before and around the exam: system check, close attempts, 
     let allowed = 0;
     const session = await start({ policy, onCloseAllowed: () => allowed++ });
     expect(session.requestClose('window_close')).toBe('refused');
-    expect(unwrap(await session.requestQuit({ password: 'guess-guess' }))).toEqual({ allowed: false });
+    expect(unwrap(await session.requestQuit({ password: 'guess-guess' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
     expect(allowed).toBe(0);
+    clock.advanceBy(1000); // the wait after one wrong password
     expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
     expect(allowed).toBe(1);
     const attempts = rows().filter((e) => e.kind === 'close_attempt').map((e) => e.payload);
@@ -143,9 +144,56 @@ describe('the session before and around the exam: system check, close attempts, 
 
   it('without a quit password in the policy, only a submitted exam may close', async () => {
     const session = await start();
-    expect(unwrap(await session.requestQuit({ password: 'anything-at-all' }))).toEqual({ allowed: false });
+    expect(unwrap(await session.requestQuit({ password: 'anything-at-all' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
     unwrap(await session.submit({ confirm: true }));
     expect(session.requestClose('app_quit')).toBe('allowed_submitted');
+  });
+
+  it('wrong quit passwords make the next one wait longer; a try during the wait is refused unchecked; a restart keeps the wait', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    let allowed = 0;
+    const first = await start({ policy, onCloseAllowed: () => allowed++ });
+    expect(unwrap(await first.requestQuit({ password: 'guess-1111' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
+    clock.advanceBy(1000);
+    expect(unwrap(await first.requestQuit({ password: 'guess-2222' }))).toEqual({ allowed: false, retryInMs: 2000, wrongPasswords: 2 });
+    clock.advanceBy(2000);
+    expect(unwrap(await first.requestQuit({ password: 'guess-3333' }))).toEqual({ allowed: false, retryInMs: 4000, wrongPasswords: 3 });
+    // The right password during the wait is not even checked.
+    clock.advanceBy(1500);
+    expect(unwrap(await first.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: false, retryInMs: 2500, wrongPasswords: 3, tooSoon: true });
+    expect(allowed).toBe(0);
+    // The close button is still just refused (no password: not a guess, and no wait to report).
+    expect(first.requestClose('window_close')).toBe('refused');
+
+    // Restarted during the wait: the audit log carries the count and the wait on.
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    clock.advanceBy(500);
+    const second = await start({ policy, onCloseAllowed: () => allowed++ });
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: false, retryInMs: 2000, wrongPasswords: 3, tooSoon: true });
+    clock.advanceBy(2000);
+    expect(unwrap(await second.requestQuit({ password: 'guess-4444' }))).toEqual({ allowed: false, retryInMs: 8000, wrongPasswords: 4 });
+    clock.advanceBy(8000);
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
+    expect(allowed).toBe(1);
+    const outcomes = rows()
+      .filter((e) => e.kind === 'close_attempt')
+      .map((e) => (e.payload as { outcome: string }).outcome);
+    expect(outcomes).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'too_soon', 'refused', 'too_soon', 'wrong_password', 'allowed_password']);
+  });
+
+  it('the wait grows to five minutes and no further', async () => {
+    const session = await start();
+    const waits: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const d = unwrap(await session.requestQuit({ password: `guess-${i}` }));
+      waits.push(d.retryInMs ?? 0);
+      clock.advanceBy(d.retryInMs ?? 0);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300].map((s) => s * 1000));
   });
 
   it('a relaunch after an unclean exit states how long capture was off; a clean close does not', async () => {
