@@ -2,7 +2,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, err, ok } from '../contract';
 import type { Policy, QuitDecision, Result, SessionPhase, StartExamResult, SystemCheckReport } from '../contract';
 import type { IntegrityWatch } from './integrity-watch';
-import { PreExamCheck, type SystemCheckRunner } from './pre-exam-check';
+import { PreExamCheck, type ServerStart, type SystemCheckRunner } from './pre-exam-check';
 import { NO_FAILURES, waitMs, type FailureRecord } from '../exam/password-throttle';
 import { afterCloseAttempt, decideClose, type CloseOutcome } from './quit-guard';
 import type { SessionReporter } from './session-reporter';
@@ -25,9 +25,10 @@ export interface SessionLockdownOptions {
   begin: (startedAt: number) => void;
   /**
    * After the check passed, before exam_started is written: the exam server starts the time
-   * and says when (its clock) and until when; null for an attempt without a server.
+   * and says when (its clock) and until when, or the claim to send it goes in the outbox;
+   * null for an attempt without a server.
    */
-  startOnServer: () => Promise<{ serverAt: number; deadline?: number } | null>;
+  startOnServer: () => Promise<ServerStart | null>;
   /** The proctor's password let Vigil close (the shell quits). */
   onCloseAllowed: (() => void) | undefined;
   emit: () => void;
