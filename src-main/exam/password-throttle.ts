@@ -27,9 +27,12 @@ export function nextTryAt(record: FailureRecord): number {
   return record.lastFailureAt === null ? 0 : record.lastFailureAt + retryDelayMs(record.failures);
 }
 
-/** How long a try at `now` must still wait; 0 when it may be checked. */
+/**
+ * How long a try at `now` must still wait; 0 when it may be checked. Never more than the
+ * wait itself: a clock set back must not lock the proctor out for hours.
+ */
 export function waitMs(record: FailureRecord, now: number): number {
-  return Math.max(0, nextTryAt(record) - now);
+  return Math.min(retryDelayMs(record.failures), Math.max(0, nextTryAt(record) - now));
 }
 
 export function afterFailure(record: FailureRecord, at: number): FailureRecord {

@@ -1,6 +1,6 @@
 import type { AuditStore } from '../audit/audit-store';
 import type { AuditPayload } from '../contract';
-import { afterFailure, waitMs, type FailureRecord } from '../exam/password-throttle';
+import { afterFailure, type FailureRecord } from '../exam/password-throttle';
 import { verifyQuitPassword } from '../exam/quit-password';
 
 export type CloseOutcome = AuditPayload<'close_attempt'>['outcome'];
@@ -10,18 +10,19 @@ export type CloseOutcome = AuditPayload<'close_attempt'>['outcome'];
  * password (the policy's scrypt hash). Every attempt is audited with how it ended. A
  * malformed hash refuses (the policy schema already refuses one at load). Wrong passwords
  * make the next one wait longer (exam/password-throttle.ts); a password typed during the
- * wait is refused as `too_soon` without being checked. The count lives in the attempt's
- * own close_attempt rows (quitFailuresIn), so a restart or a deleted file cannot reset it.
+ * wait (`waitMs`, SessionLockdown) is refused as `too_soon` without being checked. The count
+ * lives in the attempt's own close_attempt rows (afterCloseAttempt, read back at restore),
+ * so a restart or a deleted file cannot reset it.
  */
 export function decideClose(
   store: AuditStore,
   at: number,
-  req: { via: string; submitted: boolean; password?: string; passwordHash: string | null; failures: FailureRecord },
+  req: { via: string; submitted: boolean; password?: string; passwordHash: string | null; waitMs: number },
 ): CloseOutcome {
   let outcome: CloseOutcome;
   if (req.submitted) outcome = 'allowed_submitted';
   else if (req.password === undefined) outcome = 'refused';
-  else if (waitMs(req.failures, at) > 0) outcome = 'too_soon';
+  else if (req.waitMs > 0) outcome = 'too_soon';
   else if (req.passwordHash === null) outcome = 'wrong_password';
   else {
     let match = false;

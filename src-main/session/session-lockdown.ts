@@ -12,6 +12,8 @@ export interface SessionLockdownOptions {
   reporter: SessionReporter;
   policy: Policy;
   now: () => number;
+  /** A clock no one can set: the wait after a wrong quit password is also kept on it within a run. */
+  monotonic: () => number;
   /** The pre-exam system check; without one the exam's time starts when it opens. */
   systemCheck: SystemCheckRunner | undefined;
   /** The check's warnings a restored attempt started with. */
@@ -46,11 +48,19 @@ export class SessionLockdown {
   private warnings: ReadonlySet<string>;
   /** Wrong quit passwords in a row, kept in step with the close_attempt rows written. */
   private quitFailures: FailureRecord;
+  /**
+   * The last wrong one on the monotonic clock, which the wait is measured on: setting the
+   * wall clock forward does not end it, setting it back does not stretch it.
+   */
+  private lastFailureMono: number | null;
 
   constructor(private readonly opts: SessionLockdownOptions) {
     this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, opts.store, opts.now) : null;
     this.warnings = new Set(opts.restoredWarnings);
     this.quitFailures = opts.restoredQuitFailures ?? NO_FAILURES;
+    // Restored: the log's wall time says how much of the wait passed before this run (none if the clock went back).
+    const last = this.quitFailures.lastFailureAt;
+    this.lastFailureMono = last === null ? null : opts.monotonic() - Math.max(0, opts.now() - last);
   }
 
   get acceptedAtStart(): ReadonlySet<string> {
@@ -119,7 +129,7 @@ export class SessionLockdown {
     }
     return ok({
       allowed,
-      retryInMs: waitMs(this.quitFailures, at),
+      retryInMs: this.quitWait(),
       wrongPasswords: this.quitFailures.failures,
       ...(outcome === 'too_soon' ? { tooSoon: true } : {}),
     });
@@ -137,15 +147,22 @@ export class SessionLockdown {
         submitted: this.opts.phase() === 'submitted',
         ...(password !== undefined ? { password } : {}),
         passwordHash: this.opts.policy.integrity.lockdown.quitPasswordHash,
-        failures: this.quitFailures,
+        waitMs: this.quitWait(),
       });
       // Only once its row is written: the count in memory never runs ahead of the log.
       this.quitFailures = afterCloseAttempt(this.quitFailures, { at, outcome });
+      if (outcome === 'wrong_password') this.lastFailureMono = this.opts.monotonic();
+      else if (outcome === 'allowed_password') this.lastFailureMono = null;
       return outcome;
     } catch (e) {
       // The attempt cannot be audited: closing is refused rather than unrecorded.
       this.opts.reporter.reportError('recording a close attempt', e);
       return 'refused';
     }
+  }
+
+  /** The wait before the next quit password is checked, on the monotonic clock. */
+  private quitWait(): number {
+    return waitMs({ failures: this.quitFailures.failures, lastFailureAt: this.lastFailureMono }, this.opts.monotonic());
   }
 }

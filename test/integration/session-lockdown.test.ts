@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result, Scheduler } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { hashQuitPassword } from '../../src-main/exam/quit-password';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import type { SystemCheckRunner } from '../../src-main/session/pre-exam-check';
 import { FakeClock } from '../fake-clock';
+import { JumpingScheduler } from '../unit/clock/jumping-scheduler';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const STUDENT = 'student-lock';
@@ -25,14 +26,14 @@ describe('the session before and around the exam: system check, close attempts, 
   const open: ExamSession[] = [];
 
   async function start(
-    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; sources?: RawEventSource[] } = {},
+    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; sources?: RawEventSource[]; scheduler?: Scheduler } = {},
   ): Promise<ExamSession> {
     const session = await openExamSession({
       exam: unwrap(loadExamFile(DEMO_EXAM_FILE)),
       policy: opts.policy ?? defaultPolicy(),
       dataDir,
       studentId: STUDENT,
-      scheduler: clock,
+      scheduler: opts.scheduler ?? clock,
       serverUrl: null,
       ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
       ...(opts.onCloseAllowed ? { onCloseAllowed: opts.onCloseAllowed } : {}),
@@ -183,6 +184,45 @@ describe('the session before and around the exam: system check, close attempts, 
       .filter((e) => e.kind === 'close_attempt')
       .map((e) => (e.payload as { outcome: string }).outcome);
     expect(outcomes).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'too_soon', 'refused', 'too_soon', 'wrong_password', 'allowed_password']);
+  });
+
+  it('the wait holds when the wall clock is set forward, and a clock set back never makes it longer', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    const jumping = new JumpingScheduler(T0);
+    const session = await start({ policy, scheduler: jumping });
+    unwrap(await session.requestQuit({ password: 'guess-1111' }));
+    jumping.advance(1000);
+    expect(unwrap(await session.requestQuit({ password: 'guess-2222' }))).toMatchObject({ allowed: false, retryInMs: 2000 });
+    // Ten minutes forward on the wall clock: the monotonic clock says two seconds have not passed.
+    jumping.jumpWall(10 * 60_000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000 });
+    // Two hours back: still the two seconds, not two hours.
+    jumping.jumpWall(-2 * 3600_000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000 });
+    jumping.advance(2000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
+  });
+
+  it('restarted with the clock set back, the wait is the wait, not the hour the clock went back', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    const before = new JumpingScheduler(T0);
+    const first = await start({ policy, scheduler: before });
+    unwrap(await first.requestQuit({ password: 'guess-1111' }));
+    before.advance(1000);
+    unwrap(await first.requestQuit({ password: 'guess-2222' }));
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const after = new JumpingScheduler(T0 - 3600_000);
+    const second = await start({ policy, scheduler: after });
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000, wrongPasswords: 2 });
+    after.advance(2000);
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
   });
 
   it('the wait grows to five minutes and no further', async () => {

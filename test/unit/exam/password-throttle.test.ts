@@ -14,6 +14,8 @@ describe('the wait after wrong proctor passwords (shared by the quit guard and t
     expect(waitMs(two, 21_000)).toBe(1000);
     expect(waitMs(two, 25_000)).toBe(0);
     expect(waitMs(NO_FAILURES, 0)).toBe(0);
+    // A clock set back: the wait is never longer than the wait itself.
+    expect(waitMs(two, 20_000 - 3600_000)).toBe(2000);
   });
 
   it('reads close_attempt rows: wrong ones count, the right one resets, unchecked ones change nothing', () => {
