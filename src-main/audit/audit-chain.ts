@@ -1,4 +1,4 @@
-import type { AuditKind, AuditPayload } from '../contract/audit-rows';
+import type { AuditKind, AuditPayload, AuditPayloadCheck } from '../contract/audit-rows';
 import { checkAuditPayload, isAuditKind } from '../contract/audit-rows';
 import { AuditStoreError } from './audit-store-error';
 import { randomBytes } from 'node:crypto';
@@ -254,17 +254,33 @@ export class AuditChain {
 
 function parseRow(row: AuditRow): AuditRecord | InvalidAuditRecord {
   const meta = { seq: row.seq, at: row.at, prevHash: row.prev_hash, hash: row.hash, tag: row.tag };
-  const invalid = (payload: unknown, problem: string): InvalidAuditRecord => ({ ...meta, valid: false, kind: row.kind, payload, problem });
+  return { ...meta, ...parseAuditPayload(row.kind, row.payload) } as AuditRecord | InvalidAuditRecord;
+}
+
+/** A row's kind and payload as `records` reads them, apart from its place in the chain. */
+export type ParsedPayload =
+  | { [K in AuditKind]: { valid: true; kind: K; payload: AuditPayload<K> } }[AuditKind]
+  | { valid: false; kind: string; payload: unknown; problem: string };
+
+/**
+ * Parses one stored payload with its kind's schema; a payload that does not fit keeps what
+ * it holds and says why. `check` is the schema check (zod's, or one proven to agree with it).
+ */
+export function parseAuditPayload(
+  kind: string,
+  text: string,
+  check: <K extends AuditKind>(kind: K, payload: unknown) => AuditPayloadCheck<K> = checkAuditPayload,
+): ParsedPayload {
   let payload: unknown;
   try {
-    payload = JSON.parse(row.payload) as unknown;
+    payload = JSON.parse(text) as unknown;
   } catch {
-    return invalid(row.payload, 'the payload is not JSON');
+    return { valid: false, kind, payload: text, problem: 'the payload is not JSON' };
   }
-  if (!isAuditKind(row.kind)) return invalid(payload, `unknown audit kind ${JSON.stringify(row.kind)}`);
-  const check = checkAuditPayload(row.kind, payload);
-  if (!check.ok) return invalid(payload, `the payload does not fit the ${row.kind} schema: ${check.problem}`);
-  return { ...meta, valid: true, kind: row.kind, payload: check.payload } as AuditRecord;
+  if (!isAuditKind(kind)) return { valid: false, kind, payload, problem: `unknown audit kind ${JSON.stringify(kind)}` };
+  const result = check(kind, payload);
+  if (!result.ok) return { valid: false, kind, payload, problem: `the payload does not fit the ${kind} schema: ${result.problem}` };
+  return { valid: true, kind, payload: result.payload } as ParsedPayload;
 }
 
 function toEntry(record: AuditRecord | InvalidAuditRecord): AuditEntry {

@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { RiskLevelSchema } from './risk';
+import { DISPOSITIONS } from './review-labels';
+
+// The review page imports these from review-labels.ts itself, which keeps zod out of its bundle.
+export { answerLabel, DETECTOR_LABELS, detectorLabel, DISPOSITION_LABELS, DISPOSITIONS, TIMELINE_DRAWN_MARK } from './review-labels';
 
 /**
  * Proctor review of local attempt databases: what the review window is shown and the verbs
  * it may call. Review only reads attempt databases; its own notes live in a separate file.
  */
 
-export const DISPOSITIONS = ['undecided', 'no_issue', 'needs_follow_up', 'misconduct_confirmed'] as const;
 export const DispositionSchema = z.enum(DISPOSITIONS);
 export type Disposition = z.infer<typeof DispositionSchema>;
-export const DISPOSITION_LABELS: Record<Disposition, string> = {
-  undecided: 'Not reviewed yet',
-  no_issue: 'No issue',
-  needs_follow_up: 'Needs follow-up',
-  misconduct_confirmed: 'Misconduct confirmed',
-};
 
 export const ReviewNoteSchema = z
   .object({
@@ -157,9 +154,6 @@ export const AnswerSeriesSchema = z.object({
 });
 export type AnswerSeries = z.infer<typeof AnswerSeriesSchema>;
 
-export const answerLabel = (a: AnswerSeries, i: number): string =>
-  `Answer saved: ${a.questionId[i]} (revision ${a.revision[i]}, ${a.length[i]} characters)`;
-
 export const AttemptDetailSchema = z.object({
   summary: ReadableAttemptSchema,
   /** The exam's window: start to deadline, or to the last row if that is later. */
@@ -175,6 +169,15 @@ export const AttemptDetailSchema = z.object({
 });
 export type AttemptDetail = z.infer<typeof AttemptDetailSchema>;
 
+/**
+ * What openAttempt sends the page: the detail with only the time and audit row of each answer
+ * save. A three-hour attempt autosaves ~43,000 times, and the question, revision and length
+ * columns were a third of what crossed to the page before the chart could draw; answerSaves
+ * sends them when the proctor opens the timeline table. AttemptDetail fits it as it is.
+ */
+export const AttemptForPageSchema = AttemptDetailSchema.extend({ answers: AnswerSeriesSchema.pick({ at: true, seq: true }) });
+export type AttemptForPage = z.infer<typeof AttemptForPageSchema>;
+
 export const EXPORT_FORMATS = ['timeline.csv', 'timeline.jsonl', 'flags.csv', 'flags.jsonl', 'report.pdf'] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -187,7 +190,9 @@ const AttemptId = z.object({ id: z.string().min(1).max(1000) }).strict();
  */
 export const REVIEW_VERBS = {
   listAttempts: { input: z.object({}).strict(), output: AttemptListSchema },
-  openAttempt: { input: AttemptId, output: AttemptDetailSchema },
+  openAttempt: { input: AttemptId, output: AttemptForPageSchema },
+  /** Every answer save of the attempt, all columns (the timeline table). */
+  answerSaves: { input: AttemptId, output: AnswerSeriesSchema },
   verifyAttempt: { input: AttemptId, output: VerificationSchema },
   saveReview: {
     input: z.object({ id: z.string().min(1).max(1000), disposition: DispositionSchema, notes: z.string().max(20_000) }).strict(),
@@ -202,23 +207,3 @@ export type ReviewVerb = keyof typeof REVIEW_VERBS;
 export type ReviewInput<V extends ReviewVerb> = z.infer<(typeof REVIEW_VERBS)[V]['input']>;
 export type ReviewOutput<V extends ReviewVerb> = z.infer<(typeof REVIEW_VERBS)[V]['output']>;
 export const REVIEW_CHANNEL = 'vigil-review:invoke';
-
-/** Names a proctor reads for detectors and integrity kinds (legend, table, PDF). */
-export const DETECTOR_LABELS: Record<string, string> = {
-  biometric_drift: 'Typist changed (biometric drift)',
-  focus_collapse: 'Focus collapse',
-  stress_spike: 'Stress spike',
-  network_anomaly: 'Network anomaly',
-  resource_exhaustion: 'Resource exhaustion',
-  temporal_inconsistency: 'Inhuman key timing',
-  classifier: 'Combined behaviour score',
-  focus_lost: 'Left the exam window',
-  external_paste: 'Pasted text from outside',
-  prohibited_app: 'Prohibited application',
-  second_display: 'Second display',
-  synthetic_input: 'Synthetic input',
-  virtual_machine: 'Virtual machine',
-  remote_session: 'Remote session',
-  debugger: 'Debugger attached',
-};
-export const detectorLabel = (code: string): string => DETECTOR_LABELS[code] ?? code.replace(/_/g, ' ');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { RISK_LEVELS } from './risk-levels';
 
-export const RISK_LEVELS = ['clean', 'low', 'medium', 'high', 'critical'] as const;
+export { RISK_LEVELS } from './risk-levels';
 export const RiskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = z.infer<typeof RiskLevelSchema>;
 

@@ -2,12 +2,18 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditStore, AuditStoreError, type AuditRecord, type InvalidAuditRecord } from '../audit/audit-store';
+import { AuditStore, AuditStoreError } from '../audit/audit-store';
+import { parseAuditPayload, type ParsedPayload } from '../audit/audit-chain';
 import { describeCause } from '../audit/audit-store-error';
 import type { Verification } from '../contract/review';
 import type { OutboxRecord } from '../contract/outbox';
+import { checkStoredPayload } from './bulk-payload-check';
 
-export type AuditRow = AuditRecord | InvalidAuditRecord;
+/**
+ * One audit row as review reads it: its payload parsed with its kind's schema, without its
+ * hashes (the chain is walked apart, by verifyAttempt). Narrow with `valid`, then `kind`.
+ */
+export type AuditRow = { seq: number; at: number } & ParsedPayload;
 
 /** Everything review needs from one attempt database, read once. */
 export interface RawAttempt {
@@ -98,41 +104,63 @@ function readCopy(copy: string, file: string, own: (t: string) => string, native
   const store = openCopy(copy, own, nativeBinding);
   try {
     const verification: Verification = verify ? verifyStore(store, own) : { state: 'pending' };
-    let records: AuditRow[];
+    // The store has checked what the file is (Vigil's, its schema); rows and flag files are read directly.
+    const db = new Database(copy, { readonly: true, fileMustExist: true, ...binding });
     try {
-      records = store.records();
-    } catch (cause) {
-      throw new AttemptReadError(`cannot read: ${own(describeCause(cause))}`);
+      let records: AuditRow[];
+      try {
+        records = readRows(db);
+      } catch (cause) {
+        throw new AttemptReadError(`cannot read: ${own(`Could not read audit rows from ${copy}: ${describeCause(cause)}`)}`);
+      }
+      if (records.length === 0) throw new AttemptReadError(`cannot read: ${file} holds no audit rows (the attempt never started)`);
+      const outbox = store.schemaVersion >= 20 ? store.outboxItems() : [];
+      const flagFiles = store.schemaVersion >= 20 ? readFlagFiles(db) : new Map<number, unknown>();
+      return { file, schemaVersion: store.schemaVersion, records, verification, outbox, flagFiles };
+    } finally {
+      db.close();
     }
-    if (records.length === 0) throw new AttemptReadError(`cannot read: ${file} holds no audit rows (the attempt never started)`);
-    const outbox = store.schemaVersion >= 20 ? store.outboxItems() : [];
-    const flagFiles = store.schemaVersion >= 20 ? readFlagFiles(copy, binding) : new Map<number, unknown>();
-    return { file, schemaVersion: store.schemaVersion, records, verification, outbox, flagFiles };
   } finally {
     store.close();
   }
 }
 
-/** The store exposes no upload bodies once sent; the flag files are read from the copy directly. */
-function readFlagFiles(copy: string, binding: { nativeBinding?: string }): Map<number, unknown> {
-  const db = new Database(copy, { readonly: true, fileMustExist: true, ...binding });
-  try {
-    const rows = db
-      .prepare(
-        `SELECT o.audit_seq AS seq, o.body AS body FROM outbox o JOIN audit a ON a.seq = o.audit_seq
-         WHERE a.kind = 'flag_raised' ORDER BY o.audit_seq`,
-      )
-      .all() as { seq: number; body: string }[];
-    const out = new Map<number, unknown>();
-    for (const r of rows) {
-      try {
-        out.set(r.seq, JSON.parse(r.body) as unknown);
-      } catch {
-        out.set(r.seq, null);
-      }
-    }
-    return out;
-  } finally {
-    db.close();
+/**
+ * Every audit row, oldest first, each payload checked against its kind's schema (compiled
+ * for the bulk kinds, see bulk-payload-check.ts). Only what review draws is selected: the
+ * hash columns are a third of the bytes and the chain walk reads them itself. Read in pages:
+ * the payload texts of one page are garbage before the next is read, where reading all
+ * 60,000 at once kept 20 MB of them alive through the parse (a third of the read in GC).
+ */
+function readRows(db: Database.Database): AuditRow[] {
+  const page = db.prepare(`SELECT seq, at, kind, payload FROM audit WHERE seq > ? ORDER BY seq LIMIT ${ROWS_PER_PAGE}`).raw();
+  const out: AuditRow[] = [];
+  let after = -Infinity;
+  for (;;) {
+    const rows = page.all(after) as [number, number, string, string][];
+    for (const [seq, at, kind, payload] of rows) out.push({ seq, at, ...parseAuditPayload(kind, payload, checkStoredPayload) });
+    if (rows.length < ROWS_PER_PAGE) return out;
+    after = rows[rows.length - 1]![0];
   }
+}
+
+const ROWS_PER_PAGE = 2000;
+
+/** The store exposes no upload bodies once sent; the flag files are read from the copy directly. */
+function readFlagFiles(db: Database.Database): Map<number, unknown> {
+  const rows = db
+    .prepare(
+      `SELECT o.audit_seq AS seq, o.body AS body FROM outbox o JOIN audit a ON a.seq = o.audit_seq
+       WHERE a.kind = 'flag_raised' ORDER BY o.audit_seq`,
+    )
+    .all() as { seq: number; body: string }[];
+  const out = new Map<number, unknown>();
+  for (const r of rows) {
+    try {
+      out.set(r.seq, JSON.parse(r.body) as unknown);
+    } catch {
+      out.set(r.seq, null);
+    }
+  }
+  return out;
 }

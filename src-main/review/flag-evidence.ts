@@ -30,7 +30,7 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toF
  * explanation and evidence numbers), or one 'classifier' row when the combined score alone
  * crossed the threshold. The package's own numbers follow each finding's.
  */
-type Row<K extends AuditRecord['kind']> = Extract<AuditRecord, { kind: K }>;
+type Row<K extends AuditRecord['kind']> = Extract<AuditRow, { valid: true; kind: K }>;
 
 /**
  * The flag file is read defensively: it is the upload body as stored, which no schema

@@ -5,6 +5,7 @@ import {
   EMPTY_REVIEW_NOTE,
   REVIEW_VERBS,
   type AttemptDetail,
+  type AttemptForPage,
   type AttemptList,
   type AttemptSummary,
   type ExportFormat,
@@ -88,9 +89,9 @@ export class ReviewService {
   /** The attempt for drawing: its chain is walked afterwards (verify), unless that is already known. */
   open(id: string): AttemptDetail {
     const a = this.find(id);
-    const { raw } = this.read(a, { rows: true, verify: false });
-    if (!raw) return this.fail(a);
-    return buildTimeline(raw, summarizeAttempt(raw, a.id, this.notes.get(a.id)));
+    const { raw, summary } = this.read(a, { rows: true, verify: false });
+    if (!raw || !summary.readable) return this.fail(a);
+    return buildTimeline(raw, { ...summary, review: this.notes.get(a.id) });
   }
 
   verify(id: string): Verification {
@@ -179,8 +180,12 @@ export class ReviewService {
     switch (verb) {
       case 'listAttempts':
         return this.list();
-      case 'openAttempt':
-        return this.open((input as ReviewInput<'openAttempt'>).id);
+      case 'openAttempt': {
+        const detail = this.open((input as ReviewInput<'openAttempt'>).id);
+        return { ...detail, answers: { at: detail.answers.at, seq: detail.answers.seq } } satisfies AttemptForPage;
+      }
+      case 'answerSaves':
+        return this.open((input as ReviewInput<'answerSaves'>).id).answers;
       case 'verifyAttempt':
         return this.verify((input as ReviewInput<'verifyAttempt'>).id);
       case 'saveReview':

@@ -4,7 +4,7 @@ import type { EvidenceRow, TimelineEvent } from '../../src-main/contract/review'
 import { EvidenceTable } from '../review/evidence-table';
 import { MarkerSlider } from '../review/marker-slider';
 import { clock } from '../review/review-format';
-import { markerLanes, TimelineChart } from '../review/timeline-chart';
+import { laneEvents, markerLanes, TimelineChart } from '../review/timeline-chart';
 import type { LiveClient } from './live-client';
 
 /** A busy attempt changes every few seconds; the drill-down follows at most this often. */
@@ -86,7 +86,7 @@ export function AttemptTimelinePanel({ row, client }: { row: LiveAttemptRow; cli
 
   const detail = timeline?.detail ?? null;
   const lanes = useMemo(() => (detail ? markerLanes(detail) : []), [detail]);
-  const markerEvents = useMemo(() => lanes.filter((l) => l.key !== 'answer').flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq), [lanes]);
+  const markerEvents = useMemo(() => lanes.filter((l) => l.key !== 'answer').flatMap(laneEvents).sort((a, b) => a.at - b.at || a.seq - b.seq), [lanes]);
   const pick = useCallback(
     (e: TimelineEvent) => {
       setSelectedId(e.id);

@@ -1,11 +1,12 @@
-import { useCallback, useMemo, useState } from 'react';
-import { DISPOSITION_LABELS, type AttemptDetail, type Verification, type EvidenceRow, type ExportFormat, type ReviewNote, type TimelineEvent } from '../../src-main/contract/review';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { AnswerSeries, AttemptForPage, Verification, EvidenceRow, ExportFormat, ReviewNote, TimelineEvent } from '../../src-main/contract/review';
 import { EvidenceTable } from './evidence-table';
 import { MarkerSlider } from './marker-slider';
 import { call } from './review-api';
 import { ReviewForm } from './review-form';
 import { clock, dateTime, DELIVERY_TEXT, elapsed, SUBMIT_REASON_TEXT, verificationText } from './review-format';
-import { markerLanes, TimelineChart } from './timeline-chart';
+import { answerEvent, laneEvents, markerLanes, TimelineChart } from './timeline-chart';
 
 const BANNER_TITLE: Record<Verification['state'], string> = {
   ok: 'Audit log verified.',
@@ -24,7 +25,7 @@ export function VerificationBanner({ verification: v }: { verification: Verifica
   );
 }
 
-export function SummaryFacts({ detail }: { detail: AttemptDetail }) {
+export function SummaryFacts({ detail }: { detail: AttemptForPage }) {
   const s = detail.summary;
   const flags = Object.entries(s.flagsByLevel).filter(([, n]) => n > 0).map(([l, n]) => `${n} ${l}`).join(', ') || 'none';
   const integrity = Object.entries(s.integrityByKind).map(([k, n]) => `${n} × ${k.replace(/_/g, ' ')}`).join(', ') || 'none';
@@ -52,22 +53,39 @@ const EXPORTS: { format: ExportFormat; label: string }[] = [
   { format: 'timeline.jsonl', label: 'Timeline JSONL' },
 ];
 
-export function AttemptView({ detail, verification, onBack }: { detail: AttemptDetail; verification: Verification; onBack(): void }) {
+export function AttemptView({ detail, verification, onBack }: { detail: AttemptForPage; verification: Verification; onBack(): void }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [exportStatus, setExportStatus] = useState('');
   const [note, setNote] = useState<ReviewNote>(detail.summary.review);
-  // Built only when opened: a three-hour attempt has tens of thousands of events.
+  // Built only when opened: a three-hour attempt has tens of thousands of events, and the
+  // answer saves' columns are fetched then (answerSaves).
   const [tableOpen, setTableOpen] = useState(false);
-  const lanes = useMemo(() => markerLanes(detail), [detail]);
+  const [answers, setAnswers] = useState<AnswerSeries | null>(null);
+  const [answersError, setAnswersError] = useState<string | null>(null);
+  const answersRef = useRef<AnswerSeries | null>(null);
+  answersRef.current = answers;
+  useEffect(() => {
+    if (!tableOpen || answers) return;
+    let current = true;
+    void call('answerSaves', { id: detail.summary.id }).then((r) => {
+      if (!current) return;
+      if (r.ok) setAnswers(r.value);
+      else setAnswersError(r.error.message);
+    });
+    return () => {
+      current = false;
+    };
+  }, [tableOpen, answers, detail]);
+  const lanes = useMemo(() => markerLanes(detail, answersRef), [detail]);
   // The keyboard path steps through flags, findings, lock and submission; answer saves (thousands in a long exam) are in the table.
   const markerEvents = useMemo(
-    () => lanes.filter((l) => l.key !== 'answer').flatMap((l) => l.events).sort((a, b) => a.at - b.at || a.seq - b.seq),
+    () => lanes.filter((l) => l.key !== 'answer').flatMap(laneEvents).sort((a, b) => a.at - b.at || a.seq - b.seq),
     [lanes],
   );
   const allEvents = useMemo(
-    () => (tableOpen ? [...detail.events, ...(lanes.find((l) => l.key === 'answer')?.events ?? [])].sort((a, b) => a.at - b.at || a.seq - b.seq) : []),
-    [tableOpen, detail, lanes],
+    () => (tableOpen && answers ? [...detail.events, ...answers.at.map((_, i) => answerEvent(answers, i))].sort((a, b) => a.at - b.at || a.seq - b.seq) : []),
+    [tableOpen, detail, answers],
   );
   const s = detail.summary;
 
@@ -118,7 +136,12 @@ export function AttemptView({ detail, verification, onBack }: { detail: AttemptD
         </p>
         <details className="data-table" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
           <summary>The timeline as a table ({detail.events.length + detail.answers.at.length} events)</summary>
-          {tableOpen && (
+          {tableOpen && !answers && (
+            <p role="status" className="muted">
+              {answersError ? `The answer saves could not be read: ${answersError}` : 'Reading the answer saves…'}
+            </p>
+          )}
+          {tableOpen && answers && (
             <div className="table-scroll" tabIndex={0} role="region" aria-label="Timeline events table">
               <table>
                 <thead>

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { DISPOSITION_LABELS, type AttemptList, type AttemptSummary } from '../../src-main/contract/review';
+import { DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { AttemptList, AttemptSummary } from '../../src-main/contract/review';
 import { dateTime, DELIVERY_TEXT, SUBMIT_REASON_TEXT, verificationShort } from './review-format';
 
 type SortKey = 'student' | 'exam' | 'started' | 'final' | 'peak' | 'flags' | 'integrity' | 'verification' | 'disposition';

@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { RISK_LEVELS } from '../../src-main/contract/risk';
-import { detectorLabel, type EvidenceRow } from '../../src-main/contract/review';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { RISK_LEVELS } from '../../src-main/contract/risk-levels';
+import { detectorLabel } from '../../src-main/contract/review-labels';
+import type { EvidenceRow } from '../../src-main/contract/review';
 import { clock, colorFor, elapsed } from './review-format';
 
 /** Rows drawn at a time; thousands of flags are a click away, not a frozen page. */
 const PAGE = 300;
+const NO_ROWS: EvidenceRow[] = [];
 
 interface Props {
   rows: EvidenceRow[];
@@ -19,15 +21,38 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
   const [level, setLevel] = useState('all');
   const detectors = useMemo(() => [...new Set(rows.map((r) => r.detector))].sort(), [rows]);
   const [limit, setLimit] = useState(PAGE);
-  const matching = rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity')));
+  const matching = useMemo(
+    () => rows.filter((r) => (detector === 'all' || r.detector === detector) && (level === 'all' || r.level === level || (level === 'integrity' && r.type === 'integrity'))),
+    [rows, detector, level],
+  );
   // The selected row is always drawn, even past the page limit.
   const selectedIndex = matching.findIndex((r) => r.eventId === selectedEventId);
-  const shown = selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit);
+  const shown = useMemo(
+    () => (selectedIndex >= limit ? [...matching.slice(0, limit), matching[selectedIndex]!] : matching.slice(0, limit)),
+    [matching, selectedIndex, limit],
+  );
+  // The rows are built once the first frame is out (the timeline above it is what the proctor
+  // looks at first; hundreds of rows of numbers held it up), and after each change in the background.
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  const drawn = useDeferredValue(painted ? shown : NO_ROWS, NO_ROWS);
   const selectedRef = useRef<HTMLTableRowElement>(null);
+  const scrolledTo = useRef<string | null>(null);
 
   useEffect(() => {
-    selectedRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [selectedEventId]);
+    if (!selectedEventId || scrolledTo.current === selectedEventId || !selectedRef.current) return;
+    scrolledTo.current = selectedEventId;
+    selectedRef.current.scrollIntoView({ block: 'nearest' });
+  }, [selectedEventId, drawn]);
 
   // A marker picked while its row is filtered out: show every row again rather than hide the pick.
   useEffect(() => {
@@ -82,7 +107,7 @@ export function EvidenceTable({ rows, from, selectedEventId, onSelect }: Props) 
               </tr>
             </thead>
             <tbody>
-              {shown.map((r) => {
+              {drawn.map((r) => {
                 const isSelected = r.eventId === selectedEventId;
                 return (
                   <tr key={r.id} ref={isSelected ? selectedRef : undefined} className={isSelected ? 'selected' : undefined} data-event-id={r.eventId}>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { detectorLabel, DISPOSITION_LABELS, type AttemptDetail, type EvidenceRow, type Verification } from '../../src-main/contract/review';
-import { RISK_LEVELS } from '../../src-main/contract/risk';
+import { detectorLabel, DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { AttemptForPage, EvidenceRow, Verification } from '../../src-main/contract/review';
+import { RISK_LEVELS } from '../../src-main/contract/risk-levels';
 import { clock, colorFor, dateTime, elapsed } from './review-format';
 import { SummaryFacts, VerificationBanner } from './attempt-view';
 import { markerLanes, TimelineChart } from './timeline-chart';
@@ -18,7 +19,7 @@ const rank = (r: EvidenceRow): number => (r.type === 'integrity' ? 5 : RISK_LEVE
  * log is intact, the timeline, and each detector's evidence summarised by its strongest
  * instance. The full row-by-row evidence is in the CSV/JSONL exports.
  */
-export function ReportView({ detail, verification }: { detail: AttemptDetail; verification: Verification }) {
+export function ReportView({ detail, verification }: { detail: AttemptForPage; verification: Verification }) {
   const lanes = useMemo(() => markerLanes(detail), [detail]);
   const groups = useMemo<Group[]>(() => {
     const by = new Map<string, EvidenceRow[]>();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DISPOSITIONS, DISPOSITION_LABELS, type Disposition, type ReviewNote } from '../../src-main/contract/review';
+import { DISPOSITIONS, DISPOSITION_LABELS } from '../../src-main/contract/review-labels';
+import type { Disposition, ReviewNote } from '../../src-main/contract/review';
 import { call } from './review-api';
 import { dateTime } from './review-format';
 

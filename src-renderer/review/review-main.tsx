@@ -1,6 +1,6 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { AttemptDetail, AttemptList, Verification } from '../../src-main/contract/review';
+import type { AttemptForPage, AttemptList, Verification } from '../../src-main/contract/review';
 import { AccessGate } from './access-gate';
 import { AttemptView } from './attempt-view';
 import { AttemptsList } from './attempts-list';
@@ -18,7 +18,7 @@ function parseRoute(hash: string): Route {
 function ReviewApp() {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [list, setList] = useState<AttemptList | null>(null);
-  const [detail, setDetail] = useState<AttemptDetail | null>(null);
+  const [detail, setDetail] = useState<AttemptForPage | null>(null);
   const [verification, setVerification] = useState<Verification>({ state: 'pending' });
   const [error, setError] = useState<string | null>(null);
 

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { answerLabel, detectorLabel, type AttemptDetail, type TimelineEvent } from '../../src-main/contract/review';
+import { answerLabel, detectorLabel, TIMELINE_DRAWN_MARK } from '../../src-main/contract/review-labels';
+import type { AnswerSeries, AttemptForPage, TimelineEvent } from '../../src-main/contract/review';
 import { colorFor } from './review-format';
+import { markerStripData, nearestMarker } from './marker-strip';
 
 /** Lane names short enough for the axis; the legend-free strip is explained by the table. */
 const SHORT_LABELS: Record<string, string> = { biometric_drift: 'Typist changed', classifier: 'Combined score', temporal_inconsistency: 'Inhuman timing' };
@@ -15,10 +17,15 @@ const AXIS_FONT = '12px system-ui, sans-serif';
 const TITLE = 30;
 const hiddenRightAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: RIGHT_AXIS + TITLE, values: () => [], grid: { show: false }, ticks: { show: false } });
 
-/** The answer columns as events (for the strip and the timeline table). */
-export function answerEvents(detail: AttemptDetail): TimelineEvent[] {
-  const a = detail.answers;
-  return a.at.map((at, i) => ({ id: `answer-${a.seq[i]}`, seq: a.seq[i]!, at, kind: 'answer' as const, label: answerLabel(a, i) }));
+/**
+ * The answer save at column i, as an event. The page is sent only when each save was and its
+ * audit row; the question, revision and length come with answerSaves (`full`, or the detail
+ * itself where it has them, as on the exam server's live view).
+ */
+export function answerEvent(answers: AttemptForPage['answers'] | AnswerSeries, i: number, full?: AnswerSeries | null): TimelineEvent {
+  const series = full ?? ('questionId' in answers ? answers : null);
+  const seq = answers.seq[i]!;
+  return { id: `answer-${seq}`, seq, at: answers.at[i]!, kind: 'answer', label: series ? answerLabel(series, i) : `Answer saved (audit row ${seq})` };
 }
 
 /** Lanes of the marker strip, top to bottom. */
@@ -26,26 +33,37 @@ export interface MarkerLane {
   key: string;
   label: string;
   color: string;
-  events: TimelineEvent[];
+  /** When each marker is (ms), ascending. */
+  at: readonly number[];
+  /** The event behind marker i, made when asked: a long exam autosaves tens of thousands of times. */
+  event(i: number): TimelineEvent;
 }
 
-export function markerLanes(detail: AttemptDetail): MarkerLane[] {
+/** Every event of a lane (built one by one: only for short lanes or on request). */
+export const laneEvents = (lane: MarkerLane): TimelineEvent[] => lane.at.map((_, i) => lane.event(i));
+
+/** `answers`: all columns of the answer saves, once fetched (read when a marker is picked, so the lanes need not change). */
+export function markerLanes(detail: AttemptForPage, answers?: { readonly current: AnswerSeries | null }): MarkerLane[] {
+  const eventLane = (key: string, label: string, color: string, events: TimelineEvent[]): MarkerLane => ({
+    key,
+    label,
+    color,
+    at: events.map((e) => e.at),
+    event: (i) => events[i]!,
+  });
   const flagDetectors = [...new Set(detail.events.filter((e) => e.kind === 'flag').map((e) => e.detector ?? 'classifier'))].sort();
-  const lanes: MarkerLane[] = flagDetectors.map((d) => ({
-    key: d,
-    label: SHORT_LABELS[d] ?? detectorLabel(d),
-    color: colorFor(d),
-    events: detail.events.filter((e) => e.kind === 'flag' && (e.detector ?? 'classifier') === d),
-  }));
+  const lanes: MarkerLane[] = flagDetectors.map((d) =>
+    eventLane(d, SHORT_LABELS[d] ?? detectorLabel(d), colorFor(d), detail.events.filter((e) => e.kind === 'flag' && (e.detector ?? 'classifier') === d)),
+  );
   const of = (kinds: TimelineEvent['kind'][]) => detail.events.filter((e) => kinds.includes(e.kind));
-  lanes.push({ key: 'integrity', label: 'Integrity findings', color: colorFor('integrity'), events: of(['integrity']) });
-  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), events: answerEvents(detail) });
-  lanes.push({ key: 'session', label: 'Lock, submit, errors', color: colorFor('lock'), events: of(['lock', 'submission', 'resumed', 'error']) });
-  return lanes.filter((l) => l.events.length > 0 || l.key === 'integrity');
+  lanes.push(eventLane('integrity', 'Integrity findings', colorFor('integrity'), of(['integrity'])));
+  lanes.push({ key: 'answer', label: 'Answer saves', color: colorFor('answer'), at: detail.answers.at, event: (i) => answerEvent(detail.answers, i, answers?.current) });
+  lanes.push(eventLane('session', 'Lock, submit, errors', colorFor('lock'), of(['lock', 'submission', 'resumed', 'error'])));
+  return lanes.filter((l) => l.at.length > 0 || l.key === 'integrity');
 }
 
 interface Props {
-  detail: AttemptDetail;
+  detail: AttemptForPage;
   lanes: MarkerLane[];
   selectedId: string | null;
   onPick(event: TimelineEvent): void;
@@ -85,6 +103,9 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
     const width = staticWidth ?? Math.max(480, markersRef.current!.clientWidth);
     const xRange: [number, number] = range ? [sec(range[0]), sec(range[1])] : [sec(detail.from), sec(detail.to)];
     const interactive = staticWidth === undefined;
+    // The exam's window until a zoom sets the stretch: a fixed range array would pin the scale
+    // there, since uPlot ranges even an explicit setScale through it (the zoom did nothing).
+    const timeScale: uPlot.Scale = { time: true, auto: false, min: xRange[0], max: xRange[1], range: (_u, min, max) => [min ?? xRange[0], max ?? xRange[1]] };
     let syncing = false;
 
     const overlay: uPlot.Plugin = {
@@ -141,21 +162,31 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       : { show: false };
     const timeAxis = (show: boolean): uPlot.Axis => ({ show, font: AXIS_FONT, stroke: '#4a5668', grid: { stroke: '#e3e7ee' }, ticks: { stroke: '#d9dee6' } });
 
-    // Marker strip: one row per lane, a point per event.
-    const times = [...new Set(lanes.flatMap((l) => l.events.map((e) => sec(e.at))))].sort((a, b) => a - b);
-    const index = new Map(times.map((t, i) => [t, i]));
-    const laneData = lanes.map((lane, li) => {
-      const col: (number | null)[] = new Array<number | null>(times.length).fill(null);
-      for (const e of lane.events) col[index.get(sec(e.at))!] = lanes.length - li;
-      return col;
-    });
+    // Marker strip: one row per lane, at most a marker per pixel column (marker-strip.ts),
+    // asked again for the stretch shown after each zoom.
+    let stripFor: [number, number] = [xRange[0], xRange[1]];
+    const strip: uPlot.Plugin = {
+      hooks: {
+        setScale: (u, key) => {
+          const { min, max } = u.scales.x!;
+          if (key !== 'x' || min == null || max == null || (min === stripFor[0] && max === stripFor[1])) return;
+          stripFor = [min, max];
+          // After this commit (data set inside uPlot's own scale pass would be dropped), and
+          // without letting uPlot range the new data: that would undo the zoom.
+          queueMicrotask(() => {
+            u.setData(markerStripData(lanes, min * 1000, max * 1000, u.bbox.width / uPlot.pxRatio), false);
+            u.setScale('x', { min, max });
+          });
+        },
+      },
+    };
     const markers = new uPlot(
       {
         width,
         height: 36 + 24 * lanes.length,
         legend: { show: false },
         cursor,
-        scales: { x: { time: true, range: xRange }, lane: { range: [0.4, lanes.length + 0.6] } },
+        scales: { x: timeScale, lane: { range: [0.4, lanes.length + 0.6] } },
         axes: [
           timeAxis(false),
           {
@@ -179,9 +210,9 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
             points: { show: true, size: 10, width: 1.5, stroke: l.color, fill: l.color },
           })),
         ],
-        plugins: [overlay],
+        plugins: [overlay, strip],
       },
-      [times, ...laneData] as uPlot.AlignedData,
+      markerStripData(lanes, xRange[0] * 1000, xRange[1] * 1000, width - 2 * (LEFT_AXIS + TITLE)) as uPlot.AlignedData,
       markersRef.current!,
     );
 
@@ -201,7 +232,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         height: staticWidth ? 170 : 230,
         cursor,
         legend: { show: interactive },
-        scales: { x: { time: true, range: xRange }, y: { range: [0, 100] } },
+        scales: { x: timeScale, y: { range: [0, 100] } },
         axes: [
           timeAxis(true),
           { size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Score, %' : 'Score, probability (%)', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
@@ -224,7 +255,7 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
         height: staticWidth ? 120 : 160,
         cursor,
         legend: { show: interactive },
-        scales: { x: { time: true, range: xRange }, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
+        scales: { x: timeScale, kpm: { range: (_u, _min, max) => [0, Math.max(60, max)] }, drift: { range: [0, 1] } },
         axes: [
           timeAxis(true),
           { scale: 'kpm', size: LEFT_AXIS, font: AXIS_FONT, labelFont: `bold ${AXIS_FONT}`, label: staticWidth ? 'Keys/min' : 'Keys per minute', stroke: '#1b2430', grid: { stroke: '#e3e7ee' } },
@@ -248,15 +279,21 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       const rect = over.getBoundingClientRect();
       const px = ev.clientX - rect.left;
       const py = ev.clientY - rect.top;
-      let best: { e: TimelineEvent; d: number } | null = null;
+      const { min, max } = markers.scales.x!;
+      if (min == null || max == null || rect.width === 0) return;
+      const msPerPx = ((max - min) * 1000) / rect.width;
+      let best: { lane: MarkerLane; index: number; d: number } | null = null;
       lanes.forEach((lane, li) => {
-        const y = markers.valToPos(lanes.length - li, 'lane');
-        for (const e of lane.events) {
-          const d = Math.hypot(markers.valToPos(sec(e.at), 'x') - px, y - py);
-          if (d <= 8 && (!best || d < best.d)) best = { e, d };
-        }
+        const dy = Math.abs(markers.valToPos(lanes.length - li, 'lane') - py);
+        if (dy > 8) return;
+        const hit = nearestMarker(lane.at, markers.posToVal(px, 'x') * 1000, Math.sqrt(64 - dy * dy) * msPerPx);
+        const d = hit && Math.hypot(hit.distance / msPerPx, dy);
+        if (hit && d !== null && (!best || d < best.d)) best = { lane, index: hit.index, d };
       });
-      if (best) pick.current((best as { e: TimelineEvent }).e);
+      if (best) {
+        const { lane, index } = best as { lane: MarkerLane; index: number };
+        pick.current(lane.event(index));
+      }
     };
     if (interactive) over.addEventListener('click', onClick);
     // The lanes follow the window's width (uPlot draws at a fixed size).
@@ -265,10 +302,20 @@ export function TimelineChart({ detail, lanes, selectedId, onPick, staticWidth, 
       for (const p of plots.current) if (p.width !== w) p.setSize({ width: w, height: p.height });
     });
     if (interactive) resize.observe(markersRef.current!);
-    // uPlot draws synchronously on creation: the lanes are on screen now (the bench and the PDF wait for this).
-    markersRef.current!.parentElement!.dataset.drawn = 'true';
+    // uPlot draws on creation (in a microtask); the lanes are on screen once the next frame
+    // is out. data-drawn and the mark the bench reads say so; the PDF only needs the canvas.
+    const chart = markersRef.current!.parentElement!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        chart.dataset.drawn = 'true';
+        performance.mark(TIMELINE_DRAWN_MARK);
+      }, 0);
+    });
     onDrawn?.();
     return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       resize.disconnect();
       over.removeEventListener('click', onClick);
       for (const p of plots.current) p.destroy();

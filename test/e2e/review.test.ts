@@ -78,6 +78,24 @@ describe('review of a room of attempts', () => {
     await page.screenshot({ path: path.join(SHOTS, 'review-list.png'), fullPage: true });
     expect(await accessibilityViolations(page)).toEqual([]);
 
+    // Every column is on screen at 1400 px (no sideways scrolling), and at 1920 px.
+    for (const [width, height] of [
+      [1400, 900],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      const fit = await page.evaluate(() => {
+        const region = document.querySelector('.attempts-table')!.closest('.table-scroll')!.getBoundingClientRect();
+        const last = document.querySelector('.attempts-table thead th:last-child')!.getBoundingClientRect();
+        const table = document.querySelector<HTMLElement>('.attempts-table')!.closest<HTMLElement>('.table-scroll')!;
+        return { overflow: table.scrollWidth - table.clientWidth, lastRight: last.right, regionRight: region.right, pageOverflow: document.documentElement.scrollWidth - innerWidth };
+      });
+      expect(fit, `at ${width} px`).toMatchObject({ overflow: 0, pageOverflow: 0 });
+      expect(fit.lastRight, `at ${width} px`).toBeLessThanOrEqual(fit.regionRight);
+      await page.screenshot({ path: path.join(SHOTS, `review-list-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+
     // Sort by student, ascending then descending.
     await page.getByRole('button', { name: 'Student' }).click();
     const firstLink = () => page.locator('.attempts-table tbody tr td button.link').first().textContent();
@@ -128,6 +146,16 @@ describe('review of a room of attempts', () => {
     await expect.poll(() => selected.first().getAttribute('data-event-id')).toBe(target.id);
     expect(await selected.first().textContent()).toMatch(/Network anomaly.*critical.*baseline/);
     await page.locator('.timeline-chart').screenshot({ path: path.join(SHOTS, 'review-timeline.png') });
+
+    // Zoom: every lane shows a shorter stretch (each canvas changes), and "Whole exam" comes back.
+    const lanePictures = () => Promise.all(['markers', 'risk', 'typing'].map((l) => page.locator(`.lane-${l} canvas`).screenshot()));
+    const whole = await lanePictures();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(async () => (await lanePictures()).map((p, i) => p.equals(whole[i]!))).toEqual([false, false, false]);
+    await page.locator('.timeline-chart').screenshot({ path: path.join(SHOTS, 'review-timeline-zoomed.png') });
+    await page.getByRole('button', { name: 'Whole exam' }).click();
+    await expect.poll(async () => (await lanePictures()).map((p, i) => p.equals(whole[i]!))).toEqual([true, true, true]);
 
     // The keyboard path: the slider steps through markers and selects rows.
     const slider = page.getByRole('slider', { name: /Markers/ });

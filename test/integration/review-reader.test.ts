@@ -157,6 +157,19 @@ describe('review reader', () => {
     const opened = await service.invoke('openAttempt', { id: 'bad/garbage.db' });
     expect(opened).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^cannot read: /) } });
   });
+
+  it('sends the page the answer saves\' times and rows, and their other columns on request', async () => {
+    const service = new ReviewService({ source: dir });
+    const id = path.basename(honest);
+    const full = service.open(id);
+    expect(full.answers.at.length).toBeGreaterThan(3);
+    const page = await service.invoke('openAttempt', { id });
+    if (!page.ok) throw new Error(page.error.message);
+    expect(page.value.answers).toEqual({ at: full.answers.at, seq: full.answers.seq });
+    expect({ ...page.value, answers: full.answers }).toEqual(full);
+    expect(await service.invoke('answerSaves', { id })).toEqual({ ok: true, value: full.answers });
+    expect(await service.invoke('answerSaves', { id: 'bad/garbage.db' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^cannot read: /) } });
+  });
 });
 
 describe('review helpers', () => {

@@ -50,6 +50,7 @@ const logLines = (root: string) =>
 const SAMPLE_INPUT: Record<ReviewVerb, unknown> = {
   listAttempts: {},
   openAttempt: { id: 'a.sqlite' },
+  answerSaves: { id: 'a.sqlite' },
   verifyAttempt: { id: 'a.sqlite' },
   saveReview: { id: 'a.sqlite', disposition: 'no_issue', notes: 'fine' },
   exportAttempt: { id: 'a.sqlite', format: 'flags.csv' },
