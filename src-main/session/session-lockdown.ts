@@ -12,7 +12,7 @@ export interface SessionLockdownOptions {
   reporter: SessionReporter;
   policy: Policy;
   now: () => number;
-  /** A clock no one can set: the wait after a wrong quit password is also kept on it within a run. */
+  /** A clock no one can set: the wait after a wrong quit password is measured on it. */
   monotonic: () => number;
   /** The pre-exam system check; without one the exam's time starts when it opens. */
   systemCheck: SystemCheckRunner | undefined;
@@ -120,8 +120,7 @@ export class SessionLockdown {
   async requestQuit(input: { password: string }): Promise<Result<QuitDecision>> {
     const parsed = RequestQuitInputSchema.safeParse(input);
     if (!parsed.success) return this.opts.reporter.rejected('requestQuit', 'The password could not be read.');
-    const at = this.opts.now();
-    const outcome = this.requestClose('proctor_password', parsed.data.password, at);
+    const outcome = this.requestClose('proctor_password', parsed.data.password);
     const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
     if (allowed) {
       this.opts.onCloseAllowed?.();
@@ -140,8 +139,9 @@ export class SessionLockdown {
    * OS ending the session). Allowed once the exam is submitted or with the proctor's quit
    * password; audited either way. The shell closes only on an `allowed_*` outcome.
    */
-  requestClose(via: string, password?: string, at = this.opts.now()): CloseOutcome {
+  requestClose(via: string, password?: string): CloseOutcome {
     try {
+      const at = this.opts.now();
       const outcome = decideClose(this.opts.store, at, {
         via,
         submitted: this.opts.phase() === 'submitted',
