@@ -64,3 +64,17 @@ export class FakeClock implements Scheduler {
     };
   }
 }
+
+/** A FakeClock whose wall clock the "student" can set; monotonic() (and a server in the test) keep the true timeline. */
+export class SettableClock extends FakeClock {
+  private wallOffset = 0;
+  override now(): number {
+    return super.now() + this.wallOffset;
+  }
+  monotonic(): number {
+    return super.now();
+  }
+  setWallBy(ms: number): void {
+    this.wallOffset += ms;
+  }
+}

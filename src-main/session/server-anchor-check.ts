@@ -14,13 +14,7 @@ export interface CheckpointBreak {
  * to the restore's own checks (null here).
  */
 export function compareWithServer(file: string, checkpoint: { seq: number; hash: string }): CheckpointBreak | null {
-  let store: AuditStore;
-  try {
-    store = AuditStore.open(file, { readonly: true });
-  } catch {
-    return null;
-  }
-  try {
+  return readIfReadable(file, (store) => {
     const head = store.head()?.seq ?? 0;
     if (head < checkpoint.seq) {
       return { firstBrokenSeq: head + 1, message: `the audit log ends at row ${head}, below the server's last checkpoint (row ${checkpoint.seq}): rows were cut off` };
@@ -28,15 +22,16 @@ export function compareWithServer(file: string, checkpoint: { seq: number; hash:
     const anchor = store.checkAnchor(checkpoint);
     if (!anchor.ok) return { firstBrokenSeq: checkpoint.seq, message: `${anchor.reason}; the server's checkpoint at row ${checkpoint.seq} no longer matches this log` };
     return null;
-  } catch {
-    return null;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** The log's latest wall time (AuditStore.latestWallTime), read before the restore writes; null when unreadable. */
 export function latestWallTime(file: string): number | null {
+  return readIfReadable(file, (store) => store.latestWallTime());
+}
+
+/** Reads the file read-only before the restore writes anything; a file that cannot be read gives null (the restore's own checks judge it). */
+function readIfReadable<T>(file: string, read: (store: AuditStore) => T | null): T | null {
   let store: AuditStore;
   try {
     store = AuditStore.open(file, { readonly: true });
@@ -44,7 +39,7 @@ export function latestWallTime(file: string): number | null {
     return null;
   }
   try {
-    return store.latestWallTime();
+    return read(store);
   } catch {
     return null;
   } finally {

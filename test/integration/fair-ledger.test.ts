@@ -4,18 +4,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy, PolicySchema } from '../../src-main/contract';
-import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result, SessionSnapshot } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
+import { unwrap } from '../unwrap';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const OWN_PID = 4242;
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** Stands in for the OS watcher: the test says what it observes, the session hears it as from the real one. */
 class FakeOsWatcher implements RawEventSource {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { decodeKey } from '../../src-main/audit/keyed-chain';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Exam, Result } from '../../src-main/contract';
+import type { Exam } from '../../src-main/contract';
 import { configKey } from '../../src-main/exam/config-key';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
@@ -16,6 +16,7 @@ import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
 import { FakeClock } from '../fake-clock';
 import { DEMO_EXAM, asProctor, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // Offline start, end to end (issue 8): the server cannot be reached at sign-in, so the
 // attempt starts on the installed exam with a K_0 made here and queued for escrow under the
@@ -31,11 +32,6 @@ let server: ExamServer;
 let roster: Roster;
 let demo: Exam;
 const gates: SignInGate[] = [];
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 beforeEach(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-offline-'));

@@ -9,6 +9,7 @@ import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
+import { unwrap } from '../unwrap';
 
 // What the engine refuses or bounds on its own, whoever calls it (issue 9).
 
@@ -83,7 +84,3 @@ describe('ExamSession boundaries', () => {
   });
 });
 
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}

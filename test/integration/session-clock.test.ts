@@ -4,21 +4,17 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Exam, RawEvent, RawEventSource, Result } from '../../src-main/contract';
+import type { Exam, RawEvent, RawEventSource } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { JumpingScheduler } from '../unit/clock/jumping-scheduler';
+import { unwrap } from '../unwrap';
 
 // A wall clock set forward or back an hour during an exam (issue 9).
 
 const HOUR = 3_600_000;
 const STUDENT = 'student-clock';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** A source that is unfocused the whole time: every window carries a signal, as in the report. */
 class AwayStudent implements RawEventSource {

@@ -4,15 +4,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
+import type { Exam, SessionSnapshot } from '../../src-main/contract';
 import type { AttemptStatus } from '../../src-main/contract/exam-server-api';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
 import { PENDING_START_NOTICE } from '../../src-main/session/server-exam-time';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
-import { FakeClock } from '../fake-clock';
+import { SettableClock } from '../fake-clock';
 import { DEMO_EXAM, asProctor, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // With an exam server, the exam's time starts when the student presses Start, on the server
 // (issue 8's anchor, moved from sign-in): the system check costs no exam time, the server
@@ -20,25 +21,6 @@ import { DEMO_EXAM, asProctor, startServerWithDemoExam, type Roster } from '../e
 // an unreachable server at Start does not stop the exam (the server is told later and rules),
 // and a proctor's pause stops the time-up and gives its span back. The server runs on the
 // test's timeline (`now`), over loopback.
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-/** A FakeClock whose wall clock the "student" can set; monotonic() (and the server) keep the true timeline. */
-class SettableClock extends FakeClock {
-  private wallOffset = 0;
-  override now(): number {
-    return super.now() + this.wallOffset;
-  }
-  monotonic(): number {
-    return super.now();
-  }
-  setWallBy(ms: number): void {
-    this.wallOffset += ms;
-  }
-}
 
 const MINUTE = 60_000;
 const DURATION = DEMO_EXAM.durationMinutes * MINUTE;

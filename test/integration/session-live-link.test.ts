@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { Exam, Policy, Result } from '../../src-main/contract';
+import type { Exam, Policy } from '../../src-main/contract';
 import { proctorOrderBytes, type ProctorOrder, type ProctorOrderAudit, type SignedProctorOrder } from '../../src-main/contract/proctor-order';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
@@ -13,15 +13,11 @@ import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
 import { FakeClock } from '../fake-clock';
 import { DEMO_EXAM, asProctor, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // Issue 12, the app's half wired: a registered attempt streams its risk to the exam server over
 // Socket.IO and carries out the proctor's signed orders (pause, resume, more time), each one
 // audited whatever the verdict. All over loopback against src-server started in-process.
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 const START = Date.UTC(2026, 10, 22, 9);
 let dataDir: string;

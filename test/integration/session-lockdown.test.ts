@@ -4,21 +4,17 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Result, Scheduler } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Scheduler } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { hashQuitPassword } from '../../src-main/exam/quit-password';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import type { SystemCheckRunner } from '../../src-main/session/pre-exam-check';
 import { FakeClock } from '../fake-clock';
 import { JumpingScheduler } from '../unit/clock/jumping-scheduler';
+import { unwrap } from '../unwrap';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const STUDENT = 'student-lock';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 describe('the session before and around the exam: system check, close attempts, capture gaps', () => {
   let dataDir: string;

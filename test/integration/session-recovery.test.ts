@@ -4,23 +4,18 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
 import type { ExamServer } from '../../src-server/exam-server';
 import { appAttempt, startServerWithDemoExam } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // Crashes and failures between the steps of a lock or a submission.
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const STUDENT = 'student-7';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** Makes the session's store refuse to write a submission (a disk error) until `recover()`. */
 function failSubmissionWrites(session: ExamSession): { recover(): void } {

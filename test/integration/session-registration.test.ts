@@ -5,40 +5,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { decodeKey } from '../../src-main/audit/keyed-chain';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { Exam, Policy, Result } from '../../src-main/contract';
+import type { Exam, Policy } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
 import { configKey } from '../../src-main/exam/config-key';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
-import { FakeClock } from '../fake-clock';
+import { FakeClock, SettableClock } from '../fake-clock';
 import { readFileSync } from 'node:fs';
 import { registrationFile } from '../../src-main/session/server-registration';
 import { DEMO_EXAM, asProctor, register, sealedLog, sendCheckpoint, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // The app's side of the exam server (issue 8): the student signs in with an access code, the
 // attempt is the server's (session id, K_0, exam, deadline, token), uploads carry the token,
 // checkpoints reach the server and verify there, and starting over is caught. All over
 // loopback against src-server, started in-process; none of it needs allowUnregisteredUploads.
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-/** A FakeClock whose wall clock the "student" can set; monotonic() is the untouchable timeline. */
-class SettableClock extends FakeClock {
-  private wallOffset = 0;
-  override now(): number {
-    return super.now() + this.wallOffset;
-  }
-  monotonic(): number {
-    return super.now();
-  }
-  setWallBy(ms: number): void {
-    this.wallOffset += ms;
-  }
-}
 
 const START = Date.UTC(2026, 10, 22, 9);
 let dataDir: string;

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
@@ -11,11 +10,7 @@ import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
 import type { ExamServer } from '../../src-server/exam-server';
 import { appAttempt, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { unwrap } from '../unwrap';
 
 describe('ExamSession with the reference exam server', () => {
   let dataDir: string;

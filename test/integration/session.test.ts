@@ -4,20 +4,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { Exam, Result, SessionSnapshot } from '../../src-main/contract';
+import type { Exam, SessionSnapshot } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile, openExamSession } from '../../src-main/session/open-exam-session';
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { openAttemptFile } from '../../src-main/session/attempt-file';
 import { ExamSession as ExamSessionClass } from '../../src-main/session/exam-session';
 import { FakeClock } from '../fake-clock';
+import { unwrap } from '../unwrap';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 function demoExam(): Exam {
   return unwrap(loadExamFile(DEMO_EXAM_FILE));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { rowHash } from '../../src-main/audit/hash-chain';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { OutboxItem, OutboxPort, Result } from '../../src-main/contract';
+import type { OutboxItem, OutboxPort } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { attemptDatabaseFile } from '../../src-main/session/attempt-file';
 import { markerFile } from '../../src-main/session/attempt-marker';
@@ -16,14 +16,10 @@ import { OutboxRelay } from '../../src-main/upload/outbox-relay';
 import type { ExamServer } from '../../src-server/exam-server';
 import { FakeClock } from '../fake-clock';
 import { DEMO_EXAM, asProctor, register, startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // What a student can try against the app's side of the anchor: uploads without the token or
 // with another student's, and cutting the log back below what the server already holds.
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 let dataDir: string;
 let server: ExamServer;

@@ -3,36 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Result } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { SignInGate } from '../../src-main/session/sign-in-gate';
 import type { ExamServer } from '../../src-server/exam-server';
-import { FakeClock } from '../fake-clock';
+import { FakeClock, SettableClock } from '../fake-clock';
 import { startServerWithDemoExam, type Roster } from '../exam-server-fixture';
+import { unwrap } from '../unwrap';
 
 // "Set the clock back, or forward" (issue 8), where the network is also under the student's
 // control: with the app closed, the wall clock moved and the exam server unreachable at the
 // restart, the deadline must not move later. (Clock jumps while the app runs, and restarts
 // while online, are in test/integration/session-clock.test.ts and session-registration.test.ts.)
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-/** A FakeClock whose wall clock the student sets; monotonic() is the timeline they cannot touch. */
-class SettableClock extends FakeClock {
-  private wallOffset = 0;
-  override now(): number {
-    return super.now() + this.wallOffset;
-  }
-  monotonic(): number {
-    return super.now();
-  }
-  setWallBy(ms: number): void {
-    this.wallOffset += ms;
-  }
-}
 
 const HOUR = 3600_000;
 const START = Math.floor(Date.now() / 60_000) * 60_000;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { decodeKey } from '../../src-main/audit/keyed-chain';
 import { defaultPolicy } from '../../src-main/contract';
-import type { Exam, Result } from '../../src-main/contract';
+import type { Exam } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { TAMPERED_NOTICE } from '../../src-main/session/attempt-integrity';
 import { markerFile } from '../../src-main/session/attempt-marker';
@@ -13,16 +13,12 @@ import { attemptDatabaseFile, openExamSession } from '../../src-main/session/ope
 import type { ExamSession } from '../../src-main/session/open-exam-session';
 import { FakeClock } from '../fake-clock';
 import { tamper } from '../unit/audit/tamper';
+import { unwrap } from '../unwrap';
 
 // The whole session on a tampered file: what the student sees and what carries over.
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const STUDENT = 'student-9';
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 describe('ExamSession on a tampered attempt file', () => {
   let dataDir: string;
