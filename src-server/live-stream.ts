@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import type { RiskState } from '../src-main/contract/risk';
+import { coalesceWrites, type EngineConnection } from './coalesce-writes';
 import { bearerToken } from './credentials';
 import {
   EVENT_REFUSED,
@@ -18,6 +19,7 @@ import { LIVE_FLAG_EVENT, LIVE_RISK_EVENT, type LiveFlagReport, type LiveRiskRep
 import type { LiveScorer } from './live-scorer';
 import type { AttemptRecord } from './storage';
 import { StreamWindow } from './stream-window';
+import { firstCloseDelay } from './window-phase';
 
 export interface LiveStreamOptions {
   httpServer: HttpServer;
@@ -47,6 +49,8 @@ export interface RiskChange {
   alerted: boolean;
   /** 'app': the Vigil app's own score (vigil_risk); 'stream': the server's score of the seed events. */
   source: 'app' | 'stream';
+  /** The event that changed the score, or 'window' for the end of a scored window. */
+  trigger: IncomingEvent | 'window';
   at: number;
 }
 
@@ -89,7 +93,7 @@ interface AttemptStream {
   attempt: AttemptRecord;
   window: StreamWindow;
   connections: number;
-  /** Each attempt closes its windows on its own clock, so 1,000 attempts never score in one burst. */
+  /** Each attempt closes its windows at its own phase (window-phase.ts), so 1,000 attempts never score in one burst. */
   timer: NodeJS.Timeout;
 }
 
@@ -107,6 +111,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
   const windowMs = opts.windowMs ?? 5_000;
   const maxPerSecond = opts.maxEventsPerSecond ?? 200;
   const io = new SocketServer(opts.httpServer, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: true } });
+  io.engine.on('connection', (conn: EngineConnection) => coalesceWrites(conn));
   const streams = new Map<string, AttemptStream>();
   const counts = new Map<string, StreamCounts>();
   // Kept after a disconnect (small: one report and a count per attempt).
@@ -133,8 +138,15 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
     void socket.join(`attempt:${id}`);
     let stream = streams.get(id);
     if (!stream) {
-      const fresh: AttemptStream = { attempt, window: new StreamWindow(opts.now()), connections: 0, timer: setInterval(() => closeWindow(fresh), windowMs) };
-      fresh.timer.unref();
+      const fresh: AttemptStream = {
+        attempt,
+        window: new StreamWindow(opts.now()),
+        connections: 0,
+        timer: setTimeout(() => {
+          closeWindow(fresh);
+          fresh.timer = setInterval(() => closeWindow(fresh), windowMs).unref();
+        }, firstCloseDelay(id, opts.now(), windowMs)).unref(),
+      };
       streams.set(id, (stream = fresh));
       announce(attempt, true);
     }
@@ -220,7 +232,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         const previousScore = r.risk?.score ?? 0;
         r.risk = report;
         const risk: RiskState = { score: report.score, level: report.level, locked: report.locked, warning: report.warning, reasons: report.reasons };
-        notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore, alerted: false, source: 'app', at: now });
+        notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore, alerted: false, source: 'app', trigger: event, at: now });
         return;
       }
       case LIVE_FLAG_EVENT: {
@@ -230,7 +242,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
         r.lastFlag = data as LiveFlagReport;
         if (r.risk) {
           const risk: RiskState = { score: r.risk.score, level: r.risk.level, locked: r.risk.locked, warning: r.risk.warning, reasons: r.risk.reasons };
-          notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore: risk.score, alerted: false, source: 'app', at: now });
+          notify({ sessionId: stream.attempt.sessionId, examId: stream.attempt.examId, studentId: stream.attempt.studentId, risk, previousScore: risk.score, alerted: false, source: 'app', trigger: event, at: now });
         }
       }
     }
@@ -264,7 +276,7 @@ export function attachLiveStream(opts: LiveStreamOptions): LiveStream {
       const c = counts.get(attempt.sessionId);
       if (c) c.alerts++;
     }
-    notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', at });
+    notify({ sessionId: attempt.sessionId, examId: attempt.examId, studentId: attempt.studentId, risk, previousScore, alerted, source: 'stream', trigger, at });
   }
 
   function closeWindow(stream: AttemptStream): void {

@@ -89,7 +89,7 @@ export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveS
       stream.onRiskChange((change) => {
         if (!watched(change.examId)) return;
         const attempt = ctx.storage.attempt(change.sessionId);
-        if (attempt) nsp.to(`exam:${change.examId}`).emit('risk_update', { row: row(attempt), alerted: change.alerted, at: change.at });
+        if (attempt) nsp.to(`exam:${change.examId}`).emit('risk_update', { row: row(attempt), alerted: change.alerted, trigger: change.trigger, at: change.at });
       });
       stream.onPresence((change) => {
         if (!watched(change.examId)) return;

@@ -42,7 +42,8 @@ export interface LiveExamSnapshot {
 
 /** Socket.IO events on the `/proctor` namespace, server -> page. */
 export interface LiveViewEvents {
-  risk_update: { row: LiveAttemptRow; alerted: boolean; at: number };
+  /** `trigger`: the event that changed the score (a seed event, vigil_risk, vigil_flag), or 'window' for the end of a scored window. */
+  risk_update: { row: LiveAttemptRow; alerted: boolean; trigger: string; at: number };
   presence: { row: LiveAttemptRow };
   order_issued: { row: LiveAttemptRow; order: ProctorOrder };
 }

@@ -101,6 +101,7 @@ describe('LiveRecord', () => {
       previousScore,
       alerted: false,
       source,
+      trigger: source === 'app' ? 'vigil_risk' : 'window',
       at: score,
     });
     for (const c of [change(15, 15, false, 'app'), change(40, 20, false), change(100, 40, true), change(100, 100, true), change(100, 100, true)]) for (const l of risk) l(c);
