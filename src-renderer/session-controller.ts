@@ -1,4 +1,4 @@
-import type { StartExamResult, VigilApi, WindowEvent } from '../src-main/contract/api';
+import type { QuitDecision, StartExamResult, VigilApi, WindowEvent } from '../src-main/contract/api';
 import type { SystemCheckReport } from '../src-main/contract/integrity';
 import type { Result } from '../src-main/contract/result';
 import { AnswerAutosave } from './answer-autosave';
@@ -22,8 +22,8 @@ export interface SessionController {
   startExam(): Promise<StartExamResult | string>;
   /** The student read the "return to the exam" warning. */
   acknowledgeWarning(id: string): void;
-  /** The proctor's quit password; resolves to whether Vigil may close, or an error message. */
-  requestQuit(password: string): Promise<boolean | string>;
+  /** The proctor's quit password; resolves to the engine's decision (may close, or the wait), or an error message. */
+  requestQuit(password: string): Promise<QuitDecision | string>;
   stop(): void;
 }
 
@@ -108,7 +108,7 @@ export function startSession(api: VigilApi): SessionController {
     },
     async requestQuit(password) {
       const r = await call(() => api.requestQuit({ password }));
-      return r.ok ? r.value.allowed : r.error.message;
+      return r.ok ? r.value : r.error.message;
     },
     stop() {
       unsubscribe();

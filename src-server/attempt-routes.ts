@@ -117,7 +117,9 @@ function register(
   const startedAt = offline ? Math.min(offline.clientStartedAt, now) : now;
   // An app that checks the machine first starts the time at Start (exam-start-route.ts), and
   // the check may hold it back by maxCheckMinutes at most: until then the deadline is a cap.
-  const startBy = !offline && body.awaitsCheck === true ? now + exam.maxCheckMinutes * 60_000 : null;
+  // Escrowed offline, the check window counts from the claimed opening: the app's start
+  // claim (queued at Start, sent after the escrow) then starts the time within it.
+  const startBy = body.awaitsCheck === true ? (offline ? startedAt : now) + exam.maxCheckMinutes * 60_000 : null;
   const ownDeadline = (startBy ?? startedAt) + exam.exam.durationMinutes * 60_000;
   const attempt: AttemptRecord = {
     sessionId: offline?.sessionId ?? randomUUID(),

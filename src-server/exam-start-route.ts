@@ -13,6 +13,8 @@ import type { AttemptRecord } from './storage';
  * - the deadline is that start + the exam's duration + the proctor's extensions so far, and
  *   never later than the cap set at registration (a flagged second attempt keeps the first's);
  * - a second call (a retry, a restart, a re-sent offline start) gets the same start and deadline.
+ * An offline-started attempt's start comes from its outbox (src-main/session/key-escrow.ts)
+ * with an Idempotency-Key: the answer then acknowledges that key, as every upload's does.
  */
 export function addExamStartRoute(router: Router, ctx: ServerContext): void {
   router.add('POST', '/api/sessions/:sessionId/start', (request) => {
@@ -20,12 +22,14 @@ export function addExamStartRoute(router: Router, ctx: ServerContext): void {
     if (!isId(sessionId)) throw new HttpError(400, `session id must be ${ID_RULE}`);
     const attempt = authorizeAttempt(ctx, request, sessionId);
     const body = parseBody(ExamStartRequestSchema, request.raw.length === 0 ? {} : jsonObject(request.raw));
-    return ctx.storage.transaction(() => {
+    const key = request.header('idempotency-key');
+    const answer = ctx.storage.transaction(() => {
       if (attempt.examStartedAt !== null) return { status: 200, body: started(ctx, attempt.sessionId, attempt.examStartedAt, attempt.deadline) };
       const { examStartedAt, deadline } = startOf(ctx, attempt, body.clientStartedAt);
       ctx.storage.startExam(sessionId, examStartedAt, deadline);
       return { status: 201, body: started(ctx, sessionId, examStartedAt, deadline) };
     });
+    return key === null ? answer : { status: answer.status, body: { ok: true, id: key, ...answer.body } };
   });
 }
 

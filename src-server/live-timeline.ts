@@ -56,6 +56,7 @@ function serverSummary(attempt: AttemptRecord, evidence: ServerEvidence, input: 
   const integrityByKind: Record<string, number> = {};
   const s = { finalScore: 0, peakScore: 0, flagCount: 0, integrityCount: 0, answerSaves: 0, errors: 0, invalidRows: 0, locked: false };
   let submission: ReadableAttempt['submission'] = null;
+  const examStart = attempt.examStartedAt ?? attempt.startedAt;
   for (const r of input.records) {
     if (!r.valid) {
       s.invalidRows++;
@@ -85,9 +86,10 @@ function serverSummary(attempt: AttemptRecord, evidence: ServerEvidence, input: 
     sessionId: attempt.sessionId,
     studentId: attempt.studentId,
     examId: attempt.examId,
-    startedAt: attempt.startedAt,
-    // The server's deadline (an extension moves it), so the chart ends where the exam does.
-    durationMinutes: (attempt.deadline - attempt.startedAt) / 60_000,
+    // The exam's time, from Start (registration while the attempt is still at its system check)
+    // to the server's deadline (an extension moves it; before Start, the latest it can be).
+    startedAt: examStart,
+    durationMinutes: (attempt.deadline - examStart) / 60_000,
     lastRowAt: input.records.at(-1)?.at ?? attempt.startedAt,
     state: submitted ? 'submitted' : locked ? 'locked' : 'in_progress',
     submission,

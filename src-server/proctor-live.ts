@@ -29,6 +29,8 @@ export function addProctorLive(router: Router, ctx: ServerContext, scorer: LiveS
       studentId: a.studentId,
       attemptNumber: a.attemptNumber,
       deadline: a.deadline,
+      examStartedAt: a.examStartedAt,
+      startBy: a.examStartedAt === null ? a.startBy : null,
       online: stream?.isOnline(a.sessionId) ?? false,
       submitted: ctx.storage.hasSubmission(a.sessionId, a.studentId),
       score: risk?.score ?? null,

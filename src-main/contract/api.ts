@@ -88,6 +88,15 @@ export const RequestQuitInputSchema = z.object({ password: z.string().min(1).max
 export interface QuitDecision {
   /** Vigil closes now (the password matched, or the exam is submitted). */
   allowed: boolean;
+  /**
+   * Refused: how long until a password is checked again (the wait grows with each wrong one),
+   * counted from this answer; 0 or absent when at once.
+   */
+  retryInMs?: number;
+  /** Refused: wrong passwords in a row so far in this attempt. */
+  wrongPasswords?: number;
+  /** This password came during the wait and was not checked. */
+  tooSoon?: boolean;
 }
 
 /** What startExam did: started, or not because the check (run again at that moment) still blocks. */

@@ -163,7 +163,8 @@ export const AUDIT_ROW_SCHEMAS = {
       at: z.number(),
       /** What asked: the window's close button, the app quitting, the OS ending the session. */
       via: z.string().min(1),
-      outcome: z.enum(['refused', 'wrong_password', 'allowed_submitted', 'allowed_password']),
+      /** too_soon: a password typed during the wait after wrong ones, refused without being checked. */
+      outcome: z.enum(['refused', 'wrong_password', 'too_soon', 'allowed_submitted', 'allowed_password']),
     })
     .strict(),
   /** Vigil closed cleanly; a start without one after the last heartbeat means capture was off. */

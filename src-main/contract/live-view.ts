@@ -7,8 +7,15 @@ export interface LiveAttemptRow {
   sessionId: string;
   studentId: string;
   attemptNumber: number;
-  /** Epoch ms, server clock (an extension moves it). */
+  /**
+   * Epoch ms, server clock (an extension moves it). While the exam's time has not started
+   * (`examStartedAt` null) only the latest it can be: `startBy` + the exam's length.
+   */
   deadline: number;
+  /** When the exam's time started (server clock); null while the attempt is at its system check. */
+  examStartedAt: number | null;
+  /** While at the system check: when the time starts at the latest (server clock); null once started. */
+  startBy: number | null;
   /** Has a live connection now. */
   online: boolean;
   submitted: boolean;

@@ -2,7 +2,11 @@ import { err, ok, type Result } from '../contract/result';
 import { REVIEW_ACCESS_VERBS, type ReviewAccessState } from '../contract/review-access';
 import type { ReviewVerb } from '../contract/review';
 import { verifyQuitPassword } from '../exam/quit-password';
+import { nextTryAt, retryDelayMs, waitText } from '../exam/password-throttle';
 import { ReviewAccessLog, type AccessHistory, type AccessOutcome } from './review-access-log';
+
+// Kept importable from here: the wait is shared with the quit guard (exam/password-throttle.ts).
+export { MAX_RETRY_DELAY_MS, retryDelayMs } from '../exam/password-throttle';
 
 /** What the gate stands in front of: ReviewService, or anything with its `invoke`. */
 export interface ReviewInvoker {
@@ -21,14 +25,6 @@ export interface ProctorGateOptions {
   now?: () => number;
   /** The app log; sign-ins and wrong passwords are written there too. */
   log?: (line: string) => void;
-}
-
-/** The longest wait after wrong passwords: long enough to make guessing slow, short enough for a proctor who mistyped. */
-export const MAX_RETRY_DELAY_MS = 5 * 60_000;
-
-/** The wait after `failures` wrong passwords in a row: 1 s, 2 s, 4 s, … up to five minutes. */
-export function retryDelayMs(failures: number): number {
-  return failures <= 0 ? 0 : Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS);
 }
 
 /**
@@ -95,7 +91,7 @@ export class ProctorGate {
     if (retryAt > at) {
       const recorded = this.record('too_soon', at);
       if (!recorded.ok) return recorded;
-      return err('try_later', `Too many wrong passwords: try again in ${seconds(retryAt - at)}.`);
+      return err('try_later', `Too many wrong passwords: try again in ${waitText(retryAt - at)}.`);
     }
     let match: boolean;
     try {
@@ -116,7 +112,7 @@ export class ProctorGate {
     const n = this.history.failedSinceLastSignIn;
     return err(
       'wrong_password',
-      `Wrong password. ${n} wrong ${n === 1 ? 'password' : 'passwords'} since the last proctor sign-in; try again in ${seconds(retryDelayMs(n))}.`,
+      `Wrong password. ${n} wrong ${n === 1 ? 'password' : 'passwords'} since the last proctor sign-in; try again in ${waitText(retryDelayMs(n))}.`,
     );
   }
 
@@ -131,8 +127,7 @@ export class ProctorGate {
   }
 
   private retryAt(): number {
-    const { lastFailureAt, failedSinceLastSignIn } = this.history;
-    return lastFailureAt === null ? 0 : lastFailureAt + retryDelayMs(failedSinceLastSignIn);
+    return nextTryAt({ failures: this.history.failedSinceLastSignIn, lastFailureAt: this.history.lastFailureAt });
   }
 
   /** A try that cannot be recorded is refused: a guess must never go unrecorded. */
@@ -150,9 +145,4 @@ export class ProctorGate {
   private say(line: string): void {
     this.opts.log?.(`review: ${line}`);
   }
-}
-
-function seconds(ms: number): string {
-  const s = Math.ceil(ms / 1000);
-  return s < 90 ? `${s} s` : `${Math.ceil(s / 60)} min`;
 }

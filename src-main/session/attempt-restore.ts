@@ -3,6 +3,8 @@ import type { AuditStore } from '../audit/audit-store';
 import { AuditStoreError } from '../audit/audit-store';
 import type { DetectionResult } from '../detection/orchestrator';
 import { RiskLedger } from '../detection/risk-ledger';
+import { NO_FAILURES, type FailureRecord } from '../exam/password-throttle';
+import { afterCloseAttempt } from './quit-guard';
 
 export interface RestoredAttempt {
   sessionId: string;
@@ -35,6 +37,8 @@ export interface RestoredAttempt {
   unreadableRows: { seq: number; kind: string; problem: string }[];
   /** Rows a `log_tampered` finding already named: a later restore does not report them again. */
   notedRows: number[];
+  /** Wrong quit passwords in a row (close_attempt rows): the wait before the next one survives a restart. */
+  quitFailures: FailureRecord;
 }
 
 const PAGE = 1000;
@@ -90,6 +94,7 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
           maxScore: 0,
           unreadableRows: skipped,
           notedRows: noted,
+          quitFailures: NO_FAILURES,
         };
         continue;
       }
@@ -110,6 +115,9 @@ export function restoreAttempt(store: AuditStore, installed: Policy, opts: { len
           restored.startedAt = entry.payload.at;
           restored.startWarnings = entry.payload.warnings.map((w) => w.kind);
           restored.serverStartClaim = entry.payload.serverAt ?? null;
+          break;
+        case 'close_attempt':
+          restored.quitFailures = afterCloseAttempt(restored.quitFailures, entry.payload);
           break;
         case 'session_resumed':
           restored.closedCleanly = false;

@@ -142,8 +142,9 @@ export class ExamSession implements VigilApi {
     const k0 = server?.k0 ?? this.opts.k0;
     const base = { sessionId: this.sessionId, exam: this.exam, studentId, startedAt: this.openedAt, policy: this.policy };
     const identity = this.opts.escrowIdentity ?? null;
-    const escrow = escrowsKey(this.opts, this.policy) ? (key: Buffer) => escrowUpload({ ...base, examId: this.exam.id, dataDir, identity }, key) : null;
-    const chain = { ...base, ...(k0 ? { k0 } : {}), escrow, carryOver: this.recovery.carryOver, awaitsCheck: this.phase === 'checking' };
+    const awaitsCheck = this.phase === 'checking';
+    const escrow = escrowsKey(this.opts, this.policy) ? (key: Buffer) => escrowUpload({ ...base, examId: this.exam.id, dataDir, identity, awaitsCheck }, key) : null;
+    const chain = { ...base, ...(k0 ? { k0 } : {}), escrow, carryOver: this.recovery.carryOver, awaitsCheck };
     for (const a of startAttemptChain(this.store, chain)) this.answers.set(a.questionId, a);
   }
 

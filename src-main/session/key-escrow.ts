@@ -2,7 +2,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { keyEscrowPath } from '../audit/audit-store';
 import type { Upload } from '../audit/chained-upload';
 import { encodeKey } from '../audit/keyed-chain';
-import type { KeyEscrowRequest, RegistrationResponse } from '../contract/exam-server-api';
+import type { ExamStartRequest, KeyEscrowRequest, RegistrationResponse } from '../contract/exam-server-api';
 import type { OutboxItem } from '../contract/outbox';
 import type { Policy } from '../contract';
 import { configKey } from '../exam/config-key';
@@ -16,6 +16,12 @@ import type { ExamSessionOptions } from './session-options';
  * (exam, student, device, app version, Config Key, access code) plus K_0 and the claimed
  * start, so the server can check who the student is and register the attempt, marked
  * offline-started. docs/trust.md says what that can and cannot prove.
+ *
+ * An attempt that opens at its system check says so (`awaitsCheck`): the server then
+ * registers it as not started yet, with the usual `startBy`, and its time starts with the
+ * claim queued at Start (`examStartUpload`, under exam_started), bounded by the server's
+ * usual rule (src-server/exam-start-route.ts). The server's deadline and the app's then
+ * count from the same start.
  */
 
 /** What the student gave at sign-in, kept for the escrow while the server cannot be reached. */
@@ -41,7 +47,7 @@ export function escrowsKey(opts: ExamSessionOptions, policy: Policy): boolean {
  * uploads are no longer held for it (KeyEscrowLink).
  */
 export function escrowUpload(
-  a: { sessionId: string; examId: string; studentId: string; startedAt: number; dataDir: string; policy: Policy; identity: EscrowIdentity | null },
+  a: { sessionId: string; examId: string; studentId: string; startedAt: number; dataDir: string; policy: Policy; identity: EscrowIdentity | null; awaitsCheck: boolean },
   k0: Buffer,
 ): Upload {
   const body: Omit<KeyEscrowRequest, 'accessCode'> & { accessCode?: string } = {
@@ -53,8 +59,19 @@ export function escrowUpload(
     ...(a.identity ? { accessCode: a.identity.accessCode } : {}),
     k0: encodeKey(k0),
     clientStartedAt: a.startedAt,
+    ...(a.awaitsCheck ? { awaitsCheck: true } : {}),
   };
   return { path: keyEscrowPath(a.sessionId), body };
+}
+
+/**
+ * Start pressed on an escrowing attempt that waited for its check: the claim of the start
+ * (exam_started's time) for `POST /api/sessions/<id>/start`, queued under exam_started. The
+ * outbox holds it until the escrow has brought the token, and sends it until it is answered.
+ */
+export function examStartUpload(sessionId: string, at: number): Upload {
+  const body: ExamStartRequest = { clientStartedAt: Math.round(at) };
+  return { path: `/api/sessions/${sessionId}/start`, body };
 }
 
 /**

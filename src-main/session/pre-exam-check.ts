@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
+import type { Upload } from '../audit/chained-upload';
 import type { SystemCheckFinding, SystemCheckReport } from '../contract';
 
 /** What the session needs from the machine's check (capture/integrity/system-check.ts gives it). */
@@ -9,6 +10,13 @@ export type SystemCheckRunner = () => Promise<{ ok: boolean; findings: { kind: s
  * page, and records every run. A check that throws is a blocking finding (probes fail
  * closed), never a clean report. One run at a time: a second call while one runs shares it.
  */
+/** The start as the exam server has it (or will be told it: `upload`, queued under exam_started). */
+export interface ServerStart {
+  serverAt: number;
+  deadline?: number;
+  upload?: Upload;
+}
+
 export class PreExamCheck {
   private last: SystemCheckReport | null = null;
   private running: Promise<SystemCheckReport> | null = null;
@@ -39,7 +47,7 @@ export class PreExamCheck {
    */
   start(
     stillChecking: () => boolean,
-    anchor: () => Promise<{ serverAt: number; deadline?: number } | null> = async () => null,
+    anchor: () => Promise<ServerStart | null> = async () => null,
   ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
     // A second Start while one runs shares it: one server start, one exam_started.
     this.starting ??= this.startOnce(stillChecking, anchor).finally(() => {
@@ -50,15 +58,15 @@ export class PreExamCheck {
 
   private async startOnce(
     stillChecking: () => boolean,
-    anchor: () => Promise<{ serverAt: number; deadline?: number } | null>,
+    anchor: () => Promise<ServerStart | null>,
   ): Promise<{ check: SystemCheckReport; startedAt: number | null }> {
     const check = await this.check();
     if (!check.ok || !stillChecking()) return { check, startedAt: null };
     // Closed while the server answered: the server's start stands, and a restart's Start gets the same deadline.
-    const server = await anchor();
+    const { upload, ...server } = (await anchor()) ?? {};
     if (!stillChecking()) return { check, startedAt: null };
     const at = this.now();
-    this.store.append('exam_started', { at, warnings: check.findings.filter((f) => f.severity === 'warn'), ...(server ?? {}) });
+    this.store.append('exam_started', { at, warnings: check.findings.filter((f) => f.severity === 'warn'), ...server }, upload);
     return { check, startedAt: at };
   }
 

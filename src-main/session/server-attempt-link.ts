@@ -2,7 +2,8 @@ import type { AuditStore } from '../audit/audit-store';
 import type { Policy, RiskState, Scheduler } from '../contract';
 import type { ProctorOrder } from '../contract/proctor-order';
 import { CheckpointSchedule } from './checkpoint-schedule';
-import { escrowsKey } from './key-escrow';
+import type { Upload } from '../audit/chained-upload';
+import { escrowsKey, examStartUpload } from './key-escrow';
 import { appliedOrders, startLiveLink, type LiveLink } from './live-link';
 import { recordCheckpointBreak } from './server-anchor-check';
 import { PENDING_START_NOTICE, ServerExamTime } from './server-exam-time';
@@ -88,10 +89,15 @@ export class ServerAttemptLink {
 
   /**
    * Start was pressed and the check passed: the server starts the exam's time (or, unreachable,
-   * it starts here and the server is told later). What exam_started records; null unregistered.
+   * it starts here and the server is told later). What exam_started records; null without a
+   * server. An attempt that escrows its key (not registered yet) claims its start through the
+   * outbox, under exam_started: the escrow registered it as waiting for its check (key-escrow.ts).
    */
-  async startOnServer(): Promise<{ serverAt: number; deadline?: number } | null> {
-    return this.time ? this.time.start() : null;
+  async startOnServer(): Promise<{ serverAt: number; deadline?: number; upload?: Upload } | null> {
+    if (this.time) return this.time.start();
+    if (!escrowsKey(this.a.opts, this.a.policy)) return null;
+    const at = this.a.scheduler.now();
+    return { serverAt: at, upload: examStartUpload(this.a.sessionId, at) };
   }
 
   /** A restarted exam that had started: if the server has not heard so, tell it (the claim from exam_started). */

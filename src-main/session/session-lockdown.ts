@@ -2,8 +2,9 @@ import type { AuditStore } from '../audit/audit-store';
 import { AcknowledgeWarningInputSchema, RequestQuitInputSchema, err, ok } from '../contract';
 import type { Policy, QuitDecision, Result, SessionPhase, StartExamResult, SystemCheckReport } from '../contract';
 import type { IntegrityWatch } from './integrity-watch';
-import { PreExamCheck, type SystemCheckRunner } from './pre-exam-check';
-import { decideClose, type CloseOutcome } from './quit-guard';
+import { PreExamCheck, type ServerStart, type SystemCheckRunner } from './pre-exam-check';
+import { NO_FAILURES, waitMs, type FailureRecord } from '../exam/password-throttle';
+import { afterCloseAttempt, decideClose, type CloseOutcome } from './quit-guard';
 import type { SessionReporter } from './session-reporter';
 
 export interface SessionLockdownOptions {
@@ -11,10 +12,14 @@ export interface SessionLockdownOptions {
   reporter: SessionReporter;
   policy: Policy;
   now: () => number;
+  /** A clock no one can set: the wait after a wrong quit password is measured on it. */
+  monotonic: () => number;
   /** The pre-exam system check; without one the exam's time starts when it opens. */
   systemCheck: SystemCheckRunner | undefined;
   /** The check's warnings a restored attempt started with. */
   restoredWarnings: readonly string[];
+  /** Wrong quit passwords in a row before this run (from the audit log): the wait carries on. */
+  restoredQuitFailures: FailureRecord | undefined;
   integrity: () => IntegrityWatch;
   phase: () => SessionPhase;
   closed: () => boolean;
@@ -22,9 +27,10 @@ export interface SessionLockdownOptions {
   begin: (startedAt: number) => void;
   /**
    * After the check passed, before exam_started is written: the exam server starts the time
-   * and says when (its clock) and until when; null for an attempt without a server.
+   * and says when (its clock) and until when, or the claim to send it goes in the outbox;
+   * null for an attempt without a server.
    */
-  startOnServer: () => Promise<{ serverAt: number; deadline?: number } | null>;
+  startOnServer: () => Promise<ServerStart | null>;
   /** The proctor's password let Vigil close (the shell quits). */
   onCloseAllowed: (() => void) | undefined;
   emit: () => void;
@@ -40,10 +46,21 @@ export class SessionLockdown {
   readonly check: PreExamCheck | null;
   /** What the policy let the exam start with (warnings of the check): recorded during the exam, not charged again. */
   private warnings: ReadonlySet<string>;
+  /** Wrong quit passwords in a row, kept in step with the close_attempt rows written. */
+  private quitFailures: FailureRecord;
+  /**
+   * The last wrong one on the monotonic clock, which the wait is measured on: setting the
+   * wall clock forward does not end it, setting it back does not stretch it.
+   */
+  private lastFailureMono: number | null;
 
   constructor(private readonly opts: SessionLockdownOptions) {
     this.check = opts.systemCheck ? new PreExamCheck(opts.systemCheck, opts.store, opts.now) : null;
     this.warnings = new Set(opts.restoredWarnings);
+    this.quitFailures = opts.restoredQuitFailures ?? NO_FAILURES;
+    // Restored: the log's wall time says how much of the wait passed before this run (none if the clock went back).
+    const last = this.quitFailures.lastFailureAt;
+    this.lastFailureMono = last === null ? null : opts.monotonic() - Math.max(0, opts.now() - last);
   }
 
   get acceptedAtStart(): ReadonlySet<string> {
@@ -105,8 +122,16 @@ export class SessionLockdown {
     if (!parsed.success) return this.opts.reporter.rejected('requestQuit', 'The password could not be read.');
     const outcome = this.requestClose('proctor_password', parsed.data.password);
     const allowed = outcome === 'allowed_password' || outcome === 'allowed_submitted';
-    if (allowed) this.opts.onCloseAllowed?.();
-    return ok({ allowed });
+    if (allowed) {
+      this.opts.onCloseAllowed?.();
+      return ok({ allowed });
+    }
+    return ok({
+      allowed,
+      retryInMs: this.quitWait(),
+      wrongPasswords: this.quitFailures.failures,
+      ...(outcome === 'too_soon' ? { tooSoon: true } : {}),
+    });
   }
 
   /**
@@ -116,16 +141,28 @@ export class SessionLockdown {
    */
   requestClose(via: string, password?: string): CloseOutcome {
     try {
-      return decideClose(this.opts.store, this.opts.now(), {
+      const at = this.opts.now();
+      const outcome = decideClose(this.opts.store, at, {
         via,
         submitted: this.opts.phase() === 'submitted',
         ...(password !== undefined ? { password } : {}),
         passwordHash: this.opts.policy.integrity.lockdown.quitPasswordHash,
+        waitMs: this.quitWait(),
       });
+      // Only once its row is written: the count in memory never runs ahead of the log.
+      this.quitFailures = afterCloseAttempt(this.quitFailures, { at, outcome });
+      if (outcome === 'wrong_password') this.lastFailureMono = this.opts.monotonic();
+      else if (outcome === 'allowed_password') this.lastFailureMono = null;
+      return outcome;
     } catch (e) {
       // The attempt cannot be audited: closing is refused rather than unrecorded.
       this.opts.reporter.reportError('recording a close attempt', e);
       return 'refused';
     }
+  }
+
+  /** The wait before the next quit password is checked, on the monotonic clock. */
+  private quitWait(): number {
+    return waitMs({ failures: this.quitFailures.failures, lastFailureAt: this.lastFailureMono }, this.opts.monotonic());
   }
 }

@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
-import type { Exam, Policy, RiskState, SavedAnswer, Scheduler, SessionPhase } from '../contract';
+import { monotonicNow, type Exam, type Policy, type RiskState, type SavedAnswer, type Scheduler, type SessionPhase } from '../contract';
 import { ActiveTimers } from './active-timers';
 import { AnswerIntake } from './answer-intake';
 import { AttemptVerbs } from './attempt-verbs';
@@ -101,8 +101,10 @@ export function createSessionParts(a: {
     reporter,
     policy,
     now: () => scheduler.now(),
+    monotonic: () => monotonicNow(scheduler),
     systemCheck: opts.systemCheck,
     restoredWarnings: restored?.startWarnings ?? [],
+    restoredQuitFailures: restored?.quitFailures,
     integrity: () => integrity!,
     phase: hooks.phase,
     closed: hooks.closed,

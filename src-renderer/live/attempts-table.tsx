@@ -6,7 +6,19 @@ function state(r: LiveAttemptRow): string {
   if (r.submitted) return 'Submitted';
   if (r.locked) return 'Locked (risk 100)';
   if (r.lastOrder?.action === 'lock') return 'Locked by proctor';
+  if (r.examStartedAt === null) return `At system check (${r.online ? 'online' : 'offline'})`;
   return r.online ? 'Online' : 'Offline';
+}
+
+/** The deadline once the exam's time runs; before Start only the latest start is known (the deadline follows from Start). */
+function deadline(r: LiveAttemptRow) {
+  if (r.examStartedAt !== null || r.submitted) return time(r.deadline);
+  return (
+    <span className="attempts__not-started">
+      Not started: must start by {r.startBy === null ? 'unknown' : time(r.startBy)}
+      <span className="attempts__note"> (deadline {time(r.deadline)} at the latest)</span>
+    </span>
+  );
 }
 
 /** Every attempt with its live score and latest reasons; a row's button opens its actions. */
@@ -59,7 +71,7 @@ export function AttemptsTable({ rows, selected, onSelect }: { rows: LiveAttemptR
               )}
             </td>
             <td>{r.alerts}</td>
-            <td>{time(r.deadline)}</td>
+            <td>{deadline(r)}</td>
             <td>
               <button type="button" className="attempts__open" aria-pressed={r.sessionId === selected} onClick={() => onSelect(r.sessionId)}>
                 Details<span className="visually-hidden"> for {r.studentId}</span>

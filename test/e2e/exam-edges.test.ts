@@ -59,6 +59,37 @@ describe('the exam UI at its edges', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   }, 45_000);
 
+  test('the proctor quit dialog: a wrong password shows the wait and holds the button; the engine refuses a try during it unchecked', async () => {
+    const session = await h.startEngine('e2e-quit-wait');
+    const { page } = await h.openExamPage(session);
+    await page.keyboard.press('Control+Alt+Shift+L');
+    const dialog = page.getByRole('dialog', { name: 'Proctor: close Vigil' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const field = dialog.getByLabel('Quit password');
+    for (const guess of ['guess-one', 'guess-two']) {
+      await field.fill(guess);
+      await dialog.getByRole('button', { name: /^Close Vigil/ }).click();
+      await expect.poll(() => dialog.getByRole('status').isVisible()).toBe(true);
+      // The second wait is two seconds: let the first pass before the second guess.
+      if (guess === 'guess-one') await expect.poll(() => dialog.getByRole('status').isVisible(), { timeout: 5000 }).toBe(false);
+    }
+    expect(await dialog.getByRole('alert').textContent()).toMatch(/not the quit password\. 2 wrong passwords in a row/);
+    expect(await dialog.getByRole('status').textContent()).toMatch(/Wait [12] s before the next try/);
+    const button = dialog.getByRole('button', { name: /^Close Vigil \(in [12] s\)/ });
+    expect(await button.isDisabled()).toBe(true);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-e2e-quit-wait.png') });
+    // Past the page: the engine itself refuses a password during the wait, without checking it.
+    const early = await page.evaluate(() => (window as unknown as { vigil: VigilApi }).vigil.requestQuit({ password: 'guess-three' }));
+    expect(early).toMatchObject({ ok: true, value: { allowed: false, tooSoon: true, wrongPasswords: 2 } });
+    // Once the wait is over the button is back.
+    const ready = dialog.getByRole('button', { name: 'Close Vigil', exact: true });
+    await expect.poll(() => ready.isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await dialog.getByRole('status').count()).toBe(0);
+    await field.fill('guess-four');
+    expect(await ready.isDisabled()).toBe(false);
+  }, 30_000);
+
   test('window.vigil checks each payload as main does: a bad one is refused as a value and reported, never reaching the engine', async () => {
     const session = await h.startEngine('e2e-bridge-validation');
     const rejected: Array<[string, string]> = [];

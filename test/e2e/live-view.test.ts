@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ExamServer } from '../../src-server/exam-server';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browser-engine/chromium';
 import type { LiveFlagReport, LiveRiskReport } from '../../src-main/contract/live-report';
-import { DEMO_EXAM, PROCTOR, register, startServerWithDemoExam, upload } from '../exam-server-fixture';
+import { DEMO_EXAM, PROCTOR, asProctor, register, startServerWithDemoExam, upload } from '../exam-server-fixture';
+import type { LiveExamSnapshot } from '../../src-main/contract/live-view';
 import { flagFileFor } from '../flag-file-factory';
 import { accessibilityViolations } from './accessibility-check';
 import { SCREENSHOT_DIR } from './exam-harness';
@@ -47,7 +48,8 @@ describe('the proctor live view', () => {
     server = started.server;
     const alice = await register(server, 'alice', started.roster.codes.alice!);
     const bob = await register(server, 'bob', started.roster.codes.bob!);
-    await register(server, 'carol', started.roster.codes.carol!);
+    // Carol's app checks the machine first: her exam's time has not started.
+    const carol = await register(server, 'carol', started.roster.codes.carol!, { awaitsCheck: true });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
@@ -63,6 +65,11 @@ describe('the proctor live view', () => {
     await loggedIn(page, PROCTOR);
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Receiving live updates');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
+    // Before Start the row says so and when the time starts at the latest, not the cap as a deadline.
+    const carolRow = page.locator(`tr[data-session="${carol.sessionId}"]`);
+    expect(await carolRow.textContent()).toMatch(/At system check \(offline\)/);
+    expect(await carolRow.textContent()).toMatch(/Not started: must start by \d\d:\d\d( [AP]M)? \(deadline \d\d:\d\d( [AP]M)? at the latest\)/);
+    expect(await page.locator(`tr[data-session="${bob.sessionId}"]`).textContent()).not.toMatch(/system check|Not started/);
 
     const a = await student(alice.token);
     const b = await student(bob.token);
@@ -90,6 +97,18 @@ describe('the proctor live view', () => {
 
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'vigil-live-view.png'), fullPage: true });
+
+    // Carol presses Start: the server has her exam's start, and the row shows her deadline.
+    const start = await fetch(`${server.url}/api/sessions/${carol.sessionId}/start`, { method: 'POST', headers: { authorization: `Bearer ${carol.token}` } });
+    expect(start.status).toBe(201);
+    const snapshot = (await asProctor(server, 'GET', `/api/proctor/live/exams/${DEMO_EXAM.id}`)).body as LiveExamSnapshot;
+    const carolNow = snapshot.attempts.find((r) => r.sessionId === carol.sessionId)!;
+    expect(carolNow.examStartedAt).not.toBeNull();
+    expect(carolNow.startBy).toBeNull();
+    expect(carolNow.deadline).toBe(carolNow.examStartedAt! + DEMO_EXAM.durationMinutes * 60_000);
+    await loggedIn(page, PROCTOR);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
+    expect(await carolRow.textContent()).not.toMatch(/system check|Not started/);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -297,7 +297,7 @@ describe.skipIf(skipReason !== null)('the exam in the Electron app', { timeout: 
     const wrong = await page.evaluate(() =>
       (window as unknown as { vigil: { requestQuit(i: unknown): Promise<unknown> } }).vigil.requestQuit({ password: 'not-it' }),
     );
-    expect(wrong).toEqual({ ok: true, value: { allowed: false } });
+    expect(wrong).toEqual({ ok: true, value: { allowed: false, retryInMs: 1000, wrongPasswords: 1 } });
     const log = readFileSync(path.join(dataDir, 'vigil.log'), 'utf8');
     expect(log).toMatch(/close refused \(app_quit\)/);
     expect(log).toMatch(/close refused \(window_close\)/);

@@ -131,6 +131,56 @@ describe('an attempt started offline', () => {
     expect(list.attempts).toHaveLength(1);
   });
 
+  it('opened at its system check: the escrow registers it as not started, the start claimed at Start starts it, and the server\'s deadline is the app\'s', async () => {
+    server.setAvailable(false);
+    const clock = new FakeClock(START);
+    const g = new SignInGate({
+      exam: demo,
+      policy: defaultPolicy(),
+      dataDir,
+      scheduler: clock,
+      serverUrl: server.url,
+      appVersion: '0.1.0-test',
+      log: () => {},
+      offlineStart: true,
+      systemCheck: async () => ({ ok: true, findings: [] }),
+    });
+    gates.push(g);
+    const snap = unwrap(await g.signIn({ studentId: 'alice', accessCode: roster.codes.alice! }));
+    expect(snap.phase).toBe('checking');
+    const sessionId = snap.sessionId;
+    // Three minutes at the check, then Start, still offline.
+    clock.advanceBy(3 * 60_000);
+    expect(unwrap(await g.startExam()).started).toBe(true);
+    const local = unwrap(await g.getSnapshot());
+    expect(local.startedAt).toBe(START + 3 * 60_000);
+    const duration = demo.durationMinutes * 60_000;
+    expect(local.deadline).toBe(START + 3 * 60_000 + duration);
+
+    // The start claim waits in the outbox, under exam_started, behind the escrow.
+    const peek = AuditStore.open(dbFile(), { readonly: true });
+    const startItem = peek.outboxItems().find((o) => o.path === `/api/sessions/${sessionId}/start`)!;
+    expect(startItem.auditSeq).toBe(peek.entries().find((e) => e.kind === 'exam_started')!.seq);
+    const escrowBody = peek.dueOutbox(Number.MAX_SAFE_INTEGER, 50).find((o) => o.path.endsWith('/key-escrow'))!.body as Record<string, unknown>;
+    expect(escrowBody).toMatchObject({ clientStartedAt: START, awaitsCheck: true });
+    peek.close();
+
+    server.setAvailable(true);
+    await deliver(clock, g);
+    await deliver(clock, g);
+    const view = (await asProctor(server, 'GET', `/api/proctor/sessions/${sessionId}`)).body as {
+      attempt: { origin: string; startedAt: number; examStartedAt: number | null; startBy: number | null; deadline: number };
+    };
+    expect(view.attempt).toMatchObject({ origin: 'offline-started', startedAt: START, examStartedAt: START + 3 * 60_000, startBy: START + 15 * 60_000 });
+    // The server's deadline is the app's: both count from Start.
+    expect(view.attempt.deadline).toBe(local.deadline);
+    await g.close();
+    const after = AuditStore.open(dbFile(), { readonly: true });
+    expect(after.outboxItems().find((o) => o.id === startItem.id)?.state).toBe('delivered');
+    after.close();
+    expect(server.requests().filter((r) => r.status >= 400 && r.status < 500)).toEqual([]);
+  });
+
   it('a restart before the escrow arrived goes on offline with the same attempt (the access code still checked), and registers nothing twice', async () => {
     server.setAvailable(false);
     const g1 = gate(new FakeClock(START));

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/audit-store';
 import { PolicySchema, defaultPolicy } from '../../src-main/contract';
-import type { IntegrityObservation, Policy, RawEvent, RawEventSource } from '../../src-main/contract';
+import type { IntegrityObservation, Policy, RawEvent, RawEventSource, Scheduler } from '../../src-main/contract';
 import { DEMO_EXAM_FILE, loadExamFile } from '../../src-main/exam/exam-files';
 import { hashQuitPassword } from '../../src-main/exam/quit-password';
 import { attemptDatabaseFile, openExamSession, type ExamSession } from '../../src-main/session/open-exam-session';
 import type { SystemCheckRunner } from '../../src-main/session/pre-exam-check';
 import { FakeClock } from '../fake-clock';
+import { JumpingScheduler } from '../unit/clock/jumping-scheduler';
 import { unwrap } from '../unwrap';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
@@ -21,14 +22,14 @@ describe('the session before and around the exam: system check, close attempts, 
   const open: ExamSession[] = [];
 
   async function start(
-    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; sources?: RawEventSource[] } = {},
+    opts: { policy?: Policy; systemCheck?: SystemCheckRunner; onCloseAllowed?: () => void; sources?: RawEventSource[]; scheduler?: Scheduler } = {},
   ): Promise<ExamSession> {
     const session = await openExamSession({
       exam: unwrap(loadExamFile(DEMO_EXAM_FILE)),
       policy: opts.policy ?? defaultPolicy(),
       dataDir,
       studentId: STUDENT,
-      scheduler: clock,
+      scheduler: opts.scheduler ?? clock,
       serverUrl: null,
       ...(opts.systemCheck ? { systemCheck: opts.systemCheck } : {}),
       ...(opts.onCloseAllowed ? { onCloseAllowed: opts.onCloseAllowed } : {}),
@@ -123,8 +124,9 @@ describe('the session before and around the exam: system check, close attempts, 
     let allowed = 0;
     const session = await start({ policy, onCloseAllowed: () => allowed++ });
     expect(session.requestClose('window_close')).toBe('refused');
-    expect(unwrap(await session.requestQuit({ password: 'guess-guess' }))).toEqual({ allowed: false });
+    expect(unwrap(await session.requestQuit({ password: 'guess-guess' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
     expect(allowed).toBe(0);
+    clock.advanceBy(1000); // the wait after one wrong password
     expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
     expect(allowed).toBe(1);
     const attempts = rows().filter((e) => e.kind === 'close_attempt').map((e) => e.payload);
@@ -139,9 +141,95 @@ describe('the session before and around the exam: system check, close attempts, 
 
   it('without a quit password in the policy, only a submitted exam may close', async () => {
     const session = await start();
-    expect(unwrap(await session.requestQuit({ password: 'anything-at-all' }))).toEqual({ allowed: false });
+    expect(unwrap(await session.requestQuit({ password: 'anything-at-all' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
     unwrap(await session.submit({ confirm: true }));
     expect(session.requestClose('app_quit')).toBe('allowed_submitted');
+  });
+
+  it('wrong quit passwords make the next one wait longer; a try during the wait is refused unchecked; a restart keeps the wait', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    let allowed = 0;
+    const first = await start({ policy, onCloseAllowed: () => allowed++ });
+    expect(unwrap(await first.requestQuit({ password: 'guess-1111' }))).toEqual({ allowed: false, retryInMs: 1000, wrongPasswords: 1 });
+    clock.advanceBy(1000);
+    expect(unwrap(await first.requestQuit({ password: 'guess-2222' }))).toEqual({ allowed: false, retryInMs: 2000, wrongPasswords: 2 });
+    clock.advanceBy(2000);
+    expect(unwrap(await first.requestQuit({ password: 'guess-3333' }))).toEqual({ allowed: false, retryInMs: 4000, wrongPasswords: 3 });
+    // The right password during the wait is not even checked.
+    clock.advanceBy(1500);
+    expect(unwrap(await first.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: false, retryInMs: 2500, wrongPasswords: 3, tooSoon: true });
+    expect(allowed).toBe(0);
+    // The close button is still just refused (no password: not a guess, and no wait to report).
+    expect(first.requestClose('window_close')).toBe('refused');
+
+    // Restarted during the wait: the audit log carries the count and the wait on.
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    clock.advanceBy(500);
+    const second = await start({ policy, onCloseAllowed: () => allowed++ });
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: false, retryInMs: 2000, wrongPasswords: 3, tooSoon: true });
+    clock.advanceBy(2000);
+    expect(unwrap(await second.requestQuit({ password: 'guess-4444' }))).toEqual({ allowed: false, retryInMs: 8000, wrongPasswords: 4 });
+    clock.advanceBy(8000);
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
+    expect(allowed).toBe(1);
+    const outcomes = rows()
+      .filter((e) => e.kind === 'close_attempt')
+      .map((e) => (e.payload as { outcome: string }).outcome);
+    expect(outcomes).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'too_soon', 'refused', 'too_soon', 'wrong_password', 'allowed_password']);
+  });
+
+  it('the wait holds when the wall clock is set forward, and a clock set back never makes it longer', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    const jumping = new JumpingScheduler(T0);
+    const session = await start({ policy, scheduler: jumping });
+    unwrap(await session.requestQuit({ password: 'guess-1111' }));
+    jumping.advance(1000);
+    expect(unwrap(await session.requestQuit({ password: 'guess-2222' }))).toMatchObject({ allowed: false, retryInMs: 2000 });
+    // Ten minutes forward on the wall clock: the monotonic clock says two seconds have not passed.
+    jumping.jumpWall(10 * 60_000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000 });
+    // Two hours back: still the two seconds, not two hours.
+    jumping.jumpWall(-2 * 3600_000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000 });
+    jumping.advance(2000);
+    expect(unwrap(await session.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
+  });
+
+  it('restarted with the clock set back, the wait is the wait, not the hour the clock went back', async () => {
+    const policy = PolicySchema.parse({
+      schemaVersion: 1,
+      integrity: { lockdown: { quitPasswordHash: hashQuitPassword('proctor-key-42', { N: 1024, r: 8, p: 1 }) } },
+    });
+    const before = new JumpingScheduler(T0);
+    const first = await start({ policy, scheduler: before });
+    unwrap(await first.requestQuit({ password: 'guess-1111' }));
+    before.advance(1000);
+    unwrap(await first.requestQuit({ password: 'guess-2222' }));
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const after = new JumpingScheduler(T0 - 3600_000);
+    const second = await start({ policy, scheduler: after });
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toMatchObject({ allowed: false, tooSoon: true, retryInMs: 2000, wrongPasswords: 2 });
+    after.advance(2000);
+    expect(unwrap(await second.requestQuit({ password: 'proctor-key-42' }))).toEqual({ allowed: true });
+  });
+
+  it('the wait grows to five minutes and no further', async () => {
+    const session = await start();
+    const waits: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const d = unwrap(await session.requestQuit({ password: `guess-${i}` }));
+      waits.push(d.retryInMs ?? 0);
+      clock.advanceBy(d.retryInMs ?? 0);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300].map((s) => s * 1000));
   });
 
   it('a relaunch after an unclean exit states how long capture was off; a clean close does not', async () => {

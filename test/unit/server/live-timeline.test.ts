@@ -199,6 +199,19 @@ describe('the live drill-down timeline', () => {
     expect(detail.risk).toEqual({ at: [T0, s(10) + 14, s(12) + 3], score: [0, 20, 40] });
   });
 
+  it("spans the exam's time: from Start once the server has it, from registration to the latest deadline while at the system check", () => {
+    const start = T0 + 7 * 60_000;
+    const started = liveTimeline({ ...attempt, examStartedAt: start, startBy: null, deadline: start + 45 * 60_000 }, { liveReports: [], uploads: { sessionId: 'sess-1', flags: [], submissions: [] } }, { checkpoints: 0, now: s(400) });
+    expect(started.detail.from).toBe(start);
+    expect(started.detail.deadline).toBe(start + 45 * 60_000);
+    expect(started.detail.summary.startedAt).toBe(start);
+    expect(started.detail.summary.durationMinutes).toBe(45);
+
+    const checking = liveTimeline({ ...attempt, examStartedAt: null, startBy: T0 + 15 * 60_000, deadline: T0 + 60 * 60_000 }, { liveReports: [], uploads: { sessionId: 'sess-1', flags: [], submissions: [] } }, { checkpoints: 0, now: s(400) });
+    expect(checking.detail.from).toBe(T0);
+    expect(checking.detail.summary.durationMinutes).toBe(60);
+  });
+
   it('an attempt that sent nothing yet is an empty timeline that says so, not an error', () => {
     const { detail, lanes } = liveTimeline(attempt, { uploads: { sessionId: 'sess-1', flags: [], submissions: [] }, liveReports: [] }, { checkpoints: 0, now: s(5) });
     expect(detail.risk).toEqual({ at: [T0], score: [0] });
