@@ -7,6 +7,7 @@ import { AttemptsList } from './attempts-list';
 import { openAttempt, startFirstCalls } from './first-calls';
 import { call } from './review-api';
 import { ReportView } from './report-view';
+import '../proctor-theme.css';
 import './review.css';
 
 type Route = { view: 'list' } | { view: 'attempt' | 'report'; id: string };
